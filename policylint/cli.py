@@ -1,0 +1,162 @@
+"""The command line: ``policylint scan``, ``policylint rules``."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from typing import Any
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "json", "sarif")
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """Repeatable options that also accept comma-separated lists."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` so that a reader never sees a partial file."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".policylint-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def fail(message: str) -> "click.exceptions.Exit":
+    click.echo(f"policylint: error: {message}", err=True)
+    return click.exceptions.Exit(EXIT_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="policylint")
+def main() -> None:
+    """Lint CloudFormation, Terraform and IAM policy documents for insecure settings."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("--severity-threshold", type=click.Choice(SEVERITIES), default="low", show_default=True,
+              help="Report and fail only on findings at or above this severity.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
+              help="Extra rule directory or file (repeatable).")
+@click.option("--select", multiple=True, help="Only these rules (ids, names or tags; repeatable or comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rules (ids, names or tags).")
+@click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable).")
+@click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned tree.")
+@click.option("--color/--no-color", default=None, help="Colour the text report (default: only on a terminal).")
+def scan(paths: tuple[str, ...], fmt: str, output: str | None, severity_threshold: str,
+         rule_dirs: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
+         exclude: tuple[str, ...], follow_symlinks: bool, color: bool | None) -> None:
+    """Scan files and directories (default: the current directory)."""
+    from .evaluate.rules import RuleError
+    from .scan import ScanOptions, at_or_above, scan as run_scan
+
+    options = ScanOptions(
+        paths=list(paths) or ["."], rule_dirs=list(rule_dirs), select=_split(select),
+        ignore=_split(ignore), exclude=_split(exclude), follow_symlinks=follow_symlinks, root=os.getcwd(),
+    )
+    try:
+        result = run_scan(options)
+    except RuleError as exc:
+        raise fail(f"invalid rule: {exc}") from None
+    shown = at_or_above(result.findings, severity_threshold) + [
+        f for f in result.findings if f.suppression is not None
+    ]
+    shown.sort(key=lambda f: f.sort_key())
+    text = _render(fmt, result, shown, colour=color if color is not None else (output is None and sys.stdout.isatty()))
+    try:
+        if output:
+            write_atomically(output, text)
+        else:
+            click.echo(text, nl=False)
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    if output and fmt != "text":
+        from .report.text import summary
+
+        click.echo(summary(result, shown), err=True)
+    raise click.exceptions.Exit(EXIT_FINDINGS if at_or_above(result.findings, severity_threshold) else EXIT_OK)
+
+
+def _render(fmt: str, result: Any, findings: list[Any], colour: bool) -> str:
+    if fmt == "sarif":
+        from .report import sarif
+
+        return sarif.render(result, findings)
+    if fmt == "json":
+        from .report import json_report
+
+        return json_report.render(result, findings)
+    from .report import text
+
+    return text.render(result, findings, colour=colour)
+
+
+@main.group(invoke_without_command=True)
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True), help="Extra rule directory.")
+@click.pass_context
+def rules(ctx: click.Context, fmt: str, rule_dirs: tuple[str, ...]) -> None:
+    """List the rules (id, name, severity, title)."""
+    ctx.obj = list(rule_dirs)
+    if ctx.invoked_subcommand is not None:
+        return
+    loaded = _load(ctx.obj)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([
+            {"id": r.id, "name": r.name, "severity": r.severity, "title": r.title, "tags": r.tags,
+             "enabled": r.enabled}
+            for r in loaded
+        ], indent=2))
+        return
+    width = max((len(r.name) for r in loaded), default=4)
+    click.echo(f"{'ID':<8} {'NAME':<{width}} {'SEVERITY':<9} TITLE")
+    for r in loaded:
+        disabled = "" if r.enabled else " (off by default)"
+        click.echo(f"{r.id:<8} {r.name:<{width}} {r.severity:<9} {r.title}{disabled}")
+
+
+@rules.command("show")
+@click.argument("rule_id")
+@click.pass_obj
+def rules_show(rule_dirs: list[str], rule_id: str) -> None:
+    """Show one rule's description, remediation and references."""
+    for r in _load(rule_dirs):
+        if rule_id in (r.id, r.name):
+            click.echo(f"{r.id} {r.name} ({r.severity})\n{r.title}\n")
+            click.echo(f"{r.description}\n\nRemediation:\n{r.remediation}\n")
+            if r.references:
+                click.echo("References:\n" + "\n".join(f"  {u}" for u in r.references))
+            click.echo(f"Tags: {', '.join(r.tags)}")
+            return
+    raise fail(f"no rule {rule_id!r} (see 'policylint rules')")
+
+
+def _load(rule_dirs: list[str]) -> list[Any]:
+    from pathlib import Path
+
+    from .evaluate.rules import RuleError, builtin_rules_dir, load_rules
+
+    try:
+        return load_rules([builtin_rules_dir()] + [Path(d) for d in rule_dirs])
+    except RuleError as exc:
+        raise fail(f"invalid rule: {exc}") from None

@@ -1,0 +1,124 @@
+"""Find the files to lint under the paths a user names."""
+from __future__ import annotations
+
+import fnmatch
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+SKIPPED_DIRS = {".git", ".terraform", "node_modules", "__pycache__"}
+DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml", ".template")
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A file to lint: ``path`` to open, ``display`` as reported (relative, POSIX)."""
+
+    path: str
+    display: str
+    kind: str  # document | terraform
+
+
+@dataclass
+class Skipped:
+    """A path not linted, and why (a symlink loop, a link leaving the tree, unreadable folder)."""
+
+    display: str
+    reason: str
+
+
+def classify(name: str) -> str | None:
+    """``terraform``, ``document`` or ``None`` by a file's name."""
+    lower = name.lower()
+    if lower.endswith(TERRAFORM_SUFFIXES):
+        return "terraform"
+    if lower.endswith(DOCUMENT_SUFFIXES):
+        return "document"
+    return None
+
+
+def display_path(path: str, root: str) -> str:
+    """``path`` relative to ``root`` with forward slashes (absolute when outside it)."""
+    absolute = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(absolute, root)
+    except ValueError:
+        return Path(absolute).as_posix()
+    if rel.startswith(".."):
+        return Path(absolute).as_posix()
+    return Path(rel).as_posix()
+
+
+def excluded(display: str, patterns: list[str]) -> bool:
+    """Whether ``display`` (or any of its parent folders) matches one of the glob ``patterns``."""
+    parts = display.split("/")
+    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
+    return any(fnmatch.fnmatchcase(p, pat) or fnmatch.fnmatchcase(p, pat.rstrip("/")) for pat in patterns for p in prefixes)
+
+
+def discover(paths: list[str], root: str, exclude: list[str] | None = None,
+             follow_symlinks: bool = False) -> tuple[list[Candidate], list[Skipped]]:
+    """Files under ``paths`` (recursively, in a stable order) that policylint can lint.
+
+    Hidden folders, ``.git``, ``.terraform`` and ``node_modules`` are skipped; symbolic links are
+    not followed unless ``follow_symlinks`` (and never out of the scanned tree or round a loop).
+    A file named explicitly is linted whatever its name."""
+    exclude = exclude or []
+    found: dict[str, Candidate] = {}
+    skipped: list[Skipped] = []
+    for given in paths:
+        display = display_path(given, root)
+        if os.path.isdir(given):
+            _walk_dir(given, root, exclude, follow_symlinks, found, skipped)
+        elif os.path.lexists(given):
+            kind = classify(given) or "document"
+            if not excluded(display, exclude):
+                found.setdefault(display, Candidate(given, display, kind))
+        else:
+            skipped.append(Skipped(display, "no such file or directory"))
+    return sorted(found.values(), key=lambda c: c.display), skipped
+
+
+def _walk_dir(top: str, root: str, exclude: list[str], follow: bool,
+              found: dict[str, Candidate], skipped: list[Skipped]) -> None:
+    top_real = os.path.realpath(top)
+    visited: set[str] = set()
+    stack = [top]
+    while stack:
+        directory = stack.pop()
+        real = os.path.realpath(directory)
+        if real in visited:
+            skipped.append(Skipped(display_path(directory, root), "symbolic link loop: not followed"))
+            continue
+        visited.add(real)
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            skipped.append(Skipped(display_path(directory, root), f"cannot list folder: {exc.strerror or exc}"))
+            continue
+        for entry in entries:
+            display = display_path(entry.path, root)
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir(follow_symlinks=follow)
+            except OSError:
+                continue
+            if is_link:
+                target = os.path.realpath(entry.path)
+                if not follow:
+                    if classify(entry.name) or os.path.isdir(entry.path):
+                        skipped.append(Skipped(display, "symbolic link: not followed (use --follow-symlinks)"))
+                    continue
+                if not (target == top_real or target.startswith(top_real + os.sep)):
+                    skipped.append(Skipped(display, "symbolic link pointing outside the scanned tree: not followed"))
+                    continue
+            if is_dir:
+                if entry.name in SKIPPED_DIRS or entry.name.startswith("."):
+                    continue
+                if not excluded(display, exclude):
+                    stack.append(entry.path)
+                continue
+            kind = classify(entry.name)
+            if kind and not excluded(display, exclude):
+                found.setdefault(display, Candidate(entry.path, display, kind))

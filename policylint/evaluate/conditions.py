@@ -1,0 +1,351 @@
+"""Rule conditions: compiled once from rule files, evaluated with three-valued logic.
+
+A condition is ``{all: [..]}``, ``{any: [..]}``, ``{not: ..}`` or a leaf
+``{path: P, match: any|all, <operator>: ARG}``. Evaluation answers ``True``, ``False`` or ``None``
+(unknown) with the *witnesses* that decided it: the trails (key paths from the resource's facet)
+of the values a finding should point at.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, NamedTuple
+
+from ..load.located import LocDict, Span, Unknown
+from .paths import PathError, compile_path, walk
+from .predicates import PREDICATES
+
+MAX_REGEX_LENGTH = 1000
+
+
+class Witness(NamedTuple):
+    trail: tuple[Any, ...]
+    value: Any
+    reason: str | None
+
+
+Result = tuple["bool | None", list[Witness]]
+
+
+class ConditionError(ValueError):
+    """A condition that cannot be compiled; ``span`` locates it in the rule file."""
+
+    def __init__(self, message: str, span: Span | None):
+        super().__init__(message)
+        self.span = span
+
+
+def _norm(value: Any, ignore_case: bool) -> Any:
+    return value.lower() if ignore_case and isinstance(value, str) else value
+
+
+def _equals(value: Any, arg: Any, ignore_case: bool = False) -> bool | None:
+    if isinstance(value, Unknown):
+        return None
+    if isinstance(arg, bool) or isinstance(value, bool):
+        return value is arg or (isinstance(value, str) and value.lower() == str(arg).lower())
+    if isinstance(arg, (int, float)) and isinstance(value, str):
+        try:
+            return float(value) == float(arg)
+        except ValueError:
+            return False
+    return _norm(value, ignore_case) == _norm(arg, ignore_case)
+
+
+def _in(value: Any, arg: list[Any], ignore_case: bool = False) -> bool | None:
+    if isinstance(value, Unknown):
+        return None
+    return any(_equals(value, item, ignore_case) for item in arg)
+
+
+def _contains(value: Any, arg: Any, ignore_case: bool = False) -> bool | None:
+    if isinstance(value, Unknown):
+        return None
+    if not isinstance(value, list):
+        return False
+    if any(isinstance(v, Unknown) for v in value):
+        return True if any(_equals(v, arg, ignore_case) for v in value) else None
+    return any(_equals(v, arg, ignore_case) for v in value)
+
+
+def _compare(op: Callable[[float, float], bool]) -> Callable[..., bool | None]:
+    def check(value: Any, arg: Any, ignore_case: bool = False) -> bool | None:
+        if isinstance(value, Unknown):
+            return None
+        try:
+            return op(float(value), float(arg))
+        except (TypeError, ValueError):
+            return False
+    return check
+
+
+def _matches(value: Any, arg: re.Pattern[str], ignore_case: bool = False) -> bool | None:
+    if isinstance(value, Unknown):
+        return None
+    if isinstance(value, bool) or value is None:
+        return False
+    return arg.fullmatch(str(value)[:100_000]) is not None
+
+
+def _is_type(value: Any, arg: str, ignore_case: bool = False) -> bool | None:
+    if isinstance(value, Unknown):
+        return None
+    kinds = {"string": str, "number": (int, float), "boolean": bool, "list": list, "object": dict}
+    if arg == "number" and isinstance(value, bool):
+        return False
+    return isinstance(value, kinds[arg])
+
+
+OPERATORS: dict[str, Callable[..., bool | None]] = {
+    "equals": _equals,
+    "in": _in,
+    "contains": _contains,
+    "matches": _matches,
+    "greater_than": _compare(lambda a, b: a > b),
+    "less_than": _compare(lambda a, b: a < b),
+    "at_least": _compare(lambda a, b: a >= b),
+    "at_most": _compare(lambda a, b: a <= b),
+    "is_type": _is_type,
+}
+LEAF_KEYS = {"path", "match", "ignore_case"}
+ALL_OPERATORS = sorted(set(OPERATORS) | set(PREDICATES) | {"exists"})
+
+
+class Condition:
+    def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
+        raise NotImplementedError
+
+
+class All(Condition):
+    def __init__(self, parts: list[Condition]):
+        self.parts = parts
+
+    def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
+        witnesses: list[Witness] = []
+        unknown: list[Witness] = []
+        undecided = False
+        for part in self.parts:
+            value, found = part.evaluate(scope, trail)
+            if value is False:
+                return False, found
+            if value is None:
+                undecided = True
+                unknown.extend(found)
+            else:
+                witnesses = found  # the last condition of an `all` names what a finding points at
+        return (None, unknown) if undecided else (True, witnesses)
+
+
+class Any_(Condition):
+    def __init__(self, parts: list[Condition]):
+        self.parts = parts
+
+    def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
+        witnesses: list[Witness] = []
+        true: list[Witness] = []
+        undecided = False
+        for part in self.parts:
+            value, found = part.evaluate(scope, trail)
+            if value is True:
+                true.extend(found)
+            elif value is None:
+                undecided = True
+            else:
+                witnesses.extend(found)
+        if true:
+            return True, true
+        return (None, witnesses) if undecided else (False, witnesses)
+
+
+class Not(Condition):
+    def __init__(self, part: Condition):
+        self.part = part
+
+    def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
+        value, found = self.part.evaluate(scope, trail)
+        return (None if value is None else not value), found
+
+
+class Leaf(Condition):
+    def __init__(self, path: tuple[Any, ...] | None, quantifier: str, operator: str, arg: Any,
+                 check: Callable[..., bool | None], explain: Callable[..., str | None] | None,
+                 ignore_case: bool, negate: bool):
+        self.path, self.quantifier, self.operator, self.arg = path, quantifier, operator, arg
+        self.check, self.explain, self.ignore_case, self.negate = check, explain, ignore_case, negate
+
+    def _test(self, value: Any) -> bool | None:
+        if self.operator in OPERATORS:
+            result = self.check(value, self.arg, self.ignore_case)
+        else:
+            result = self.check(value, self.arg)
+        if result is None or not self.negate:
+            return result
+        return not result
+
+    def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
+        if self.path is None:
+            matches, deepest = [(trail, scope)], trail
+        else:
+            found, deep = walk(scope, self.path)
+            matches = [(trail + m.trail, m.value) for m in found]
+            deepest = trail + deep
+        if self.operator == "exists":
+            present = bool(matches)
+            if not present:
+                return (not self.arg), [Witness(deepest, None, None)]
+            return bool(self.arg), [Witness(t, v, None) for t, v in matches]
+        if not matches:
+            return False, [Witness(deepest, None, None)]
+        true: list[Witness] = []
+        false: list[Witness] = []
+        unknown: list[Witness] = []
+        for t, v in matches:
+            result = self._test(v)
+            if result is None:
+                unknown.append(Witness(t, v, getattr(v, "text", None)))
+            elif result:
+                true.append(Witness(t, v, self._reason(v)))
+            else:
+                false.append(Witness(t, v, self._reason(v)))
+        if self.quantifier == "all":
+            if false:
+                return False, false
+            return (None, unknown) if unknown else (True, true)
+        if true:
+            return True, true
+        return (None, unknown) if unknown else (False, false)
+
+    def _reason(self, value: Any) -> str | None:
+        return self.explain(value, self.arg) if self.explain else None
+
+
+class Each(Condition):
+    """``{path: P, match: any|all, that: COND}``: ``COND`` evaluated with each value of ``P`` as
+    its scope, so several tests apply to the same element."""
+
+    def __init__(self, path: tuple[Any, ...], quantifier: str, part: Condition):
+        self.path, self.quantifier, self.part = path, quantifier, part
+
+    def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
+        found, deep = walk(scope, self.path)
+        if not found:
+            return False, [Witness(trail + deep, None, None)]
+        true: list[Witness] = []
+        false: list[Witness] = []
+        unknown: list[Witness] = []
+        for match in found:
+            value, witnesses = self.part.evaluate(match.value, trail + match.trail)
+            (unknown if value is None else true if value else false).extend(witnesses)
+            if value is None and not witnesses:
+                unknown.append(Witness(trail + match.trail, match.value, None))
+        if self.quantifier == "all":
+            if false:
+                return False, false
+            return (None, unknown) if unknown else (True, true)
+        if true:
+            return True, true
+        return (None, unknown) if unknown else (False, false)
+
+
+def compile_condition(node: Any, options: dict[str, Any], where: Span | None = None) -> Condition:
+    """Compile a condition written in a rule file; raises :class:`ConditionError`."""
+    span = getattr(node, "span", where)
+    if not isinstance(node, dict) or not node:
+        raise ConditionError("a condition must be a non-empty mapping", span)
+    keys = set(node)
+    for combinator, cls in (("all", All), ("any", Any_)):
+        if combinator in keys:
+            if keys != {combinator}:
+                raise ConditionError(f"'{combinator}' must stand alone in its mapping", span)
+            parts = node[combinator]
+            if not isinstance(parts, list) or not parts:
+                raise ConditionError(f"'{combinator}' takes a non-empty list of conditions", span)
+            return cls([compile_condition(p, options, _span(parts, i, span)) for i, p in enumerate(parts)])
+    if "not" in keys:
+        if keys != {"not"}:
+            raise ConditionError("'not' must stand alone in its mapping", span)
+        return Not(compile_condition(node["not"], options, _key_span(node, "not", span)))
+    if "that" in keys:
+        if not keys <= {"path", "match", "that"} or "path" not in keys:
+            raise ConditionError("'that' goes with 'path' (and 'match') only", span)
+        try:
+            each_path = compile_path(node["path"])
+        except PathError as exc:
+            raise ConditionError(str(exc), _key_span(node, "path", span)) from None
+        quantifier = node.get("match", "any")
+        if quantifier not in ("any", "all"):
+            raise ConditionError("'match' must be 'any' or 'all'", _key_span(node, "match", span))
+        return Each(each_path, quantifier, compile_condition(node["that"], options, _key_span(node, "that", span)))
+    operators = keys - LEAF_KEYS
+    unknown_ops = sorted(str(k) for k in operators if k not in ALL_OPERATORS)
+    if unknown_ops:
+        raise ConditionError(
+            f"unknown operator {unknown_ops[0]!r} (known: {', '.join(ALL_OPERATORS)}, all, any, not)",
+            _key_span(node, unknown_ops[0], span),
+        )
+    if len(operators) != 1:
+        raise ConditionError("a condition needs exactly one operator", span)
+    (operator,) = operators
+    arg = _option(node[operator], options, _key_span(node, operator, span))
+    path = None
+    if "path" in node:
+        try:
+            path = compile_path(node["path"])
+        except PathError as exc:
+            raise ConditionError(str(exc), _key_span(node, "path", span)) from None
+    quantifier = node.get("match", "any")
+    if quantifier not in ("any", "all"):
+        raise ConditionError("'match' must be 'any' or 'all'", _key_span(node, "match", span))
+    ignore_case = node.get("ignore_case", False) is True
+    explain = None
+    negate = False
+    if operator == "exists":
+        if not isinstance(arg, bool):
+            raise ConditionError("'exists' takes true or false", _key_span(node, operator, span))
+        check: Callable[..., bool | None] = lambda v, a: True
+    elif operator in OPERATORS:
+        check = OPERATORS[operator]
+        arg = _check_arg(operator, arg, _key_span(node, operator, span))
+    else:
+        check, explain = PREDICATES[operator]
+        if arg is False:
+            arg, negate = True, True
+    return Leaf(path, quantifier, operator, arg, check, explain, ignore_case, negate)
+
+
+def _check_arg(operator: str, arg: Any, span: Span | None) -> Any:
+    if operator == "in":
+        if not isinstance(arg, list):
+            raise ConditionError("'in' takes a list", span)
+    elif operator == "matches":
+        if not isinstance(arg, str) or len(arg) > MAX_REGEX_LENGTH:
+            raise ConditionError(f"'matches' takes a regular expression of at most {MAX_REGEX_LENGTH} characters", span)
+        if re.search(r"\([^)]*[+*][^)]*\)[+*{]", arg):
+            raise ConditionError("nested quantifiers such as (a+)+ can take exponential time; rewrite the regex", span)
+        try:
+            return re.compile(arg)
+        except re.error as exc:
+            raise ConditionError(f"invalid regular expression: {exc}", span) from None
+    elif operator in ("greater_than", "less_than", "at_least", "at_most"):
+        if isinstance(arg, bool) or not isinstance(arg, (int, float)):
+            raise ConditionError(f"'{operator}' takes a number", span)
+    elif operator == "is_type" and arg not in ("string", "number", "boolean", "list", "object"):
+        raise ConditionError("'is_type' takes string, number, boolean, list or object", span)
+    return arg
+
+
+def _option(arg: Any, options: dict[str, Any], span: Span | None) -> Any:
+    if isinstance(arg, dict) and set(arg) == {"option"}:
+        name = arg["option"]
+        if name not in options:
+            raise ConditionError(f"unknown option {name!r}", span)
+        return options[name]
+    return arg
+
+
+def _span(container: Any, index: int, default: Span | None) -> Span | None:
+    spans = getattr(container, "spans", None)
+    return spans[index] if spans and index < len(spans) else default
+
+
+def _key_span(node: Any, key: Any, default: Span | None) -> Span | None:
+    return node.key_span_of(key) if isinstance(node, LocDict) and key in node else default

@@ -1,0 +1,130 @@
+"""Apply compiled rules to resources and turn witnesses into located findings."""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+from ..findings import Finding
+from ..load.located import LocDict, LocList, Span, Unknown
+from ..model import Resource
+from .conditions import Witness
+from .paths import resolve_trail, walk
+from .rules import Rule
+
+_PLACEHOLDER = re.compile(r"\{(value|reason|resource|path)(?:\|([^{}]*))?\}")
+
+
+def evaluate(rules: list[Rule], resources: Iterable[Resource]) -> list[Finding]:
+    """Every finding of ``rules`` on ``resources``, duplicates (same rule, place and message)
+    dropped, in a stable order."""
+    by_selector: dict[tuple[str | None, str], list[Rule]] = {}
+    findings: dict[tuple, Finding] = {}
+    for resource in resources:
+        key = (resource.kind, resource.type)
+        selected = by_selector.get(key)
+        if selected is None:
+            selected = by_selector[key] = [r for r in rules if r.condition is not None and r.selects(*key)]
+        for rule in selected:
+            for finding in evaluate_rule(rule, resource):
+                dedupe = (finding.rule_id, finding.file, finding.span[:4], finding.message)
+                findings.setdefault(dedupe, finding)
+    return sorted(findings.values(), key=Finding.sort_key)
+
+
+def evaluate_rule(rule: Rule, resource: Resource) -> list[Finding]:
+    """The findings of one rule on one resource."""
+    props = resource.props
+    if rule.for_each is not None:
+        scopes = [(m.trail, m.value) for m in walk(props, rule.for_each)[0]]
+    else:
+        scopes = [((), props)]
+    out: list[Finding] = []
+    for trail, scope in scopes:
+        if rule.where is not None and rule.where.evaluate(scope, trail)[0] is not True:
+            continue
+        assert rule.condition is not None
+        value, witnesses = rule.condition.evaluate(scope, trail)
+        if value is None:
+            if rule.unknown == "report":
+                out.append(_finding(rule, resource, trail, scope, witnesses[:1], unresolved=True))
+            continue
+        violated = value if rule.mode == "forbid" else not value
+        if not violated:
+            continue
+        if rule.mode == "require":
+            witnesses = witnesses[:1]
+        out.extend(_finding(rule, resource, trail, scope, [w], unresolved=False) for w in _distinct(witnesses))
+        if not witnesses:
+            out.append(_finding(rule, resource, trail, scope, [], unresolved=False))
+    return out
+
+
+def _distinct(witnesses: list[Witness]) -> list[Witness]:
+    seen: set[tuple] = set()
+    out = []
+    for witness in witnesses:
+        key = tuple(str(t) for t in witness.trail)
+        if key not in seen:
+            seen.add(key)
+            out.append(witness)
+    return out
+
+
+def locate(resource: Resource, trail: tuple[Any, ...]) -> Span:
+    """The span of the value at ``trail`` in the resource's facet (the resource span for the root)."""
+    if not trail:
+        return getattr(resource.props, "span", None) or resource.span
+    try:
+        container, key = resolve_trail(resource.props, trail)
+    except (KeyError, IndexError, TypeError):
+        return resource.span
+    if isinstance(container, LocDict):
+        return container.span_of(key)
+    if isinstance(container, LocList):
+        return container.span_of(key)
+    return resource.span
+
+
+def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope: Any,
+             witnesses: list[Witness], unresolved: bool) -> Finding:
+    witness = witnesses[0] if witnesses else Witness(scope_trail, scope, None)
+    trail = witness.trail
+    if rule.location is not None:
+        matches = walk(scope, rule.location)[0]
+        if matches:
+            trail = scope_trail + matches[0].trail
+    span = locate(resource, trail)
+    value = witness.value
+    values = {
+        "value": _show(value),
+        "reason": witness.reason or "",
+        "resource": resource.name,
+        "path": _trail_text(witness.trail),
+    }
+    message = _PLACEHOLDER.sub(lambda m: values[m.group(1)] or (m.group(2) or ""), rule.message)
+    notes = [span.note] if span.note else []
+    if notes:
+        message += f" ({notes[0]})"
+    if unresolved:
+        message += f" — could not be resolved statically: {_show(value)}"
+    if span.file:
+        file = span.file
+        span = span._replace(file=None)
+    else:
+        file = resource.file
+    return Finding(
+        rule_id=rule.id, severity=rule.severity, message=message, file=file, span=span,
+        resource=resource.name, element=_trail_text(trail), notes=notes,
+    )
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Unknown):
+        return value.text
+    if isinstance(value, (dict, list)) or value is None:
+        return ""
+    return str(value)
+
+
+def _trail_text(trail: tuple[Any, ...]) -> str:
+    return "".join(f"[{t}]" if isinstance(t, int) else f".{t}" for t in trail).lstrip(".")

@@ -1,0 +1,115 @@
+"""Rule paths: a small, compiled subset of JSONPath over located data.
+
+Syntax: dotted fields (``encryption.algorithms``), ``[*]`` (every item of a list, or every value
+of a mapping), ``[n]``, and quoted keys (``conditions['aws:sourceip']``). A path is compiled once
+when the rule loads; :func:`walk` yields each matched value with the container and key that hold
+it, which is how a finding finds its line.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator, NamedTuple
+
+WILDCARD = object()
+
+_SEGMENT = re.compile(
+    r"""
+    (?P<field>[A-Za-z_][A-Za-z0-9_\-]*)
+  | \[(?P<index>-?[0-9]+)\]
+  | \[(?P<star>\*)\]
+  | \['(?P<quoted>[^']*)'\]
+  | \.
+    """,
+    re.VERBOSE,
+)
+
+
+class PathError(ValueError):
+    """A path that is not in the supported syntax."""
+
+
+class Match(NamedTuple):
+    """One value found by a path: ``container[key] is value``; ``trail`` is the full key path."""
+
+    container: Any
+    key: Any
+    value: Any
+    trail: tuple[Any, ...]
+
+
+def compile_path(text: str) -> tuple[Any, ...]:
+    """Compile ``text`` to a tuple of keys, indices and :data:`WILDCARD`; raises :class:`PathError`."""
+    if not isinstance(text, str) or not text:
+        raise PathError("a path must be a non-empty string")
+    segments: list[Any] = []
+    pos = 0
+    expect_field = True
+    while pos < len(text):
+        m = _SEGMENT.match(text, pos)
+        if m is None:
+            raise PathError(f"cannot read path {text!r} at position {pos + 1}")
+        if m.group("field") is not None:
+            if not expect_field:
+                raise PathError(f"missing '.' before {m.group('field')!r} in path {text!r}")
+            segments.append(m.group("field"))
+            expect_field = False
+        elif m.group("index") is not None:
+            segments.append(int(m.group("index")))
+        elif m.group("star") is not None:
+            segments.append(WILDCARD)
+        elif m.group("quoted") is not None:
+            segments.append(m.group("quoted"))
+        else:
+            if expect_field:
+                raise PathError(f"unexpected '.' in path {text!r} at position {pos + 1}")
+            expect_field = True
+        if m.group("field") is None and m.group(0) != ".":
+            expect_field = False
+        pos = m.end()
+    if expect_field and text.endswith("."):
+        raise PathError(f"path {text!r} ends with '.'")
+    return tuple(segments)
+
+
+def walk(root: Any, path: tuple[Any, ...]) -> tuple[list[Match], tuple[Any, ...]]:
+    """All matches of ``path`` under ``root``, and the longest prefix of the path that existed
+    (where a missing value would have been: a ``require`` finding points there)."""
+    matches: list[Match] = []
+    deepest: list[tuple[Any, ...]] = [()]
+    _walk(root, path, 0, (), None, None, matches, deepest)
+    return matches, deepest[0]
+
+
+def _walk(value: Any, path: tuple[Any, ...], i: int, trail: tuple[Any, ...], container: Any, key: Any,
+          out: list[Match], deepest: list[tuple[Any, ...]]) -> None:
+    if len(trail) > len(deepest[0]):
+        deepest[0] = trail
+    if i == len(path):
+        out.append(Match(container, key, value, trail))
+        return
+    segment = path[i]
+    if segment is WILDCARD:
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                _walk(item, path, i + 1, trail + (index,), value, index, out, deepest)
+        elif isinstance(value, dict):
+            for k, item in value.items():
+                _walk(item, path, i + 1, trail + (k,), value, k, out, deepest)
+        return
+    if isinstance(segment, int):
+        if isinstance(value, list) and -len(value) <= segment < len(value):
+            index = segment % len(value)
+            _walk(value[index], path, i + 1, trail + (index,), value, index, out, deepest)
+        return
+    if isinstance(value, dict) and segment in value and value[segment] is not None:
+        _walk(value[segment], path, i + 1, trail + (segment,), value, segment, out, deepest)
+
+
+def resolve_trail(root: Any, trail: tuple[Any, ...]) -> tuple[Any, Any]:
+    """``(container, key)`` holding the value at ``trail`` (``(None, None)`` for the root)."""
+    container, key = None, None
+    value = root
+    for step in trail:
+        container, key = value, step
+        value = value[step]
+    return container, key

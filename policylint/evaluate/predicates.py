@@ -1,0 +1,302 @@
+"""Domain predicates, written once in Python and used by name from rule files.
+
+Each predicate takes the value a rule path selected and the rule's argument, and answers ``True``,
+``False`` or ``None`` (unknown: the value could not be resolved statically).
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+from typing import Any
+
+from ..load.located import Unknown
+
+# --- IAM actions ---------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _glob(pattern: str) -> re.Pattern[str]:
+    """IAM wildcards: only ``*`` and ``?``; everything else literal; case-insensitive."""
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def action_covers(pattern: str, action: str) -> bool:
+    """Whether the action pattern ``pattern`` grants everything ``action`` names (wildcards in
+    ``action`` are read as the set they denote; ``*`` and ``*:*`` both mean every action)."""
+    if pattern in ("*", "*:*"):
+        return True
+    if action in ("*", "*:*"):
+        return bool(re.fullmatch(r"\*+(:\*+)?", pattern))
+    return _glob(pattern).fullmatch(action) is not None
+
+
+@lru_cache(maxsize=4096)
+def globs_overlap(a: str, b: str) -> bool:
+    """Whether two IAM wildcard patterns can match a common action (case-insensitive)."""
+    a, b = a.lower(), b.lower()
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        i, j = stack.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
+        if i == len(a) and j == len(b):
+            return True
+        if i < len(a) and a[i] == "*":
+            stack.append((i + 1, j))
+            if j < len(b):
+                stack.append((i, j + 1))
+        if j < len(b) and b[j] == "*":
+            stack.append((i, j + 1))
+            if i < len(a):
+                stack.append((i + 1, j))
+        if i < len(a) and j < len(b) and a[i] != "*" and b[j] != "*":
+            if a[i] == b[j] or a[i] == "?" or b[j] == "?":
+                stack.append((i + 1, j + 1))
+    return False
+
+
+def is_service_wildcard(action: Any, _arg: Any = True) -> bool | None:
+    """An action pattern that grants every action of a service, or of every service
+    (``*``, ``*:*``, ``s3:*``, ``S3:*``, ``s3:**``)."""
+    if isinstance(action, Unknown):
+        return None
+    if not isinstance(action, str):
+        return False
+    text = action.strip()
+    if text and set(text) == {"*"}:
+        return True
+    service, sep, name = text.partition(":")
+    return bool(sep) and bool(name) and set(name) == {"*"}
+
+
+def allows_action(statement: Any, target: Any) -> bool | None:
+    """Whether an ``Allow`` statement grants ``target`` (``Action`` coverage, or ``NotAction``
+    as a complement)."""
+    if not isinstance(statement, dict) or statement.get("effect") != "Allow":
+        return False
+    actions, not_actions = statement.get("actions"), statement.get("not_actions")
+    if actions is not None:
+        items = actions if isinstance(actions, list) else [actions]
+        if any(isinstance(a, str) and action_covers(a, target) for a in items):
+            return True
+        return None if any(isinstance(a, Unknown) for a in items) else False
+    if not_actions is not None:
+        items = not_actions if isinstance(not_actions, list) else [not_actions]
+        if any(isinstance(a, Unknown) for a in items):
+            return None
+        return not any(isinstance(a, str) and globs_overlap(a, target) for a in items)
+    return False
+
+
+# --- principals ----------------------------------------------------------------------------------
+
+DEFAULT_RESTRICTING_KEYS = (
+    "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+    "aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:sourcevpc", "aws:sourcevpce",
+    "aws:sourceip", "aws:sourceorgid", "aws:sourceorgpaths", "aws:userid", "aws:vpceaccount",
+    "aws:vpceorgid", "aws:vpceorgpaths", "kms:calleraccount", "s3:dataaccesspointaccount",
+    "aws:principalservicename", "sts:externalid", "token.actions.githubusercontent.com:sub",
+)
+_POSITIVE_OPERATORS = {
+    "stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress",
+}
+
+
+def _is_public_id(kind: str, value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    if value == "*":
+        return True
+    if kind == "AWS" and value.startswith("arn:"):
+        parts = value.split(":")
+        return len(parts) > 4 and parts[4] == "*"
+    return False
+
+
+def principal_is_wildcard(principal: Any) -> bool | None:
+    """Whether a normalised principal names everyone (``"*"``, ``{"AWS": "*"}``, ``"*"`` in a list,
+    an ARN whose account is ``*``)."""
+    if principal is None:
+        return False
+    if isinstance(principal, Unknown):
+        return None
+    if not isinstance(principal, dict):
+        return False
+    unknown = False
+    for kind, ids in principal.items():
+        for value in ids if isinstance(ids, list) else [ids]:
+            if isinstance(value, Unknown):
+                unknown = True
+            elif _is_public_id(str(kind), value):
+                return True
+    return None if unknown else False
+
+
+def _condition_restricts(condition: Any, keys: frozenset[str]) -> bool:
+    if not isinstance(condition, dict):
+        return False
+    operator, key = condition.get("operator"), condition.get("key")
+    if not isinstance(operator, str) or not isinstance(key, str) or key.lower() not in keys:
+        return False
+    if operator.lower().endswith("ifexists") or operator.startswith("ForAllValues:"):
+        return False
+    base = operator.split(":", 1)[-1].lower()
+    if base not in _POSITIVE_OPERATORS:
+        return False
+    values = condition.get("values") or []
+    if not values:
+        return False
+    for value in values:
+        if isinstance(value, Unknown):
+            continue  # chosen at deploy time: a fixed value, not a wildcard
+        if not isinstance(value, str) or value.strip("*?") == "":
+            return False
+        if key.lower() == "aws:sourceip" and cidr_is_world(value):
+            return False
+        if key.lower() in ("aws:principalorgid", "aws:principalaccount", "aws:sourceaccount") and "*" in value:
+            return False
+    return True
+
+
+def is_public_principal(statement: Any, arg: Any = True) -> bool | None:
+    """Whether a statement applies to everyone: a wildcard principal with no condition that fixes
+    who may use it (``aws:PrincipalOrgID``, ``aws:SourceArn``, ``aws:SourceAccount``,
+    ``aws:SourceVpce``, …; positive operators only, without ``IfExists`` or ``ForAllValues``).
+    ``arg`` may be a list of condition keys that count as restricting."""
+    if not isinstance(statement, dict):
+        return False
+    wildcard = principal_is_wildcard(statement.get("principal"))
+    if wildcard is not True:
+        return wildcard
+    keys = frozenset(k.lower() for k in arg) if isinstance(arg, list) else frozenset(DEFAULT_RESTRICTING_KEYS)
+    conditions = statement.get("conditions") or []
+    return not any(_condition_restricts(c, keys) for c in conditions)
+
+
+# --- CIDRs ---------------------------------------------------------------------------------------
+
+_IPV4_CIDR = re.compile(r"^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:/(\d{1,2}))?$")
+
+
+def cidr_error(value: Any, bare_ip_allowed: bool = False) -> str | None:
+    """Why ``value`` is not a strictly valid CIDR (``None`` when it is): octets 0–255 without
+    leading zeros, prefix ≤ 32 / 128, no host bits set."""
+    if not isinstance(value, str):
+        return "not a string"
+    m = _IPV4_CIDR.match(value)
+    if m:
+        octets = m.groups()[:4]
+        for octet in octets:
+            if int(octet) > 255:
+                return f"octet {octet} is greater than 255"
+            if len(octet) > 1 and octet.startswith("0"):
+                return f"octet {octet} has a leading zero"
+        if m.group(5) is None:
+            return None if bare_ip_allowed else "no prefix length (/n)"
+        prefix = int(m.group(5))
+        if prefix > 32 or (len(m.group(5)) > 1 and m.group(5).startswith("0")):
+            return f"prefix /{m.group(5)} is not between /0 and /32"
+        address = int.from_bytes(bytes(int(o) for o in octets), "big")
+        host_mask = (1 << (32 - prefix)) - 1
+        if address & host_mask:
+            network = ipaddress.IPv4Network((address & ~host_mask & 0xFFFFFFFF, prefix))
+            return f"host bits are set (the network is {network})"
+        return None
+    if ":" in value and value == value.strip():
+        address, sep, prefix_text = value.partition("/")
+        if not sep:
+            if not bare_ip_allowed:
+                return "no prefix length (/n)"
+            prefix_text = "128"
+        if not prefix_text.isdigit() or int(prefix_text) > 128 or (len(prefix_text) > 1 and prefix_text[0] == "0"):
+            return f"prefix /{prefix_text} is not between /0 and /128"
+        try:
+            ip = ipaddress.IPv6Address(address)
+        except ValueError:
+            return "not a valid IPv6 address"
+        try:
+            ipaddress.IPv6Network((ip, int(prefix_text)), strict=True)
+        except ValueError:
+            network = ipaddress.IPv6Network((ip, int(prefix_text)), strict=False)
+            return f"host bits are set (the network is {network})"
+        return None
+    return "not an IPv4 or IPv6 CIDR"
+
+
+def cidr_valid(value: Any, arg: Any = True) -> bool | None:
+    """Whether ``value`` is a strictly valid CIDR; ``arg: bare_ip_allowed`` also accepts an address."""
+    if isinstance(value, Unknown):
+        return None
+    return cidr_error(value, bare_ip_allowed=(arg == "bare_ip_allowed")) is None
+
+
+def cidr_is_world(value: Any, _arg: Any = True) -> bool | None:
+    """Whether ``value`` is a CIDR open to every address (``0.0.0.0/0``, ``::/0``)."""
+    if isinstance(value, Unknown):
+        return None
+    if not isinstance(value, str) or "/" not in value:
+        return False
+    try:
+        return ipaddress.ip_network(value.strip(), strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
+# --- S3 bucket names -----------------------------------------------------------------------------
+
+_BUCKET_CHARS = re.compile(r"^[a-z0-9][a-z0-9.\-]*[a-z0-9]$")
+_IP_FORM = re.compile(r"^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$")
+BUCKET_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+BUCKET_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+
+def bucket_name_error(name: Any) -> str | None:
+    """Which AWS naming rule a general-purpose bucket name breaks (``None`` when valid)."""
+    if not isinstance(name, str):
+        return "not a string"
+    if not 3 <= len(name) <= 63:
+        return f"is {len(name)} characters long (3 to 63 allowed)"
+    if name != name.lower():
+        return "contains uppercase letters"
+    if not _BUCKET_CHARS.match(name):
+        bad = sorted({c for c in name if not (c.isascii() and (c.isalnum() or c in ".-"))})
+        if bad:
+            return f"contains {', '.join(repr(c) for c in bad)} (only a-z, 0-9, '.' and '-' allowed)"
+        return "must begin and end with a letter or digit"
+    if ".." in name:
+        return "contains two adjacent periods"
+    if ".-" in name or "-." in name:
+        return "has a period next to a hyphen"
+    if _IP_FORM.match(name):
+        return "is formatted as an IP address"
+    for prefix in BUCKET_PREFIXES:
+        if name.startswith(prefix):
+            return f"starts with the reserved prefix {prefix!r}"
+    for suffix in BUCKET_SUFFIXES:
+        if name.endswith(suffix):
+            return f"ends with the reserved suffix {suffix!r}"
+    return None
+
+
+def bucket_name_valid(value: Any, _arg: Any = True) -> bool | None:
+    """Whether ``value`` follows every AWS general-purpose bucket naming rule."""
+    if isinstance(value, Unknown):
+        return None
+    return bucket_name_error(value) is None
+
+
+# Name → (function, explain) where explain(value, arg) gives a reason for a failing value.
+PREDICATES = {
+    "service_wildcard": (is_service_wildcard, None),
+    "allows_action": (allows_action, None),
+    "public_principal": (is_public_principal, None),
+    "wildcard_principal": (lambda v, a=True: principal_is_wildcard(v), None),
+    "cidr_valid": (cidr_valid, lambda v, a: cidr_error(v)),
+    "ip_or_cidr_valid": (lambda v, a=True: cidr_valid(v, "bare_ip_allowed"), lambda v, a: cidr_error(v, True)),
+    "cidr_world": (cidr_is_world, None),
+    "bucket_name_valid": (bucket_name_valid, lambda v, a: bucket_name_error(v)),
+}

@@ -1,0 +1,194 @@
+"""Rule files: one YAML rule per file, validated and compiled when loaded.
+
+Built-in rules ship inside the package (``policylint.builtin_rules``, the repository's top-level
+``rules/``); users add directories. A rule file with an unknown key, operator or option, a bad
+regular expression or a bad path is a :class:`RuleError` naming the file and line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from importlib import resources as importlib_resources
+from pathlib import Path
+from typing import Any
+
+from ..load.errors import LoadError
+from ..load.located import LocDict, Span
+from ..load.yaml_loader import load_yaml
+from .conditions import Condition, ConditionError, compile_condition
+from .paths import PathError, compile_path
+
+SEVERITIES = ("low", "medium", "high", "critical")
+REQUIRED = ("id", "name", "severity", "title", "description", "remediation", "references", "tags")
+OPTIONAL = (
+    "resource", "for_each", "where", "forbid", "require", "message", "unknown", "location",
+    "options", "enabled", "engine", "precision",
+)
+_ID = re.compile(r"^PL\d{4}$")
+_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+
+class RuleError(Exception):
+    """A rule file that cannot be used."""
+
+    def __init__(self, file: str, span: Span | None, message: str):
+        line = span.line if span else 1
+        super().__init__(f"{file}:{line}: {message}")
+        self.file, self.line, self.message = file, line, message
+
+
+@dataclass
+class Rule:
+    """A compiled rule."""
+
+    id: str
+    name: str
+    severity: str
+    title: str
+    description: str
+    remediation: str
+    references: list[str]
+    tags: list[str]
+    file: str
+    kinds: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    for_each: tuple[Any, ...] | None = None
+    where: Condition | None = None
+    condition: Condition | None = None
+    mode: str = "forbid"  # forbid: finding when true; require: finding when false
+    message: str = ""
+    unknown: str = "ignore"
+    location: tuple[Any, ...] | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    enabled: bool = True
+    engine: str | None = None  # built-in rules with no conditions (PL0001)
+    precision: str = "high"
+
+    def selects(self, kind: str | None, rtype: str) -> bool:
+        return (kind is not None and kind in self.kinds) or rtype in self.types
+
+
+def builtin_rules_dir() -> Path:
+    """Where the rules shipped with policylint live: inside the installed package, or the
+    repository's ``rules/`` when running from a source checkout."""
+    try:
+        return Path(str(importlib_resources.files("policylint.builtin_rules")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "rules"
+
+
+def load_rules(directories: list[Path], option_overrides: dict[str, dict[str, Any]] | None = None) -> list[Rule]:
+    """All rules under ``directories``, sorted by id; raises :class:`RuleError` on the first bad
+    file and on duplicate ids."""
+    rules: dict[str, Rule] = {}
+    for directory in directories:
+        files = [directory] if directory.is_file() else sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml"))
+        for path in files:
+            rule = load_rule_file(path, (option_overrides or {}))
+            if rule is None:
+                continue
+            if rule.id in rules:
+                raise RuleError(str(path), None, f"rule id {rule.id} is already used by {rules[rule.id].file}")
+            rules[rule.id] = rule
+    return sorted(rules.values(), key=lambda r: r.id)
+
+
+def load_rule_file(path: Path, option_overrides: dict[str, dict[str, Any]]) -> Rule | None:
+    """Compile one rule file (``None`` for YAML files that are not rules: no ``id`` key)."""
+    file = str(path)
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleError(file, None, f"cannot read rule file: {exc}") from None
+    except LoadError as exc:
+        raise RuleError(file, exc.span, exc.message) from None
+    if not isinstance(data, LocDict) or "id" not in data:
+        if isinstance(data, LocDict) and ("forbid" in data or "require" in data):
+            raise RuleError(file, data.span, "missing required key 'id'")
+        return None
+    return compile_rule(data, file, option_overrides)
+
+
+def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str, Any]]) -> Rule:
+    """Validate and compile the mapping of one rule file."""
+    def err(key: str | None, message: str) -> RuleError:
+        span = data.key_span_of(key) if key is not None and key in data else data.span
+        return RuleError(file, span, message)
+
+    for key in data:
+        if key not in REQUIRED and key not in OPTIONAL:
+            raise err(key, f"unknown key {key!r}")
+    for key in REQUIRED:
+        if key not in data:
+            raise err(None, f"missing required key {key!r}")
+    if not isinstance(data["id"], str) or not _ID.match(data["id"]):
+        raise err("id", "id must be 'PL' followed by four digits")
+    if not isinstance(data["name"], str) or not _NAME.match(data["name"]):
+        raise err("name", "name must be PascalCase")
+    if data["severity"] not in SEVERITIES:
+        raise err("severity", f"severity must be one of {', '.join(SEVERITIES)}")
+    for key in ("title", "description", "remediation"):
+        if not isinstance(data[key], str) or not data[key].strip():
+            raise err(key, f"{key} must be a non-empty string")
+    for key in ("references", "tags"):
+        if not isinstance(data[key], list) or not all(isinstance(x, str) for x in data[key]):
+            raise err(key, f"{key} must be a list of strings")
+    rule = Rule(
+        id=data["id"], name=data["name"], severity=data["severity"], title=data["title"].strip(),
+        description=data["description"].strip(), remediation=data["remediation"].strip(),
+        references=list(data["references"]), tags=list(data["tags"]), file=file,
+        enabled=data.get("enabled", True) is not False, precision=str(data.get("precision", "high")),
+    )
+    if "engine" in data:
+        if data["engine"] != "parse-error":
+            raise err("engine", "engine must be 'parse-error'")
+        rule.engine = data["engine"]
+        return rule
+    rule.options = _options(data, err, option_overrides.get(rule.id, {}))
+    selector = data.get("resource")
+    if not isinstance(selector, dict) or not (set(selector) <= {"kinds", "types"}) or not selector:
+        raise err("resource", "resource must be a mapping with 'kinds' and/or 'types'")
+    for key in ("kinds", "types"):
+        value = selector.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            raise err("resource", f"resource.{key} must be a list of strings")
+    rule.kinds, rule.types = tuple(selector.get("kinds", [])), tuple(selector.get("types", []))
+    modes = [m for m in ("forbid", "require") if m in data]
+    if len(modes) != 1:
+        raise err(None, "a rule needs exactly one of 'forbid' or 'require'")
+    rule.mode = modes[0]
+    if data.get("unknown", None) not in ("ignore", "report"):
+        raise err("unknown" if "unknown" in data else None, "'unknown' must say what an unresolved value means: ignore or report")
+    rule.unknown = data["unknown"]
+    if not isinstance(data.get("message"), str) or not data["message"].strip():
+        raise err("message" if "message" in data else None, "message must be a non-empty string")
+    rule.message = data["message"].strip()
+    try:
+        rule.condition = compile_condition(data[rule.mode], rule.options, data.span_of(rule.mode))
+        if "where" in data:
+            rule.where = compile_condition(data["where"], rule.options, data.span_of("where"))
+    except ConditionError as exc:
+        raise RuleError(file, exc.span, str(exc)) from None
+    for key in ("for_each", "location"):
+        if key in data:
+            try:
+                setattr(rule, key, compile_path(data[key]))
+            except PathError as exc:
+                raise err(key, str(exc)) from None
+    return rule
+
+
+def _options(data: LocDict, err: Any, overrides: dict[str, Any]) -> dict[str, Any]:
+    declared = data.get("options", {})
+    if not isinstance(declared, dict):
+        raise err("options", "options must be a mapping of name → {default, description}")
+    values: dict[str, Any] = {}
+    for name, spec in declared.items():
+        if not isinstance(spec, dict) or "default" not in spec or not set(spec) <= {"default", "description"}:
+            raise err("options", f"option {name!r} needs a 'default' (and may have a 'description')")
+        values[name] = spec["default"]
+    for name, value in overrides.items():
+        if name not in values:
+            raise RuleError(data.get("id", "?"), None, f"rule {data.get('id')} has no option {name!r}")
+        values[name] = value
+    return values

@@ -1,0 +1,44 @@
+"""Findings: what a scan reports."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from .load.located import Span
+
+SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+
+
+@dataclass
+class Suppression:
+    """Why a finding is not counted: ``kind`` is ``inSource`` (comment, template Metadata) or
+    ``external`` (config file, baseline)."""
+
+    kind: str
+    justification: str
+    source: str
+
+
+@dataclass
+class Finding:
+    """One rule violation at one place."""
+
+    rule_id: str
+    severity: str
+    message: str
+    file: str
+    span: Span
+    resource: str = ""
+    element: str = ""  # the offending element's path inside the resource (line-independent)
+    suppression: Suppression | None = None
+    baseline_state: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.span.line, self.span.col, self.rule_id, self.message)
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line shifts: rule, file, resource address and element path."""
+        text = "\x1f".join((self.rule_id, self.file, self.resource, self.element))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

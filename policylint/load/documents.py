@@ -1,0 +1,82 @@
+"""Load one JSON or YAML file and decide what it is by its content."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import LoadError
+from .json_loader import load_json
+from .located import LocDict
+from .text import read_text
+from .yaml_loader import load_yaml
+
+# Text that any file we lint must contain; other JSON/YAML is skipped without parsing.
+MARKERS = ("AWSTemplateFormatVersion", "Resources", "Statement", "planned_values", "AWS::")
+
+
+@dataclass
+class Parsed:
+    """A parsed file: ``format`` is cloudformation, policy, tf-plan, other or unparsable."""
+
+    path: str
+    format: str
+    data: Any = None
+    text: str | None = None
+    problems: list[LoadError] = field(default_factory=list)
+
+
+def sniff(data: Any) -> str:
+    """The kind of a parsed JSON/YAML document."""
+    from ..normalise.cloudformation import is_template
+
+    if is_template(data):
+        return "cloudformation"
+    if isinstance(data, dict):
+        if "Statement" in data:
+            return "policy"
+        if "planned_values" in data and "format_version" in data:
+            return "tf-plan"
+    return "other"
+
+
+def load_document(path: str, always: bool = False) -> Parsed:
+    """Parse a ``.json``/``.yaml``/``.yml``/``.template`` file. A file whose text shows none of the
+    markers of a template or policy is ``other`` and not parsed, unless ``always`` is set."""
+    try:
+        text = read_text(path)
+    except LoadError as exc:
+        return Parsed(path, "unparsable", problems=[exc])
+    if not always and not any(marker in text for marker in MARKERS):
+        return Parsed(path, "other", text=text)
+    stripped = text.lstrip()
+    try:
+        if path.endswith(".json") or stripped.startswith(("{", "[")):
+            try:
+                data = load_json(text)
+            except LoadError:
+                if path.endswith(".json"):
+                    raise
+                data = load_yaml(text)
+        else:
+            data = load_yaml(text)
+    except LoadError as exc:
+        return Parsed(path, "unparsable", text=text, problems=[exc])
+    parsed = Parsed(path, sniff(data), data=data, text=text)
+    if parsed.format != "other":
+        parsed.problems.extend(duplicate_keys(data))
+    return parsed
+
+
+def duplicate_keys(data: Any) -> list[LoadError]:
+    """A problem for every key written twice in one mapping (CloudFormation rejects these)."""
+    problems = []
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LocDict):
+            for key, first, again in item.duplicates:
+                problems.append(LoadError(f"duplicate key {key!r} (first written at line {first.line})", again))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return sorted(problems, key=lambda p: (p.span.line, p.span.col))

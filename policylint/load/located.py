@@ -1,0 +1,144 @@
+"""Located data: plain dicts, lists and scalars that remember where each value was written.
+
+Loaders build trees of :class:`LocDict` and :class:`LocList`; scalars stay plain Python values and
+their positions live in the parent container (``spans`` for values, ``key_spans`` for keys). The
+normalisers build the resource model from the same containers, so a position travels with the data
+from the source file to the finding.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator, NamedTuple
+
+
+class Span(NamedTuple):
+    """A 1-based region ``line:col`` to ``end_line:end_col`` (end column is exclusive).
+
+    ``file`` is set when the value lives in another file than the resource that holds it (a
+    Terraform ``file("policy.json")``); ``note`` explains where a resolved value came from.
+    """
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    file: str | None = None
+    note: str | None = None
+
+    def with_note(self, note: str | None) -> "Span":
+        return self if note is None else self._replace(note=note)
+
+
+UNKNOWN_SPAN = Span(1, 1, 1, 1)
+
+
+class Unknown:
+    """A value that cannot be resolved statically (a Ref to a resource, a Terraform variable with no
+    value, an import). ``text`` is how it was written; ``refs`` names what it depends on."""
+
+    __slots__ = ("text", "refs")
+
+    def __init__(self, text: str, refs: tuple[str, ...] = ()):
+        self.text = text
+        self.refs = tuple(refs)
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.text!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unknown) and other.text == self.text
+
+    def __hash__(self) -> int:
+        return hash(("Unknown", self.text))
+
+
+class LocDict(dict):
+    """A dict whose values (``spans``) and keys (``key_spans``) carry spans; ``span`` is the whole
+    mapping. ``duplicates`` lists keys written more than once as ``(key, first_span, later_span)``."""
+
+    __slots__ = ("span", "spans", "key_spans", "duplicates")
+
+    def __init__(self, span: Span = UNKNOWN_SPAN):
+        super().__init__()
+        self.span = span
+        self.spans: dict[Any, Span] = {}
+        self.key_spans: dict[Any, Span] = {}
+        self.duplicates: list[tuple[Any, Span, Span]] = []
+
+    def put(self, key: Any, value: Any, span: Span, key_span: Span | None = None) -> None:
+        """Set ``key`` to ``value`` located at ``span``."""
+        self[key] = value
+        self.spans[key] = span
+        self.key_spans[key] = key_span or span
+
+    def span_of(self, key: Any) -> Span:
+        return self.spans.get(key, self.span)
+
+    def key_span_of(self, key: Any) -> Span:
+        return self.key_spans.get(key, self.span_of(key))
+
+
+class LocList(list):
+    """A list whose items carry spans; ``span`` is the whole sequence."""
+
+    __slots__ = ("span", "spans")
+
+    def __init__(self, span: Span = UNKNOWN_SPAN):
+        super().__init__()
+        self.span = span
+        self.spans: list[Span] = []
+
+    def add(self, value: Any, span: Span) -> None:
+        """Append ``value`` located at ``span``."""
+        self.append(value)
+        self.spans.append(span)
+
+    def span_of(self, index: int) -> Span:
+        return self.spans[index] if 0 <= index < len(self.spans) else self.span
+
+
+def span_of(container: Any, key: Any, default: Span) -> Span:
+    """The span of ``container[key]``, or ``default`` when the container does not know it."""
+    if isinstance(container, (LocDict, LocList)):
+        return container.span_of(key)
+    return default
+
+
+def node_span(value: Any, default: Span) -> Span:
+    """The span of a container value itself, or ``default`` for scalars."""
+    return getattr(value, "span", None) or default
+
+
+def items(value: Any) -> Iterator[tuple[Any, Any]]:
+    """(key, child) pairs of a mapping or sequence; nothing for scalars."""
+    if isinstance(value, dict):
+        return iter(value.items())
+    if isinstance(value, list):
+        return iter(enumerate(value))
+    return iter(())
+
+
+def relocate(value: Any, span: Span) -> Any:
+    """A copy of ``value`` in which every span is ``span`` (for data decoded from inside a string
+    whose inner positions cannot be mapped back to the file)."""
+    if isinstance(value, dict):
+        out = LocDict(span)
+        for key, child in value.items():
+            out.put(key, relocate(child, span), span, span)
+        return out
+    if isinstance(value, list):
+        out_list = LocList(span)
+        for child in value:
+            out_list.add(relocate(child, span), span)
+        return out_list
+    return value
+
+
+def plain(value: Any) -> Any:
+    """Strip locations: nested plain dicts/lists, with :class:`Unknown` shown as ``<unknown: …>``."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, Unknown):
+        return f"<unknown: {value.text}>"
+    return value

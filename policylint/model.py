@@ -1,0 +1,60 @@
+"""The resource model every loader feeds and every rule reads.
+
+A :class:`Resource` is one thing a rule can judge: a CloudFormation resource, a Terraform resource,
+an IAM policy document found inside either (or in a file of its own), one security-group rule per
+CIDR. ``kind`` names the normalised facet in ``props`` (the same shape whatever the source format);
+``type`` is the provider's own type name and ``raw`` its properties as written.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .load.located import LocDict, Span
+
+# Normalised kinds (see docs/architecture.md for each facet's fields).
+IAM_POLICY = "iam.policy"
+S3_BUCKET = "s3.bucket"
+SG_RULE = "ec2.security_group_rule"
+NETWORK = "network"  # any resource with CIDR-bearing fields: facet {cidrs: [...]}
+
+
+@dataclass
+class Resource:
+    """One judged object, with where it was written."""
+
+    kind: str | None
+    type: str
+    name: str
+    file: str
+    span: Span
+    props: LocDict
+    format: str
+    raw: Any = None
+    context: str | None = None  # e.g. "Fn::If: first branches" or "module.vpc"
+    related: list[tuple[str, Span]] = field(default_factory=list)
+
+    @property
+    def address(self) -> str:
+        """A stable, line-independent identity used in fingerprints."""
+        return f"{self.type}:{self.name}"
+
+
+@dataclass
+class ParseProblem:
+    """A file, or part of one, that could not be read."""
+
+    file: str
+    message: str
+    span: Span
+
+
+@dataclass
+class Document:
+    """What the loaders made of one file."""
+
+    path: str
+    format: str  # cloudformation | terraform | policy | tf-plan | other
+    resources: list[Resource] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    text: str | None = None

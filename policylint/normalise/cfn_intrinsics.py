@@ -1,0 +1,225 @@
+"""Static resolution of CloudFormation intrinsic functions.
+
+``Ref`` to a parameter resolves to its ``Default``, pseudo parameters to what is knowable
+(``AWS::Partition`` → ``aws``), and ``Fn::Sub`` (both forms), ``Fn::Join``, ``Fn::Select``,
+``Fn::Split``, ``Fn::FindInMap`` and ``Fn::If`` are evaluated. ``Fn::If`` takes the branch chosen
+by the resolver's ``branch`` (0 = first, 1 = second), so evaluating a resource with both resolvers
+sees every branch. Anything else becomes :class:`Unknown`. A resolved value keeps the span of the
+property that used it, with a note naming where the value came from.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..load.located import LocDict, LocList, Span, Unknown, relocate
+
+NO_VALUE = object()
+
+_PSEUDO_KNOWN = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
+_PSEUDO_UNKNOWN = {"AWS::AccountId", "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::NotificationARNs"}
+_SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+
+
+def uses_if(value: Any) -> bool:
+    """Whether ``value`` contains an ``Fn::If`` anywhere."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "Fn::If" in item:
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def describe(value: Any) -> str:
+    """A short text for an intrinsic that stays unresolved (``!GetAtt Role.Arn``)."""
+    if isinstance(value, dict) and len(value) == 1:
+        (name, arg), = value.items()
+        short = name.replace("Fn::", "")
+        if isinstance(arg, list):
+            if name == "Fn::GetAtt":
+                return f"!GetAtt {'.'.join(str(a) for a in arg)}"
+            return f"!{short} [{', '.join(describe(a) for a in arg)}]"
+        return f"!{short} {describe(arg)}"
+    if isinstance(value, Unknown):
+        return value.text
+    return str(value)
+
+
+class Resolver:
+    """Resolves the intrinsics of one template; ``branch`` picks the ``Fn::If`` alternative."""
+
+    def __init__(self, template: LocDict, branch: int = 0):
+        self.branch = branch
+        params = template.get("Parameters")
+        self.parameters: dict[str, LocDict] = dict(params) if isinstance(params, dict) else {}
+        mappings = template.get("Mappings")
+        self.mappings = mappings if isinstance(mappings, dict) else {}
+        resources = template.get("Resources")
+        self.resources = set(resources) if isinstance(resources, dict) else set()
+
+    # -- entry point ---------------------------------------------------------------------------
+    def resolve(self, value: Any, span: Span) -> tuple[Any, str | None]:
+        """``(resolved value, note)``; the value is :data:`NO_VALUE` for ``AWS::NoValue``."""
+        if isinstance(value, dict) and len(value) == 1:
+            (name,) = value.keys()
+            if name == "Ref" or (isinstance(name, str) and name.startswith("Fn::")):
+                return self._intrinsic(name, value[name], value, span)
+        if isinstance(value, dict):
+            out = LocDict(value.span)
+            for key, child in value.items():
+                resolved, note = self.resolve(child, value.span_of(key))
+                if resolved is not NO_VALUE:
+                    out.put(key, resolved, value.span_of(key).with_note(note), value.key_span_of(key))
+            return out, None
+        if isinstance(value, list):
+            out_list = LocList(value.span)
+            for i, child in enumerate(value):
+                child_span = value.span_of(i)
+                resolved, note = self.resolve(child, child_span)
+                if resolved is not NO_VALUE:
+                    out_list.add(resolved, child_span.with_note(note))
+            return out_list, None
+        return value, None
+
+    def value(self, value: Any, span: Span) -> Any:
+        return self.resolve(value, span)[0]
+
+    # -- intrinsics ----------------------------------------------------------------------------
+    def _intrinsic(self, name: str, arg: Any, whole: Any, span: Span) -> tuple[Any, str | None]:
+        if name == "Ref":
+            return self._ref(arg, span)
+        if name == "Fn::If":
+            if isinstance(arg, list) and len(arg) == 3:
+                chosen = arg[1 + self.branch]
+                resolved, note = self.resolve(chosen, arg.span_of(1 + self.branch))
+                branch = "first" if self.branch == 0 else "second"
+                return resolved, note or f"the {branch} branch of Fn::If {arg[0]}"
+            return Unknown(describe(whole)), None
+        handler = getattr(self, "_" + name[4:].lower(), None)
+        if handler is None:
+            return Unknown(describe(whole), _refs(whole)), None
+        try:
+            result = handler(arg, span)
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+            result = None
+        if result is None:
+            return Unknown(describe(whole), _refs(whole)), None
+        return result
+
+    def _ref(self, name: Any, span: Span) -> tuple[Any, str | None]:
+        if not isinstance(name, str):
+            return Unknown(describe({"Ref": name})), None
+        if name == "AWS::NoValue":
+            return NO_VALUE, None
+        if name in _PSEUDO_KNOWN:
+            return _PSEUDO_KNOWN[name], None
+        if name in _PSEUDO_UNKNOWN:
+            return Unknown("${" + name + "}", (name,)), None
+        param = self.parameters.get(name)
+        if isinstance(param, dict):
+            note = f"from the Default of parameter '{name}'"
+            if "Default" not in param:
+                return Unknown(f"!Ref {name}", (name,)), None
+            default = param["Default"]
+            ptype = param.get("Type", "")
+            if isinstance(ptype, str) and isinstance(default, str) and (
+                ptype == "CommaDelimitedList" or ptype.startswith("List<")
+            ):
+                items = LocList(span)
+                for part in default.split(","):
+                    items.add(part.strip(), span.with_note(note))
+                return items, note
+            if isinstance(default, (dict, list)):
+                return relocate(default, span.with_note(note)), note
+            if isinstance(default, (int, float)) and not isinstance(default, bool):
+                default = str(default)
+            return default, note
+        return Unknown(f"!Ref {name}", (name,)), None
+
+    def _sub(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+        if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
+            text, variables = arg[0], {k: self.value(v, span) for k, v in arg[1].items()}
+        else:
+            text, variables = arg, {}
+        if not isinstance(text, str):
+            return None
+        notes: list[str] = []
+        unknown: list[str] = []
+
+        def substitute(match: re.Match[str]) -> str:
+            inner = match.group(1)
+            if inner.startswith("!"):
+                return "${" + inner[1:] + "}"
+            if inner in variables:
+                value = variables[inner]
+            elif "." in inner and inner.split(".", 1)[0] in self.resources:
+                unknown.append(inner)
+                return match.group(0)
+            else:
+                value, note = self._ref(inner, span)
+                if note:
+                    notes.append(note)
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                return str(value)
+            unknown.append(inner)
+            return match.group(0)
+
+        rendered = _SUB_VAR.sub(substitute, text)
+        if unknown:
+            return Unknown(rendered, tuple(unknown)), None
+        return rendered, "; ".join(notes) or None
+
+    def _join(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+        delimiter, parts = arg[0], self.value(arg[1], span)
+        if not isinstance(delimiter, str) or not isinstance(parts, list):
+            return None
+        if not all(isinstance(p, str) for p in parts):
+            return None
+        return delimiter.join(parts), None
+
+    def _select(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+        index, items = self.value(arg[0], span), self.value(arg[1], span)
+        if not isinstance(items, list):
+            return None
+        item = items[int(index)]
+        return (None if isinstance(item, Unknown) else item), None
+
+    def _split(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+        delimiter, text = arg[0], self.value(arg[1], span)
+        if not isinstance(delimiter, str) or not isinstance(text, str):
+            return None
+        out = LocList(span)
+        for part in text.split(delimiter):
+            out.add(part, span)
+        return out, None
+
+    def _findinmap(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+        name, top, second = (self.value(a, span) for a in arg[:3])
+        if not all(isinstance(k, str) for k in (name, top, second)):
+            return None
+        value = self.mappings[name][top][second]
+        note = f"from mapping {name}.{top}.{second}"
+        if isinstance(value, (dict, list)):
+            return relocate(value, span.with_note(note)), note
+        return value, note
+
+
+def _refs(value: Any) -> tuple[str, ...]:
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "Ref" in item and isinstance(item["Ref"], str):
+                found.append(item["Ref"])
+            if "Fn::GetAtt" in item and isinstance(item["Fn::GetAtt"], list) and item["Fn::GetAtt"]:
+                found.append(str(item["Fn::GetAtt"][0]))
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return tuple(found)

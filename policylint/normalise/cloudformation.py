@@ -1,0 +1,123 @@
+"""CloudFormation templates into the resource model.
+
+Each template resource becomes one :class:`Resource` carrying its resolved properties; resources
+of known types also yield normalised ones (policy documents, buckets, one security-group rule per
+CIDR, the CIDRs of network resources). A resource that uses ``Fn::If`` is built twice, once per
+branch, so that a violation in either branch is found (the evaluator drops duplicate findings).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..load.located import LocDict, LocList, Span, Unknown
+from ..model import IAM_POLICY, NETWORK, S3_BUCKET, Resource
+from . import network, s3
+from .cfn_intrinsics import Resolver, uses_if
+from .iam import normalise_policy
+
+FORMAT = "cloudformation"
+
+# type → [(property path, attachment)]; "*" walks a list.
+POLICY_LOCATIONS: dict[str, list[tuple[tuple[Any, ...], str]]] = {
+    "AWS::IAM::Policy": [(("PolicyDocument",), "identity")],
+    "AWS::IAM::ManagedPolicy": [(("PolicyDocument",), "identity")],
+    "AWS::IAM::RolePolicy": [(("PolicyDocument",), "identity")],
+    "AWS::IAM::UserPolicy": [(("PolicyDocument",), "identity")],
+    "AWS::IAM::GroupPolicy": [(("PolicyDocument",), "identity")],
+    "AWS::IAM::Role": [(("AssumeRolePolicyDocument",), "trust"), (("Policies", "*", "PolicyDocument"), "identity")],
+    "AWS::IAM::User": [(("Policies", "*", "PolicyDocument"), "identity")],
+    "AWS::IAM::Group": [(("Policies", "*", "PolicyDocument"), "identity")],
+    "AWS::S3::BucketPolicy": [(("PolicyDocument",), "bucket")],
+    "AWS::KMS::Key": [(("KeyPolicy",), "key")],
+    "AWS::KMS::ReplicaKey": [(("KeyPolicy",), "key")],
+    "AWS::SNS::TopicPolicy": [(("PolicyDocument",), "topic")],
+    "AWS::SNS::TopicInlinePolicy": [(("PolicyDocument",), "topic")],
+    "AWS::SQS::QueuePolicy": [(("PolicyDocument",), "queue")],
+    "AWS::SQS::QueueInlinePolicy": [(("PolicyDocument",), "queue")],
+    "AWS::ECR::Repository": [(("RepositoryPolicyText",), "resource")],
+    "AWS::SecretsManager::ResourcePolicy": [(("ResourcePolicy",), "resource")],
+    "AWS::S3::AccessPoint": [(("Policy",), "resource")],
+    "AWS::EFS::FileSystem": [(("FileSystemPolicy",), "resource")],
+    "AWS::ApiGateway::RestApi": [(("Policy",), "resource")],
+    "AWS::OpenSearchService::Domain": [(("AccessPolicies",), "resource")],
+    "AWS::Elasticsearch::Domain": [(("AccessPolicies",), "resource")],
+    "AWS::Logs::ResourcePolicy": [(("PolicyDocument",), "resource")],
+    "AWS::Backup::BackupVault": [(("AccessPolicy",), "resource")],
+    "AWS::SSO::PermissionSet": [(("InlinePolicy",), "identity")],
+    "AWS::Organizations::Policy": [(("Content",), "scp")],
+}
+
+
+def is_template(data: Any) -> bool:
+    """Whether parsed data looks like a CloudFormation template."""
+    if not isinstance(data, dict):
+        return False
+    if "AWSTemplateFormatVersion" in data:
+        return True
+    resources = data.get("Resources")
+    return isinstance(resources, dict) and any(
+        isinstance(r, dict) and isinstance(r.get("Type"), str) and r["Type"].startswith(("AWS::", "Custom::"))
+        for r in resources.values()
+    )
+
+
+def build_resources(template: LocDict, path: str) -> list[Resource]:
+    """Every resource of a template, raw and normalised."""
+    resources = template.get("Resources")
+    if not isinstance(resources, dict):
+        return []
+    resolvers = [Resolver(template, 0)]
+    out: list[Resource] = []
+    for logical, body in resources.items():
+        if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
+            continue
+        key_span = resources.key_span_of(logical)
+        whole = resources.span_of(logical)
+        span = Span(key_span.line, key_span.col, whole.end_line, whole.end_col)
+        properties = body.get("Properties")
+        branches = [0, 1] if uses_if(properties) else [0]
+        for branch in branches:
+            if branch >= len(resolvers):
+                resolvers.append(Resolver(template, branch))
+            props = resolvers[branch].value(properties, body.span_of("Properties")) if properties is not None else None
+            if not isinstance(props, LocDict):
+                props = LocDict(body.span_of("Properties") if properties is not None else span)
+            context = None if len(branches) == 1 else f"Fn::If {'first' if branch == 0 else 'second'} branches"
+            out.extend(_resources_of(str(logical), body["Type"], props, span, path, context, body))
+    return out
+
+
+def _resources_of(
+    logical: str, rtype: str, props: LocDict, span: Span, path: str, context: str | None, body: LocDict
+) -> Iterator[Resource]:
+    def make(kind: str | None, name: str, facet: LocDict, where: Span) -> Resource:
+        return Resource(kind, rtype, name, path, where, facet, FORMAT, raw=props, context=context)
+
+    yield make(None, logical, props, span)
+    for prop_path, attachment in POLICY_LOCATIONS.get(rtype, ()):
+        for suffix, doc, doc_span in _walk(props, prop_path, span):
+            yield make(IAM_POLICY, logical + suffix, normalise_policy(doc, doc_span, attachment), doc_span)
+    if rtype == "AWS::S3::Bucket":
+        yield make(S3_BUCKET, logical, s3.bucket_from_cfn(props, span), span)
+    for suffix, rule in network.sg_rules_from_cfn(rtype, props, span):
+        yield make(network.SG_RULE, logical + suffix, rule, rule.span)
+    cidrs = network.cidrs_from_cfn(rtype, props)
+    if cidrs is not None:
+        yield make(NETWORK, logical, cidrs, span)
+
+
+def _walk(value: Any, path: tuple[Any, ...], span: Span, suffix: str = "") -> Iterator[tuple[str, Any, Span]]:
+    if not path:
+        yield suffix, value, getattr(value, "span", span)
+        return
+    head, rest = path[0], path[1:]
+    if head == "*":
+        if isinstance(value, LocList):
+            for i, item in enumerate(value):
+                yield from _walk(item, rest, value.span_of(i), f"{suffix}[{i}]")
+        return
+    if isinstance(value, LocDict) and head in value and value[head] is not None:
+        child = value[head]
+        if isinstance(child, Unknown):
+            return
+        yield from _walk(child, rest, value.span_of(head), f"{suffix}.{head}")

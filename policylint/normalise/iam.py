@@ -1,0 +1,136 @@
+"""IAM policy documents into one normalised shape, whatever wrote them.
+
+Shape (all lists located; absent elements are ``None``)::
+
+    {attachment, version, id, statement_count,
+     statements: [{index, sid, effect,
+                   actions, not_actions,          # lower-cased
+                   resources, not_resources,
+                   principal, not_principal,      # {type: [ids]}; "*" → {"*": ["*"]}
+                   conditions: [{operator, key, values}]}]}   # key lower-cased
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..load.errors import LoadError
+from ..load.json_loader import load_json
+from ..load.located import LocDict, LocList, Span, Unknown, relocate
+
+ATTACHMENTS = ("identity", "trust", "bucket", "key", "topic", "queue", "resource", "scp", "unknown")
+
+
+def decode_policy_string(text: str, span: Span) -> Any:
+    """A policy written as a JSON string: its data, located at the string (``None`` if not JSON)."""
+    try:
+        return relocate(load_json(text), span)
+    except LoadError:
+        return None
+
+
+def normalise_policy(doc: Any, span: Span, attachment: str) -> LocDict:
+    """The normalised facet of one policy document located at ``span``."""
+    if isinstance(doc, str):
+        doc = decode_policy_string(doc, span) or doc
+    out = LocDict(getattr(doc, "span", span))
+    out.put("attachment", attachment, out.span)
+    if isinstance(doc, Unknown) or not isinstance(doc, dict):
+        out.put("unresolved", True, out.span)
+        out.put("version", None, out.span)
+        out.put("statements", LocList(out.span), out.span)
+        return out
+    _copy(doc, "Version", out, "version")
+    _copy(doc, "Id", out, "id")
+    statements = LocList(doc.span_of("Statement") if "Statement" in doc else out.span)
+    raw = doc.get("Statement")
+    if isinstance(raw, dict):
+        raw_list, spans = [raw], [doc.span_of("Statement")]
+    elif isinstance(raw, list):
+        raw_list, spans = raw, [_span(raw, i, out.span) for i in range(len(raw))]
+    else:
+        raw_list, spans = [], []
+    for index, (statement, stmt_span) in enumerate(zip(raw_list, spans)):
+        statements.add(_statement(statement, stmt_span, index), stmt_span)
+    out.put("statements", statements, statements.span)
+    return out
+
+
+def _statement(raw: Any, span: Span, index: int) -> LocDict:
+    out = LocDict(span)
+    out.put("index", index, span)
+    if not isinstance(raw, dict):
+        out.put("effect", Unknown(str(raw)) if isinstance(raw, Unknown) else None, span)
+        return out
+    _copy(raw, "Sid", out, "sid")
+    _copy(raw, "Effect", out, "effect")
+    for key, name in (("Action", "actions"), ("NotAction", "not_actions")):
+        if key in raw:
+            out.put(name, _string_list(raw, key, lower=True), raw.span_of(key), raw.key_span_of(key))
+    for key, name in (("Resource", "resources"), ("NotResource", "not_resources")):
+        if key in raw:
+            out.put(name, _string_list(raw, key, lower=False), raw.span_of(key), raw.key_span_of(key))
+    for key, name in (("Principal", "principal"), ("NotPrincipal", "not_principal")):
+        if key in raw:
+            out.put(name, _principal(raw[key], raw.span_of(key)), raw.span_of(key), raw.key_span_of(key))
+    conditions = LocList(raw.span_of("Condition") if "Condition" in raw else span)
+    block = raw.get("Condition")
+    if isinstance(block, dict):
+        for operator, keys in block.items():
+            op_span = block.span_of(operator)
+            if not isinstance(keys, dict):
+                continue
+            for key, values in keys.items():
+                entry = LocDict(keys.span_of(key))
+                entry.put("operator", operator, block.key_span_of(operator))
+                entry.put("key", key.lower() if isinstance(key, str) else key, keys.key_span_of(key))
+                entry.put("values", _as_list(values, keys.span_of(key)), keys.span_of(key))
+                conditions.add(entry, entry.span or op_span)
+    out.put("conditions", conditions, conditions.span)
+    return out
+
+
+def _principal(raw: Any, span: Span) -> Any:
+    """``"*"`` → ``{"*": ["*"]}``; ``{"AWS": "x"}`` → ``{"AWS": ["x"]}``; unresolved stays Unknown."""
+    out = LocDict(getattr(raw, "span", span))
+    if isinstance(raw, dict):
+        for kind, ids in raw.items():
+            out.put(kind, _as_list(ids, raw.span_of(kind)), raw.span_of(kind), raw.key_span_of(kind))
+        return out
+    if isinstance(raw, Unknown):
+        return raw
+    ids = LocList(span)
+    ids.add(raw, span)
+    out.put("*" if raw == "*" else "AWS", ids, span)
+    return out
+
+
+def _as_list(raw: Any, span: Span) -> LocList:
+    if isinstance(raw, list):
+        out = LocList(getattr(raw, "span", span))
+        for i, item in enumerate(raw):
+            out.add(item, _span(raw, i, span))
+        return out
+    out = LocList(span)
+    out.add(raw, span)
+    return out
+
+
+def _string_list(raw: LocDict, key: str, lower: bool) -> LocList:
+    items = _as_list(raw[key], raw.span_of(key))
+    if lower:
+        for i, item in enumerate(items):
+            if isinstance(item, str):
+                items[i] = item.lower()
+    return items
+
+
+def _copy(src: LocDict, key: str, dst: LocDict, name: str) -> None:
+    if key in src:
+        dst.put(name, src[key], src.span_of(key), src.key_span_of(key))
+    else:
+        dst.put(name, None, dst.span)
+
+
+def _span(container: Any, index: int, default: Span) -> Span:
+    spans = getattr(container, "spans", None)
+    return spans[index] if spans is not None and index < len(spans) else default

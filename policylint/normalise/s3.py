@@ -1,0 +1,84 @@
+"""The normalised S3 bucket facet.
+
+Fields (``None`` when not configured; spans point at where each setting was written, which for
+Terraform may be a companion resource)::
+
+    name, acl,
+    encryption: {algorithms: [..], kms_key_ids: [..]},
+    public_access_block: {block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets},
+    versioning: {status, mfa_delete}, logging: {target_bucket, target_prefix},
+    cors_rules: [{allowed_origins: [..], allowed_methods: [..]}], website: {...}
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..load.located import LocDict, LocList, Span
+
+FIELDS = ("name", "acl", "encryption", "public_access_block", "versioning", "logging", "cors_rules", "website")
+PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+
+
+def new_bucket(span: Span) -> LocDict:
+    """An empty facet: nothing configured."""
+    facet = LocDict(span)
+    for name in FIELDS:
+        facet.put(name, None, span)
+    return facet
+
+
+def sub(src: Any, mapping: dict[str, str], span: Span) -> LocDict:
+    """Copy ``src[raw_key]`` to ``out[name]`` for each ``name: raw_key`` pair, keeping spans."""
+    out = LocDict(getattr(src, "span", span))
+    for name, key in mapping.items():
+        if isinstance(src, LocDict) and key in src:
+            out.put(name, src[key], src.span_of(key), src.key_span_of(key))
+        else:
+            out.put(name, None, out.span)
+    return out
+
+
+def bucket_from_cfn(props: LocDict, span: Span) -> LocDict:
+    """The facet of an ``AWS::S3::Bucket``'s resolved properties."""
+    facet = new_bucket(span)
+    if "BucketName" in props:
+        facet.put("name", props["BucketName"], props.span_of("BucketName"), props.key_span_of("BucketName"))
+    if "AccessControl" in props:
+        facet.put("acl", props["AccessControl"], props.span_of("AccessControl"))
+    enc = props.get("BucketEncryption")
+    if isinstance(enc, LocDict):
+        encryption = LocDict(props.span_of("BucketEncryption"))
+        algorithms, keys = LocList(encryption.span), LocList(encryption.span)
+        rules = enc.get("ServerSideEncryptionConfiguration")
+        for i, rule in enumerate(rules if isinstance(rules, LocList) else []):
+            default = rule.get("ServerSideEncryptionByDefault") if isinstance(rule, LocDict) else None
+            if isinstance(default, LocDict):
+                if "SSEAlgorithm" in default:
+                    algorithms.add(default["SSEAlgorithm"], default.span_of("SSEAlgorithm"))
+                if "KMSMasterKeyID" in default:
+                    keys.add(default["KMSMasterKeyID"], default.span_of("KMSMasterKeyID"))
+        encryption.put("algorithms", algorithms, encryption.span)
+        encryption.put("kms_key_ids", keys, encryption.span)
+        facet.put("encryption", encryption, encryption.span, props.key_span_of("BucketEncryption"))
+    pab = props.get("PublicAccessBlockConfiguration")
+    if isinstance(pab, LocDict):
+        facet.put(
+            "public_access_block",
+            sub(pab, dict(zip(PUBLIC_ACCESS_FLAGS, ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"))), span),
+            props.span_of("PublicAccessBlockConfiguration"),
+        )
+    versioning = props.get("VersioningConfiguration")
+    if isinstance(versioning, LocDict):
+        facet.put("versioning", sub(versioning, {"status": "Status", "mfa_delete": "MfaDelete"}, span), props.span_of("VersioningConfiguration"))
+    logging = props.get("LoggingConfiguration")
+    if isinstance(logging, LocDict):
+        facet.put("logging", sub(logging, {"target_bucket": "DestinationBucketName", "target_prefix": "LogFilePrefix"}, span), props.span_of("LoggingConfiguration"))
+    cors = props.get("CorsConfiguration")
+    if isinstance(cors, LocDict) and isinstance(cors.get("CorsRules"), LocList):
+        rules_out = LocList(cors.span_of("CorsRules"))
+        for i, rule in enumerate(cors["CorsRules"]):
+            rules_out.add(sub(rule, {"allowed_origins": "AllowedOrigins", "allowed_methods": "AllowedMethods"}, span), cors["CorsRules"].span_of(i))
+        facet.put("cors_rules", rules_out, rules_out.span)
+    if isinstance(props.get("WebsiteConfiguration"), LocDict):
+        facet.put("website", props["WebsiteConfiguration"], props.span_of("WebsiteConfiguration"))
+    return facet

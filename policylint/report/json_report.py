@@ -1,0 +1,47 @@
+"""The JSON report: stable keys, one object per finding."""
+from __future__ import annotations
+
+import json
+
+from .. import __version__
+from ..findings import Finding
+from ..scan import ScanResult
+
+
+def finding_dict(finding: Finding) -> dict:
+    """One finding as plain data."""
+    span = finding.span
+    out = {
+        "rule": finding.rule_id,
+        "severity": finding.severity,
+        "message": finding.message,
+        "file": finding.file,
+        "line": span.line,
+        "column": span.col,
+        "end_line": span.end_line,
+        "end_column": span.end_col,
+        "resource": finding.resource,
+        "element": finding.element,
+        "fingerprint": finding.fingerprint,
+    }
+    if finding.suppression is not None:
+        out["suppressed"] = {"kind": finding.suppression.kind, "justification": finding.suppression.justification}
+    if finding.baseline_state:
+        out["baseline_state"] = finding.baseline_state
+    return out
+
+
+def render(result: ScanResult, findings: list[Finding]) -> str:
+    """The JSON document for the findings to show."""
+    document = {
+        "tool": {"name": "policylint", "version": __version__},
+        "files_scanned": len(result.files),
+        "findings": [finding_dict(f) for f in findings],
+        "skipped": [{"path": s.display, "reason": s.reason} for s in result.skipped],
+        "summary": {
+            "findings": sum(1 for f in findings if f.suppression is None),
+            "suppressed": sum(1 for f in findings if f.suppression is not None),
+            "parse_errors": len(result.parse_errors),
+        },
+    }
+    return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"

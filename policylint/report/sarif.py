@@ -1,0 +1,121 @@
+"""SARIF 2.1.0, shaped for GitHub code scanning.
+
+One run; every enabled rule in ``tool.driver.rules`` with short and full descriptions, help text and
+markdown, ``security-severity`` and tags; relative URIs against ``%SRCROOT%``; regions with start
+and end line and column; parse errors both as ``PL0001`` results and as tool execution
+notifications; a line-independent ``partialFingerprints`` key. Output is byte-identical for the
+same input.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .. import __version__
+from ..evaluate.rules import Rule
+from ..findings import Finding
+from ..scan import PARSE_ERROR, ScanResult
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/policylint/policylint"
+LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+MAX_TAGS = 10
+
+
+def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+    references = "\n".join(f"- {url}" for url in rule.references)
+    markdown = f"**{rule.title}**\n\n{rule.description}\n\n**Remediation**\n\n{rule.remediation}"
+    if references:
+        markdown += f"\n\n**References**\n\n{references}"
+    properties: dict[str, Any] = {"tags": rule.tags[:MAX_TAGS], "precision": rule.precision}
+    if "security" in rule.tags:
+        properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
+    else:
+        properties["problem.severity"] = "error" if LEVELS[rule.severity] == "error" else "warning"
+    descriptor: dict[str, Any] = {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": rule.description[:1024]},
+        "help": {"text": f"{rule.remediation}\n\n{references}".strip(), "markdown": markdown},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+        "properties": properties,
+    }
+    if rule.references:
+        descriptor["helpUri"] = rule.references[0]
+    return descriptor
+
+
+def _location(finding: Finding) -> dict[str, Any]:
+    span = finding.span
+    end_line, end_col = span.end_line, span.end_col
+    if (end_line, end_col) <= (span.line, span.col):
+        end_line, end_col = span.line, span.col + 1
+    location: dict[str, Any] = {
+        "physicalLocation": {
+            "artifactLocation": {"uri": finding.file, "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": span.line, "startColumn": span.col, "endLine": end_line, "endColumn": end_col},
+        }
+    }
+    if finding.resource:
+        location["logicalLocations"] = [{"name": finding.resource, "kind": "resource"}]
+    return location
+
+
+def _message(finding: Finding) -> str:
+    text = finding.message.strip() or finding.rule_id
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def render(result: ScanResult, findings: list[Finding], include_suppressed: bool = False) -> str:
+    """The SARIF log for ``findings``; suppressed ones are left out unless ``include_suppressed``."""
+    rules = sorted(result.rules, key=lambda r: r.id)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    shown = [f for f in findings if include_suppressed or f.suppression is None]
+    results = []
+    for finding in shown:
+        entry: dict[str, Any] = {
+            "ruleId": finding.rule_id,
+            "level": LEVELS[finding.severity],
+            "message": {"text": _message(finding)},
+            "locations": [_location(finding)],
+            "partialFingerprints": {"policylint/v1": finding.fingerprint},
+        }
+        if finding.rule_id in index:
+            entry["ruleIndex"] = index[finding.rule_id]
+        if include_suppressed:
+            entry["suppressions"] = (
+                [{"kind": finding.suppression.kind, "justification": finding.suppression.justification}]
+                if finding.suppression is not None
+                else []
+            )
+        if finding.baseline_state:
+            entry["baselineState"] = finding.baseline_state
+        results.append(entry)
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": f"{_message(f)}"},
+            "descriptor": {"id": PARSE_ERROR},
+            "locations": [_location(f)],
+        }
+        for f in result.parse_errors
+    ]
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "policylint",
+                "semanticVersion": __version__,
+                "version": __version__,
+                "informationUri": INFORMATION_URI,
+                "rules": [_rule_descriptor(rule) for rule in rules],
+            }
+        },
+        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory policylint was run from."}}},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,117 @@
+"""The pipeline: discover → load → normalise → evaluate → suppress → report (the CLI reports)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .discover import Candidate, Skipped, discover
+from .evaluate.engine import evaluate
+from .evaluate.rules import Rule, builtin_rules_dir, load_rules
+from .findings import SEVERITY_RANK, Finding
+from .load.documents import Parsed, load_document
+from .load.errors import LoadError
+from .model import Resource
+
+PARSE_ERROR = "PL0001"
+
+
+@dataclass
+class ScanOptions:
+    """What to scan and with which rules."""
+
+    paths: list[str] = field(default_factory=lambda: ["."])
+    rule_dirs: list[str] = field(default_factory=list)
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    follow_symlinks: bool = False
+    root: str = "."
+    option_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class ScanResult:
+    """Everything a report needs."""
+
+    rules: list[Rule]
+    findings: list[Finding]
+    files: list[str]
+    parse_errors: list[Finding]
+    skipped: list[Skipped]
+
+
+def select_rules(rules: list[Rule], select: list[str], ignore: list[str]) -> list[Rule]:
+    """Enabled rules narrowed by ``select`` and ``ignore`` (rule ids, names or tags)."""
+    def named(rule: Rule, wanted: list[str]) -> bool:
+        return any(w in (rule.id, rule.name) or w in rule.tags for w in wanted)
+
+    # A file that cannot be parsed is always reported unless PL0001 itself is ignored.
+    chosen = [r for r in rules if r.id == PARSE_ERROR or (named(r, select) if select else r.enabled)]
+    return [r for r in chosen if not named(r, ignore)]
+
+
+def load_all_rules(options: ScanOptions) -> list[Rule]:
+    """Built-in rules plus the user's directories, selected."""
+    directories = [builtin_rules_dir()] + [Path(d) for d in options.rule_dirs]
+    return select_rules(load_rules(directories, options.option_overrides), options.select, options.ignore)
+
+
+def resources_of(parsed: Parsed) -> list[Resource]:
+    """Normalise one parsed document."""
+    if parsed.format == "cloudformation":
+        from .normalise import cloudformation
+
+        return cloudformation.build_resources(parsed.data, parsed.path)
+    if parsed.format == "policy":
+        from .normalise import policy_file
+
+        return policy_file.build_resources(parsed.data, parsed.path)
+    return []
+
+
+def parse_finding(rule: Rule | None, file: str, error: LoadError) -> Finding:
+    """The ``PL0001`` finding for a file (or part of one) that cannot be parsed."""
+    severity = rule.severity if rule else "high"
+    return Finding(PARSE_ERROR, severity, error.message, file, error.span, resource="", element=error.message)
+
+
+def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False) -> tuple[str, list[Finding], list[Finding]]:
+    """``(format, findings, parse errors)`` for one JSON/YAML file."""
+    parsed = load_document(candidate.path, always=always)
+    parse_rule = next((r for r in rules if r.id == PARSE_ERROR), None)
+    errors = [parse_finding(parse_rule, candidate.display, p) for p in parsed.problems] if parse_rule else []
+    if parsed.format in ("other", "unparsable"):
+        return parsed.format, [], errors
+    parsed.path = candidate.display
+    findings = evaluate(rules, resources_of(parsed))
+    return parsed.format, findings, errors
+
+
+def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
+    """Run the pipeline over ``options.paths``."""
+    rules = load_all_rules(options) if rules is None else rules
+    root = os.path.abspath(options.root)
+    candidates, skipped = discover(options.paths, root, options.exclude, options.follow_symlinks)
+    explicit = {os.path.abspath(p) for p in options.paths if not os.path.isdir(p)}
+    findings: list[Finding] = []
+    parse_errors: list[Finding] = []
+    files: list[str] = []
+    for candidate in candidates:
+        if candidate.kind != "document":
+            continue
+        always = os.path.abspath(candidate.path) in explicit or candidate.path.endswith(".template")
+        fmt, found, errors = lint_document(candidate, rules, always)
+        if fmt != "other":
+            files.append(candidate.display)
+        findings.extend(found)
+        parse_errors.extend(errors)
+    all_findings = sorted(findings + parse_errors, key=Finding.sort_key)
+    return ScanResult(rules, all_findings, files, parse_errors, skipped)
+
+
+def at_or_above(findings: list[Finding], threshold: str) -> list[Finding]:
+    """Findings whose severity is at least ``threshold``."""
+    floor = SEVERITY_RANK[threshold]
+    return [f for f in findings if SEVERITY_RANK[f.severity] >= floor and f.suppression is None]
