@@ -77,16 +77,66 @@ def parse_finding(rule: Rule | None, file: str, error: LoadError) -> Finding:
     return Finding(PARSE_ERROR, severity, error.message, file, error.span, resource="", element=error.message)
 
 
-def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False) -> tuple[str, list[Finding], list[Finding]]:
-    """``(format, findings, parse errors)`` for one JSON/YAML file."""
+def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False) -> "TaskResult":
+    """Lint one JSON/YAML file."""
     parsed = load_document(candidate.path, always=always)
     parse_rule = next((r for r in rules if r.id == PARSE_ERROR), None)
     errors = [parse_finding(parse_rule, candidate.display, p) for p in parsed.problems] if parse_rule else []
-    if parsed.format in ("other", "unparsable"):
-        return parsed.format, [], errors
+    if parsed.format == "other":
+        return TaskResult([], [], errors)
+    if parsed.format == "unparsable":
+        return TaskResult([candidate.display], [], errors)
     parsed.path = candidate.display
-    findings = evaluate(rules, resources_of(parsed))
-    return parsed.format, findings, errors
+    return TaskResult([candidate.display], evaluate(rules, resources_of(parsed)), errors)
+
+
+@dataclass
+class Task:
+    """One unit of work: a JSON/YAML file, or a Terraform module (a folder's .tf files)."""
+
+    kind: str  # document | terraform
+    candidates: list[Candidate]
+    always: bool = False
+
+
+@dataclass
+class TaskResult:
+    files: list[str]
+    findings: list[Finding]
+    parse_errors: list[Finding]
+
+
+def plan_tasks(candidates: list[Candidate], explicit: set[str]) -> list[Task]:
+    """Group candidates into tasks: each document alone, Terraform files by folder."""
+    tasks: list[Task] = []
+    modules: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        if candidate.kind == "terraform":
+            modules.setdefault(os.path.dirname(candidate.path), []).append(candidate)
+        else:
+            always = os.path.abspath(candidate.path) in explicit or candidate.path.endswith(".template")
+            tasks.append(Task("document", [candidate], always))
+    tasks.extend(Task("terraform", files) for _, files in sorted(modules.items()))
+    return tasks
+
+
+def run_task(task: Task, rules: list[Rule], options: ScanOptions) -> TaskResult:
+    """Lint one task; never raises for bad input (it becomes a PL0001 finding)."""
+    if task.kind == "document":
+        return lint_document(task.candidates[0], rules, task.always)
+    return lint_terraform(task.candidates, rules, options)
+
+
+def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: ScanOptions) -> TaskResult:
+    """Lint one Terraform module: the given files, with the rest of their folder as context."""
+    from .normalise import terraform
+
+    resources, problems = terraform.build_module(candidates, options)
+    parse_rule = next((r for r in rules if r.id == PARSE_ERROR), None)
+    errors = [parse_finding(parse_rule, p.file, LoadError(p.message, p.span)) for p in problems] if parse_rule else []
+    displays = {c.display for c in candidates}
+    findings = [f for f in evaluate(rules, resources) if f.file in displays or not f.file.endswith((".tf", ".tf.json"))]
+    return TaskResult(sorted(displays), findings, errors)
 
 
 def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
@@ -98,17 +148,14 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
     findings: list[Finding] = []
     parse_errors: list[Finding] = []
     files: list[str] = []
-    for candidate in candidates:
-        if candidate.kind != "document":
-            continue
-        always = os.path.abspath(candidate.path) in explicit or candidate.path.endswith(".template")
-        fmt, found, errors = lint_document(candidate, rules, always)
-        if fmt != "other":
-            files.append(candidate.display)
-        findings.extend(found)
-        parse_errors.extend(errors)
+    for task in plan_tasks(candidates, explicit):
+        result = run_task(task, rules, options)
+        files.extend(result.files)
+        findings.extend(result.findings)
+        parse_errors.extend(result.parse_errors)
     all_findings = sorted(findings + parse_errors, key=Finding.sort_key)
-    return ScanResult(rules, all_findings, files, parse_errors, skipped)
+    parse_errors.sort(key=Finding.sort_key)
+    return ScanResult(rules, all_findings, sorted(files), parse_errors, skipped)
 
 
 def at_or_above(findings: list[Finding], threshold: str) -> list[Finding]:
