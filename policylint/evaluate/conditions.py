@@ -21,6 +21,7 @@ class Witness(NamedTuple):
     trail: tuple[Any, ...]
     value: Any
     reason: str | None
+    at_key: bool = False  # point at the key (``NotAction:``) rather than its value
 
 
 Result = tuple["bool | None", list[Witness]]
@@ -192,7 +193,7 @@ class Leaf(Condition):
             present = bool(matches)
             if not present:
                 return (not self.arg), [Witness(deepest, None, None)]
-            return bool(self.arg), [Witness(t, v, None) for t, v in matches]
+            return bool(self.arg), [Witness(t, v, None, True) for t, v in matches]
         if not matches:
             return False, [Witness(deepest, None, None)]
         true: list[Witness] = []

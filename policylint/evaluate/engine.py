@@ -70,8 +70,9 @@ def _distinct(witnesses: list[Witness]) -> list[Witness]:
     return out
 
 
-def locate(resource: Resource, trail: tuple[Any, ...]) -> Span:
-    """The span of the value at ``trail`` in the resource's facet (the resource span for the root)."""
+def locate(resource: Resource, trail: tuple[Any, ...], at_key: bool = False) -> Span:
+    """The span of the value (or its key) at ``trail`` in the resource's facet (the resource span
+    for the root)."""
     if not trail:
         return getattr(resource.props, "span", None) or resource.span
     try:
@@ -79,7 +80,7 @@ def locate(resource: Resource, trail: tuple[Any, ...]) -> Span:
     except (KeyError, IndexError, TypeError):
         return resource.span
     if isinstance(container, LocDict):
-        return container.span_of(key)
+        return container.key_span_of(key) if at_key else container.span_of(key)
     if isinstance(container, LocList):
         return container.span_of(key)
     return resource.span
@@ -88,12 +89,12 @@ def locate(resource: Resource, trail: tuple[Any, ...]) -> Span:
 def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope: Any,
              witnesses: list[Witness], unresolved: bool) -> Finding:
     witness = witnesses[0] if witnesses else Witness(scope_trail, scope, None)
-    trail = witness.trail
+    trail, at_key = witness.trail, witness.at_key
     if rule.location is not None:
         matches = walk(scope, rule.location)[0]
         if matches:
-            trail = scope_trail + matches[0].trail
-    span = locate(resource, trail)
+            trail, at_key = scope_trail + matches[0].trail, False
+    span = locate(resource, trail, at_key)
     value = witness.value
     values = {
         "value": _show(value),

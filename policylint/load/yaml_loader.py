@@ -151,6 +151,9 @@ def load_yaml(text: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        last_line = text.count("\n") + (0 if text.endswith("\n") else 1)
+        if line > max(last_line, 1):  # an error at the end of the file: point at its last line
+            line, col = max(last_line, 1), len(text.rstrip("\n").rsplit("\n", 1)[-1]) + 1
         message = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
         raise LoadError(f"invalid YAML: {message}", Span(line, col, line, col + 1)) from None
     except yaml.YAMLError as exc:
