@@ -1,0 +1,84 @@
+"""Located JSON and YAML loading: values, positions, YAML 1.2 scalars, tags, duplicates."""
+from __future__ import annotations
+
+import pytest
+
+from policylint.load.errors import LoadError
+from policylint.load.json_loader import load_json
+from policylint.load.yaml_loader import load_yaml
+
+
+def test_json_positions_of_keys_values_and_items():
+    text = '{\n  "a": [1, 2.5, "x\\n"],\n  "b": {"c": true, "d": null}\n}'
+    data = load_json(text)
+    assert data == {"a": [1, 2.5, "x\n"], "b": {"c": True, "d": None}}
+    assert data.key_span_of("a")[:2] == (2, 3)
+    assert data["a"].spans[1][:4] == (2, 12, 2, 15)
+    assert data["b"].span_of("c")[:2] == (3, 14)
+    assert data["b"].span_of("d")[:4] == (3, 25, 3, 29)
+
+
+@pytest.mark.parametrize("text, line, col", [
+    ('{"a": 1,}', 1, 9), ('[1 2]', 1, 4), ('{\n  "a" 1}', 2, 7), ('{"a": [}', 1, 8), ('', 1, 1), ("{} x", 1, 4),
+])
+def test_json_errors_are_located(text, line, col):
+    with pytest.raises(LoadError) as info:
+        load_json(text)
+    assert info.value.span[:2] == (line, col)
+
+
+def test_json_duplicate_keys_are_recorded_and_last_wins():
+    data = load_json('{"a": 1,\n "a": 2}')
+    assert data["a"] == 2
+    (key, first, again), = data.duplicates
+    assert key == "a" and first.line == 1 and again.line == 2
+
+
+def test_yaml_follows_the_core_schema_not_yaml_1_1():
+    data = load_yaml("v: 2012-10-17\nb: yes\nt: true\nn: 8080\no: 0o17\nf: 1.5\nz: ~\nq: '22'\n")
+    assert data == {"v": "2012-10-17", "b": "yes", "t": True, "n": 8080, "o": 15, "f": 1.5, "z": None, "q": "22"}
+
+
+def test_yaml_short_form_tags_become_long_form():
+    data = load_yaml("a: !Ref X\nb: !GetAtt Role.Arn\nc: !Sub ['${A}', {A: 1}]\nd: !If [C, 1, 2]\n")
+    assert data["a"] == {"Ref": "X"}
+    assert data["b"] == {"Fn::GetAtt": ["Role", "Arn"]}
+    assert data["c"] == {"Fn::Sub": ["${A}", {"A": 1}]}
+    assert data["d"] == {"Fn::If": ["C", 1, 2]}
+
+
+def test_yaml_positions_include_scalars_in_flow_lists():
+    data = load_yaml("Resources:\n  A:\n    Action: [s3:GetObject, 's3:*']\n")
+    actions = data["Resources"]["A"]["Action"]
+    assert actions.spans[1][:2] == (3, 28)
+
+
+@pytest.mark.parametrize("text", [
+    "a: !!python/object/apply:os.system ['true']",
+    "a: !!python/name:os.system",
+    "a: !Custom 1",
+    "a: !!set {x}",
+])
+def test_yaml_foreign_tags_are_errors_and_never_constructed(text):
+    with pytest.raises(LoadError, match="unsupported YAML tag"):
+        load_yaml(text)
+
+
+def test_yaml_alias_bomb_is_bounded():
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 10):
+        prev, cur = chr(96 + i), chr(97 + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    with pytest.raises(LoadError, match="alias"):
+        load_yaml("\n".join(lines))
+
+
+def test_yaml_syntax_error_at_end_of_file_points_at_the_last_line():
+    with pytest.raises(LoadError) as info:
+        load_yaml("a: 1\nb: [unclosed\n")
+    assert info.value.span.line == 2
+
+
+def test_yaml_duplicate_keys_are_recorded():
+    data = load_yaml("a: 1\nb: 2\na: 3\n")
+    assert data["a"] == 3 and data.duplicates[0][0] == "a"
