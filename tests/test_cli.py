@@ -1,0 +1,112 @@
+"""The command line as a user meets it: exit codes, formats, options, messages."""
+from __future__ import annotations
+
+import json
+
+from conftest import REPO, run_cli, scan_json
+
+INSECURE = "examples/cloudformation/insecure-stack.yaml"
+SECURE = "examples/cloudformation/secure-stack.yaml"
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.returncode == 0 and "policylint" in result.stdout
+
+
+def test_exit_codes_and_text_report():
+    bad = run_cli("scan", INSECURE, "--no-color")
+    assert bad.returncode == 1
+    assert f"{INSECURE}:30:24: PL1003 critical" in bad.stdout
+    assert bad.stdout.rstrip().splitlines()[-1].startswith("1 file scanned, 7 findings")
+    good = run_cli("scan", SECURE)
+    assert good.returncode == 0, good.stdout
+    assert "0 findings" in good.stdout
+
+
+def test_severity_threshold_filters_and_sets_exit_code():
+    critical = scan_json(INSECURE, "--severity-threshold", "critical")
+    assert {f["rule"] for f in critical["findings"]} == {"PL1003"}
+    assert run_cli("scan", "examples/policies/insecure-admin-policy.json", "--severity-threshold", "critical").returncode == 0
+
+
+def test_select_and_ignore_by_id_name_and_tag():
+    assert {f["rule"] for f in scan_json(INSECURE, "--select", "PL3001")["findings"]} == {"PL3001"}
+    assert {f["rule"] for f in scan_json(INSECURE, "--select", "IngressOpenToWorld")["findings"]} == {"PL3001"}
+    assert {f["rule"] for f in scan_json(INSECURE, "--select", "s3")["findings"]} == {"PL2001", "PL2002"}
+    ignored = {f["rule"] for f in scan_json(INSECURE, "--ignore", "PL1001,PL1003")["findings"]}
+    assert "PL1001" not in ignored and "PL1003" not in ignored and "PL3001" in ignored
+
+
+def test_output_file_and_json_report(tmp_path):
+    out = tmp_path / "report.json"
+    result = run_cli("scan", INSECURE, "-f", "json", "-o", str(out))
+    assert result.returncode == 1 and result.stdout == ""
+    report = json.loads(out.read_text())
+    assert report["files_scanned"] == 1 and len(report["findings"]) == 7
+    first = report["findings"][0]
+    assert set(first) >= {"rule", "severity", "message", "file", "line", "column", "end_line", "end_column", "fingerprint"}
+    assert "7 findings" in result.stderr
+
+
+def test_usage_errors_exit_2_with_one_line():
+    result = run_cli("scan", "-f", "xml")
+    assert result.returncode == 2
+    result = run_cli("scan", "--rules", "does-not-exist")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_invalid_user_rule_is_an_error_naming_file_and_line(tmp_path):
+    rule = tmp_path / "bad.yaml"
+    rule.write_text(
+        "id: PL9901\nname: Bad\nseverity: high\ntitle: t\ndescription: d\nremediation: r\n"
+        "references: []\ntags: []\nresource: {kinds: [s3.bucket]}\nunknown: ignore\nmessage: m\n"
+        "forbid:\n  path: name\n  equal: x\n"
+    )
+    result = run_cli("scan", INSECURE, "--rules", str(tmp_path))
+    assert result.returncode == 2
+    assert "bad.yaml:14" in result.stderr and "unknown operator 'equal'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_user_rule_directory_adds_rules(tmp_path):
+    (tmp_path / "names.yaml").write_text(
+        "id: PL9902\nname: BucketNameHasEnv\nseverity: low\ntitle: Bucket names carry the environment\n"
+        "description: d\nremediation: r\nreferences: []\ntags: [naming]\nresource: {kinds: [s3.bucket]}\n"
+        "unknown: ignore\nmessage: \"bucket name '{value}' lacks an environment prefix\"\n"
+        "require:\n  path: name\n  matches: '(dev|prod)-.*'\n"
+    )
+    report = scan_json(INSECURE, "--rules", str(tmp_path), "--select", "PL9902")
+    (finding,) = report["findings"]
+    assert finding["line"] == 16 and "Customer_Uploads" in finding["message"]
+
+
+def test_rules_listing_and_show():
+    listing = run_cli("rules")
+    assert listing.returncode == 0 and "PL1003" in listing.stdout and "IamAllowsPublicPrincipal" in listing.stdout
+    as_json = json.loads(run_cli("rules", "--format", "json").stdout)
+    assert any(r["id"] == "PL2002" and r["severity"] == "medium" for r in as_json)
+    shown = run_cli("rules", "show", "PL2001")
+    assert shown.returncode == 0 and "Remediation" in shown.stdout and "https://" in shown.stdout
+    assert run_cli("rules", "show", "PL0000").returncode == 2
+
+
+def test_directory_discovery_skips_hidden_and_vendor_folders(tmp_path):
+    template = (REPO / INSECURE).read_text()
+    for folder in (".git", ".terraform", "node_modules", ".hidden", "real"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "stack.yaml").write_text(template)
+    (tmp_path / "real" / "notes.yaml").write_text("just: data\n")
+    (tmp_path / "real" / "stack.template").write_text(template)
+    report = scan_json(".", cwd=tmp_path)
+    assert {f["file"] for f in report["findings"]} == {"real/stack.yaml", "real/stack.template"}
+    assert report["files_scanned"] == 2
+
+
+def test_broken_file_is_reported_and_the_scan_goes_on(tmp_path):
+    (tmp_path / "a.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n")
+    (tmp_path / "b.json").write_text('{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}')
+    report = scan_json(".", cwd=tmp_path)
+    rules = sorted((f["file"], f["rule"]) for f in report["findings"])
+    assert rules == [("a.yaml", "PL0001"), ("b.json", "PL1001")]

@@ -1,0 +1,156 @@
+"""CloudFormation: intrinsic resolution and the normalised model."""
+from __future__ import annotations
+
+import textwrap
+
+from policylint.load.located import Unknown, plain
+from policylint.load.yaml_loader import load_yaml
+from policylint.model import IAM_POLICY, S3_BUCKET, SG_RULE
+from policylint.normalise.cfn_intrinsics import NO_VALUE, Resolver
+from policylint.normalise.cloudformation import build_resources
+from policylint.normalise.policy_file import build_resources as policy_resources
+from policylint.load.json_loader import load_json
+
+TEMPLATE = textwrap.dedent("""\
+    Parameters:
+      Env: {Type: String, Default: prod}
+      Cidrs: {Type: CommaDelimitedList, Default: "10.0.0.0/8, 192.168.0.0/16"}
+      NoDefault: {Type: String}
+    Mappings:
+      Region: {prod: {name: logs-prod}}
+    Resources:
+      Thing: {Type: AWS::SNS::Topic}
+    """)
+
+
+def _resolve(snippet: str, branch: int = 0):
+    template = load_yaml(TEMPLATE)
+    value = load_yaml("v: " + snippet)
+    return Resolver(template, branch).resolve(value["v"], value.span_of("v"))
+
+
+def test_ref_to_parameter_default_notes_the_parameter():
+    value, note = _resolve("!Ref Env")
+    assert value == "prod" and "parameter 'Env'" in note
+
+
+def test_ref_to_list_parameter_and_pseudo_parameters():
+    assert plain(_resolve("!Ref Cidrs")[0]) == ["10.0.0.0/8", "192.168.0.0/16"]
+    assert _resolve("!Ref AWS::Partition")[0] == "aws"
+    assert isinstance(_resolve("!Ref AWS::AccountId")[0], Unknown)
+    assert isinstance(_resolve("!Ref NoDefault")[0], Unknown)
+    assert isinstance(_resolve("!Ref Thing")[0], Unknown)
+    assert _resolve("!Ref AWS::NoValue")[0] is NO_VALUE
+
+
+def test_sub_both_forms_join_select_split_findinmap():
+    assert _resolve('!Sub "app-${Env}-${AWS::Partition}-${!Literal}"')[0] == "app-prod-aws-${Literal}"
+    assert _resolve("!Sub ['${A}-${Env}', {A: x}]")[0] == "x-prod"
+    assert isinstance(_resolve('!Sub "${Thing.Arn}/x"')[0], Unknown)
+    assert _resolve("!Join ['-', [a, !Ref Env]]")[0] == "a-prod"
+    assert _resolve("!Select [1, !Ref Cidrs]")[0] == "192.168.0.0/16"
+    assert plain(_resolve("!Split [',', 'a,b']")[0]) == ["a", "b"]
+    value, note = _resolve("!FindInMap [Region, !Ref Env, name]")
+    assert value == "logs-prod" and "Region.prod.name" in note
+
+
+def test_if_takes_the_branch_of_the_resolver():
+    assert _resolve("!If [C, first, second]", 0)[0] == "first"
+    assert _resolve("!If [C, first, second]", 1)[0] == "second"
+    assert isinstance(_resolve("!GetAtt Thing.Arn")[0], Unknown)
+    assert isinstance(_resolve("!ImportValue shared")[0], Unknown)
+
+
+def test_if_resources_are_built_for_both_branches():
+    template = load_yaml(textwrap.dedent("""\
+        Conditions: {C: !Equals [a, b]}
+        Resources:
+          B:
+            Type: AWS::S3::Bucket
+            Properties:
+              BucketName: !If [C, good-name, Bad_Name]
+        """))
+    names = [r.props["name"] for r in build_resources(template, "t.yaml") if r.kind == S3_BUCKET]
+    assert names == ["good-name", "Bad_Name"]
+
+
+def _statements(resources):
+    return [plain(r.props["statements"]) for r in resources if r.kind == IAM_POLICY]
+
+
+def test_the_same_policy_normalises_identically_from_cfn_and_a_policy_file():
+    policy = textwrap.dedent("""\
+        {"Version": "2012-10-17",
+         "Statement": {"Effect": "Allow", "Principal": "*", "Action": "S3:GetObject",
+                       "Resource": "arn:aws:s3:::b/*",
+                       "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1"}}}}""")
+    cfn = load_yaml("Resources:\n  P:\n    Type: AWS::S3::BucketPolicy\n    Properties:\n      Bucket: b\n      PolicyDocument: " + policy.replace("\n", "\n        ") + "\n")
+    from_cfn = _statements(build_resources(cfn, "t.yaml"))
+    from_file = _statements(policy_resources(load_json(policy), "p.json"))
+    assert from_cfn == from_file
+    (statement,), = from_file
+    assert statement["actions"] == ["s3:getobject"]
+    assert statement["principal"] == {"*": ["*"]}
+    assert statement["conditions"] == [{"operator": "StringEquals", "key": "aws:sourcevpce", "values": ["vpce-1"]}]
+
+
+def test_policy_given_as_a_json_string_is_decoded():
+    template = load_yaml(textwrap.dedent("""\
+        Resources:
+          P:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument: '{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'
+        """))
+    (statements,) = _statements(build_resources(template, "t.yaml"))
+    assert statements[0]["actions"] == ["s3:*"]
+
+
+def test_every_policy_location_yields_a_policy_resource():
+    template = load_yaml(textwrap.dedent("""\
+        Resources:
+          R:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument: {Statement: [{Effect: Allow, Principal: {Service: x}, Action: sts:AssumeRole}]}
+              Policies:
+                - {PolicyName: a, PolicyDocument: {Statement: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]}}
+                - {PolicyName: b, PolicyDocument: {Statement: [{Effect: Allow, Action: s3:PutObject, Resource: "*"}]}}
+          K:
+            Type: AWS::KMS::Key
+            Properties:
+              KeyPolicy: {Statement: [{Effect: Allow, Principal: {AWS: x}, Action: kms:*, Resource: "*"}]}
+          Q:
+            Type: AWS::SQS::QueuePolicy
+            Properties:
+              Queues: [q]
+              PolicyDocument: {Statement: [{Effect: Allow, Principal: "*", Action: sqs:*, Resource: "*"}]}
+        """))
+    policies = {(r.name, r.props["attachment"]) for r in build_resources(template, "t.yaml") if r.kind == IAM_POLICY}
+    assert policies == {
+        ("R.AssumeRolePolicyDocument", "trust"), ("R.Policies[0].PolicyDocument", "identity"),
+        ("R.Policies[1].PolicyDocument", "identity"), ("K.KeyPolicy", "key"), ("Q.PolicyDocument", "queue"),
+    }
+
+
+def test_security_group_rules_one_per_cidr_and_egress_is_not_ingress():
+    template = load_yaml(textwrap.dedent("""\
+        Resources:
+          G:
+            Type: AWS::EC2::SecurityGroup
+            Properties:
+              SecurityGroupIngress:
+                - {IpProtocol: "6", FromPort: "22", ToPort: 22, CidrIp: 0.0.0.0/0}
+                - {IpProtocol: -1, CidrIpv6: "::/0"}
+              SecurityGroupEgress:
+                - {IpProtocol: -1, CidrIp: 0.0.0.0/0}
+          I:
+            Type: AWS::EC2::SecurityGroupIngress
+            Properties: {GroupId: sg-1, IpProtocol: udp, FromPort: 53, ToPort: 53, CidrIp: 10.0.0.0/8}
+        """))
+    rules = [plain(r.props) for r in build_resources(template, "t.yaml") if r.kind == SG_RULE]
+    summary = [(r["direction"], r["protocol"], r["from_port"], r["cidr"], r["ip_version"]) for r in rules]
+    assert summary == [
+        ("ingress", "tcp", 22, "0.0.0.0/0", 4), ("ingress", "all", None, "::/0", 6),
+        ("egress", "all", None, "0.0.0.0/0", 4), ("ingress", "udp", 53, "10.0.0.0/8", 4),
+    ]
