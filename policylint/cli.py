@@ -11,7 +11,7 @@ import click
 from . import __version__
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "github")
 SEVERITIES = ("low", "medium", "high", "critical")
 
 
@@ -49,11 +49,11 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="Report format.")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Report format (default: text, or the configuration's format).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
-@click.option("--severity-threshold", type=click.Choice(SEVERITIES), default="low", show_default=True,
-              help="Report and fail only on findings at or above this severity.")
+@click.option("--severity-threshold", type=click.Choice(SEVERITIES), default=None,
+              help="Report and fail only on findings at or above this severity (default: low).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
               help="Extra rule directory or file (repeatable).")
 @click.option("--select", multiple=True, help="Only these rules (ids, names or tags; repeatable or comma-separated).")
@@ -61,26 +61,65 @@ def main() -> None:
 @click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable).")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned tree.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: only on a terminal).")
-def scan(paths: tuple[str, ...], fmt: str, output: str | None, severity_threshold: str,
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Configuration file (default: the nearest .policylint.yaml or pyproject.toml above the paths).")
+@click.option("--no-config", is_flag=True, help="Do not look for a configuration file.")
+@click.option("--no-inline-ignores", is_flag=True,
+              help="Refuse inline suppressions (comments, template Metadata); configuration ignores still apply.")
+@click.option("--show-suppressed", is_flag=True, help="Carry suppressed findings in SARIF with their justification.")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Fail only on findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False),
+              help="Record today's findings in this baseline file.")
+def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_threshold: str | None,
          rule_dirs: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-         exclude: tuple[str, ...], follow_symlinks: bool, color: bool | None) -> None:
+         exclude: tuple[str, ...], follow_symlinks: bool, color: bool | None, config_path: str | None,
+         no_config: bool, no_inline_ignores: bool, show_suppressed: bool, baseline_path: str | None,
+         write_baseline_path: str | None) -> None:
     """Scan files and directories (default: the current directory)."""
+    from .baseline import BaselineError, load_baseline, mark_baseline, render_baseline
+    from .config import ConfigError
     from .evaluate.rules import RuleError
     from .scan import ScanOptions, at_or_above, scan as run_scan
 
+    scan_paths = list(paths) or ["."]
+    config = _config(scan_paths, config_path, no_config)
+    fmt = fmt or config.format or "text"
+    severity_threshold = severity_threshold or config.threshold or "low"
     options = ScanOptions(
-        paths=list(paths) or ["."], rule_dirs=list(rule_dirs), select=_split(select),
-        ignore=_split(ignore), exclude=_split(exclude), follow_symlinks=follow_symlinks, root=os.getcwd(),
+        paths=scan_paths, rule_dirs=config.rule_dirs + list(rule_dirs), select=_split(select) or config.select,
+        ignore=config.ignore + _split(ignore), exclude=config.exclude + _split(exclude),
+        follow_symlinks=follow_symlinks, root=os.getcwd(), option_overrides=config.options,
+        severity_overrides=config.severity,
+        inline_ignores=not no_inline_ignores and config.inline_ignores is not False, path_ignores=config.suppress,
     )
     try:
+        if config.file:
+            config.check_rules(_load(options.rule_dirs))
         result = run_scan(options)
+        baseline = load_baseline(baseline_path) if baseline_path else None
     except RuleError as exc:
         raise fail(f"invalid rule: {exc}") from None
+    except (ConfigError, BaselineError) as exc:
+        raise fail(str(exc)) from None
+    for notice in result.notices:
+        click.echo(f"policylint: warning: {notice}", err=True)
+    if baseline is not None:
+        mark_baseline(result.findings, baseline)
     shown = at_or_above(result.findings, severity_threshold) + [
         f for f in result.findings if f.suppression is not None
     ]
     shown.sort(key=lambda f: f.sort_key())
-    text = _render(fmt, result, shown, colour=color if color is not None else (output is None and sys.stdout.isatty()))
+    if write_baseline_path:
+        try:
+            write_atomically(write_baseline_path, render_baseline(result.findings))
+        except OSError as exc:
+            raise fail(f"cannot write {write_baseline_path}: {exc.strerror or exc}") from None
+        recorded = sum(1 for f in result.findings if f.suppression is None)
+        click.echo(f"policylint: baseline of {recorded} finding{'s' if recorded != 1 else ''} written to "
+                   f"{write_baseline_path}", err=True)
+    text = _render(fmt, result, shown, colour=color if color is not None else (output is None and sys.stdout.isatty()),
+                   show_suppressed=show_suppressed)
     try:
         if output:
             write_atomically(output, text)
@@ -92,14 +131,36 @@ def scan(paths: tuple[str, ...], fmt: str, output: str | None, severity_threshol
         from .report.text import summary
 
         click.echo(summary(result, shown), err=True)
-    raise click.exceptions.Exit(EXIT_FINDINGS if at_or_above(result.findings, severity_threshold) else EXIT_OK)
+    failing = [f for f in at_or_above(result.findings, severity_threshold) if f.baseline_state != "unchanged"]
+    raise click.exceptions.Exit(EXIT_FINDINGS if failing and not write_baseline_path else EXIT_OK)
 
 
-def _render(fmt: str, result: Any, findings: list[Any], colour: bool) -> str:
+def _config(paths: list[str], explicit: str | None, disabled: bool) -> Any:
+    """The configuration for this run: ``--config``, else the nearest file above ``paths``."""
+    from pathlib import Path
+
+    from .config import Config, ConfigError, find_config, load_config
+
+    if disabled:
+        return Config()
+    if explicit and not os.path.isfile(explicit):
+        raise fail(f"no configuration file {explicit}")
+    found = Path(explicit) if explicit else find_config(paths)
+    try:
+        return load_config(found, os.getcwd()) if found else Config()
+    except ConfigError as exc:
+        raise fail(str(exc)) from None
+
+
+def _render(fmt: str, result: Any, findings: list[Any], colour: bool, show_suppressed: bool = False) -> str:
     if fmt == "sarif":
         from .report import sarif
 
-        return sarif.render(result, findings)
+        return sarif.render(result, findings, include_suppressed=show_suppressed)
+    if fmt == "github":
+        from .report import github
+
+        return github.render(result, findings)
     if fmt == "json":
         from .report import json_report
 
@@ -149,6 +210,23 @@ def rules_show(rule_dirs: list[str], rule_id: str) -> None:
             click.echo(f"Tags: {', '.join(r.tags)}")
             return
     raise fail(f"no rule {rule_id!r} (see 'policylint rules')")
+
+
+@main.command()
+@click.argument("path", default=".policylint.yaml", type=click.Path(dir_okay=False))
+def init(path: str) -> None:
+    """Write a commented starter configuration file (default: .policylint.yaml)."""
+    from pathlib import Path
+
+    from .config import write_starter
+
+    try:
+        write_starter(Path(path))
+    except FileExistsError:
+        raise fail(f"{path} already exists") from None
+    except OSError as exc:
+        raise fail(f"cannot write {path}: {exc.strerror or exc}") from None
+    click.echo(f"wrote {path}")
 
 
 def _load(rule_dirs: list[str]) -> list[Any]:

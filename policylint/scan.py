@@ -1,6 +1,7 @@
 """The pipeline: discover → load → normalise → evaluate → suppress → report (the CLI reports)."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from .findings import SEVERITY_RANK, Finding
 from .load.documents import Parsed, load_document
 from .load.errors import LoadError
 from .model import Resource
+from .suppress import Directive, SuppressionIndex, apply_suppressions
 
 PARSE_ERROR = "PL0001"
 
@@ -29,6 +31,10 @@ class ScanOptions:
     follow_symlinks: bool = False
     root: str = "."
     option_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    severity_overrides: dict[str, str] = field(default_factory=dict)  # rule id or name → severity
+    inline_ignores: bool = True  # honour ignore comments and template Metadata
+    path_ignores: list[Directive] = field(default_factory=list)  # the configuration's suppressions
+    today: dt.date | None = None  # for suppression expiry (default: the current date)
 
 
 @dataclass
@@ -40,6 +46,7 @@ class ScanResult:
     files: list[str]
     parse_errors: list[Finding]
     skipped: list[Skipped]
+    notices: list[str] = field(default_factory=list)  # suppressions that were not applied, and why
 
 
 def select_rules(rules: list[Rule], select: list[str], ignore: list[str]) -> list[Rule]:
@@ -55,7 +62,10 @@ def select_rules(rules: list[Rule], select: list[str], ignore: list[str]) -> lis
 def load_all_rules(options: ScanOptions) -> list[Rule]:
     """Built-in rules plus the user's directories, selected."""
     directories = [builtin_rules_dir()] + [Path(d) for d in options.rule_dirs]
-    return select_rules(load_rules(directories, options.option_overrides), options.select, options.ignore)
+    rules = load_rules(directories, options.option_overrides)
+    for rule in rules:
+        rule.severity = options.severity_overrides.get(rule.id, options.severity_overrides.get(rule.name, rule.severity))
+    return select_rules(rules, options.select, options.ignore)
 
 
 def resources_of(parsed: Parsed) -> list[Resource]:
@@ -87,7 +97,11 @@ def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False)
     if parsed.format == "unparsable":
         return TaskResult([candidate.display], [], errors)
     parsed.path = candidate.display
-    return TaskResult([candidate.display], evaluate(rules, resources_of(parsed)), errors)
+    resources = resources_of(parsed)
+    index = SuppressionIndex()
+    index.add_source(candidate.display, parsed.text, parsed.data if parsed.format == "cloudformation" else None)
+    index.add_resources(resources)
+    return TaskResult([candidate.display], evaluate(rules, resources), errors, index)
 
 
 @dataclass
@@ -104,6 +118,7 @@ class TaskResult:
     files: list[str]
     findings: list[Finding]
     parse_errors: list[Finding]
+    suppressions: SuppressionIndex | None = None  # the task's ignore comments and resource blocks
 
 
 def plan_tasks(candidates: list[Candidate], explicit: set[str]) -> list[Task]:
@@ -136,7 +151,20 @@ def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: Scan
     errors = [parse_finding(parse_rule, p.file, LoadError(p.message, p.span)) for p in problems] if parse_rule else []
     displays = {c.display for c in candidates}
     findings = [f for f in evaluate(rules, resources) if f.file in displays or not f.file.endswith((".tf", ".tf.json"))]
-    return TaskResult(sorted(displays), findings, errors)
+    index = SuppressionIndex()
+    for candidate in candidates:
+        index.add_source(candidate.display, _text_or_none(candidate.path))
+    index.add_resources(resources)
+    return TaskResult(sorted(displays), findings, errors, index)
+
+
+def _text_or_none(path: str) -> str | None:
+    from .load.text import read_text
+
+    try:
+        return read_text(path)
+    except LoadError:
+        return None
 
 
 def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
@@ -148,14 +176,18 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
     findings: list[Finding] = []
     parse_errors: list[Finding] = []
     files: list[str] = []
+    index = SuppressionIndex(list(options.path_ignores))
     for task in plan_tasks(candidates, explicit):
         result = run_task(task, rules, options)
         files.extend(result.files)
         findings.extend(result.findings)
         parse_errors.extend(result.parse_errors)
+        if options.inline_ignores:
+            index.extend(result.suppressions)
     all_findings = sorted(findings + parse_errors, key=Finding.sort_key)
+    notices = apply_suppressions(all_findings, index, options.today or dt.date.today())
     parse_errors.sort(key=Finding.sort_key)
-    return ScanResult(rules, all_findings, sorted(files), parse_errors, skipped)
+    return ScanResult(rules, all_findings, sorted(files), parse_errors, skipped, notices)
 
 
 def at_or_above(findings: list[Finding], threshold: str) -> list[Finding]:

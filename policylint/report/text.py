@@ -13,7 +13,7 @@ def render(result: ScanResult, findings: list[Finding], colour: bool = False) ->
     """The report for the findings to show (already filtered and suppressed)."""
     lines: list[str] = []
     current = None
-    shown = [f for f in findings if f.suppression is None]
+    shown = [f for f in findings if f.suppression is None and f.baseline_state != "unchanged"]
     for finding in shown:
         if finding.file != current:
             if current is not None:
@@ -35,8 +35,9 @@ def render(result: ScanResult, findings: list[Finding], colour: bool = False) ->
 
 
 def summary(result: ScanResult, findings: list[Finding]) -> str:
-    """One line: files, findings by severity, parse errors, suppressed."""
-    active = [f for f in findings if f.suppression is None]
+    """One line: files, findings by severity, parse errors, suppressed, already in the baseline."""
+    known = sum(1 for f in findings if f.suppression is None and f.baseline_state == "unchanged")
+    active = [f for f in findings if f.suppression is None and f.baseline_state != "unchanged"]
     counts = {s: sum(1 for f in active if f.severity == s) for s in ("critical", "high", "medium", "low")}
     parts = [f"{n} {s}" for s, n in counts.items() if n]
     suppressed = sum(1 for f in findings if f.suppression is not None)
@@ -48,4 +49,6 @@ def summary(result: ScanResult, findings: list[Finding]) -> str:
         text += f", {len(result.parse_errors)} parse error{'s' if len(result.parse_errors) != 1 else ''}"
     if suppressed:
         text += f", {suppressed} suppressed"
+    if known:
+        text += f", {known} in the baseline"
     return text

@@ -1,0 +1,354 @@
+"""The configuration file: ``.policylint.yaml`` or ``[tool.policylint]`` in ``pyproject.toml``.
+
+Found by walking up from the scanned paths (stopping at the repository root, the folder holding
+``.git``). Every key is validated; an unknown key or a bad value is a :class:`ConfigError` naming
+the file and line. Paths in the file (rule directories, globs) are relative to the file's folder.
+"""
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .discover import display_path
+from .load.errors import LoadError
+from .load.located import LocDict, LocList
+from .load.yaml_loader import load_yaml
+from .suppress.directives import Directive, parse_date
+
+YAML_NAMES = (".policylint.yaml", ".policylint.yml")
+SEVERITIES = ("low", "medium", "high", "critical")
+FORMATS = ("text", "json", "sarif", "github")
+KEYS = (
+    "select", "ignore", "severity", "options", "exclude", "rule-dirs", "severity-threshold", "format",
+    "inline-ignores", "suppress",
+)
+SUPPRESS_KEYS = ("rules", "paths", "reason", "expires")
+
+STARTER = """\
+# policylint configuration (https://github.com/policylint/policylint/blob/main/docs/configuration.md).
+# Paths and globs are relative to this file's folder.
+
+# Only these rules: ids, names or tags (default: every rule enabled by default).
+# select: [iam, s3, network]
+
+# Skip these rules (ids, names or tags).
+ignore: []
+
+# Change a rule's severity (by id or name): low, medium, high or critical.
+severity: {}
+#   PL2001: critical
+
+# Rule options (see `policylint rules show ID`).
+options: {}
+#   PL3001:
+#     allowed_ports: [80, 443]
+
+# Files and folders not to scan (globs).
+exclude: []
+#   - "legacy/**"
+
+# Folders of your own rules.
+rule-dirs: []
+
+# Report and fail only on findings at or above this severity: low, medium, high, critical.
+severity-threshold: low
+
+# Default report format: text, json, sarif or github.
+format: text
+
+# Inline `# policylint: ignore` comments and CloudFormation Metadata ignores are honoured.
+# Set to false to allow only the suppressions below.
+inline-ignores: true
+
+# Suppressions by path; a reason is required, an expiry date is recommended.
+suppress: []
+#   - rules: [PL1001]
+#     paths: ["sandbox/**"]
+#     reason: "sandbox account, no production data"
+#     expires: 2027-01-31
+"""
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used: ``file:line: message``."""
+
+    def __init__(self, file: str, line: int, message: str):
+        super().__init__(f"{file}:{line}: {message}")
+
+
+@dataclass
+class Config:
+    """Settings read from a configuration file (empty when there is none)."""
+
+    file: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    severity: dict[str, str] = field(default_factory=dict)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    rule_dirs: list[str] = field(default_factory=list)
+    threshold: str | None = None
+    format: str | None = None
+    inline_ignores: bool | None = None
+    suppress: list[Directive] = field(default_factory=list)
+    line_of: Callable[[tuple[str, ...]], int] = lambda path: 1
+
+    def error(self, path: tuple[str, ...], message: str) -> ConfigError:
+        return ConfigError(self.file or "?", self.line_of(path), message)
+
+    def check_rules(self, rules: list[Any]) -> None:
+        """Every rule the file names exists, and every option it sets is one the rule has."""
+        known = {r.id for r in rules} | {r.name for r in rules} | {t for r in rules for t in r.tags}
+        for key in ("select", "ignore"):
+            for name in getattr(self, key):
+                if name not in known:
+                    raise self.error((key, name), f"{key}: no rule, rule name or tag {name!r}")
+        for name in self.severity:
+            if not any(name in (r.id, r.name) for r in rules):
+                raise self.error(("severity", name), f"severity: no rule {name!r}")
+        by_id = {r.id: r for r in rules}
+        for rule_id, values in self.options.items():
+            if rule_id not in by_id:
+                raise self.error(("options", rule_id), f"options: no rule {rule_id!r}")
+            for option in values:
+                if option not in by_id[rule_id].options:
+                    have = ", ".join(sorted(by_id[rule_id].options)) or "none"
+                    raise self.error(("options", rule_id, option),
+                                     f"options: rule {rule_id} has no option {option!r} (it has: {have})")
+
+
+def find_config(paths: list[str]) -> Path | None:
+    """The nearest configuration file above the scanned ``paths``."""
+    absolute = [os.path.abspath(p) for p in paths] or [os.getcwd()]
+    start = os.path.commonpath(absolute)
+    if not os.path.isdir(start):
+        start = os.path.dirname(start)
+    directory = Path(start)
+    while True:
+        for name in YAML_NAMES:
+            if (directory / name).is_file():
+                return directory / name
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file() and _has_tool_table(pyproject):
+            return pyproject
+        if (directory / ".git").exists() or directory.parent == directory:
+            return None
+        directory = directory.parent
+
+
+def _has_tool_table(pyproject: Path) -> bool:
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[\[?\s*tool\.policylint\b", text, re.MULTILINE) is not None
+
+
+def load_config(path: Path, root: str) -> Config:
+    """Read and validate one configuration file; ``root`` is the folder reported paths are
+    relative to (globs are rebased onto it)."""
+    display = display_path(str(path), root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(display, 1, f"cannot read configuration: {exc}") from None
+    if path.name == "pyproject.toml":
+        data, line_of = _read_pyproject(text, display)
+    else:
+        try:
+            data = load_yaml(text)
+        except LoadError as exc:
+            raise ConfigError(display, exc.span.line, exc.message) from None
+        line_of = _yaml_lines(data)
+    config = Config(file=display, line_of=line_of)
+    _validate(config, data if data is not None else {}, path.parent, root)
+    return config
+
+
+def _read_pyproject(text: str, display: str) -> tuple[Any, Callable[[tuple[str, ...]], int]]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = re.search(r"line (\d+)", str(exc))
+        raise ConfigError(display, int(match.group(1)) if match else 1, f"invalid TOML: {exc}") from None
+    data = document.get("tool", {}).get("policylint", {})
+    return data, _toml_lines(text)
+
+
+def _yaml_lines(data: Any) -> Callable[[tuple[str, ...]], int]:
+    def line_of(path: tuple[str, ...]) -> int:
+        node, line = data, getattr(data, "span", None).line if hasattr(data, "span") else 1
+        for step in path:
+            if isinstance(node, LocDict) and step in node:
+                line = node.key_span_of(step).line
+                node = node[step]
+            elif isinstance(node, LocList):
+                index = step if isinstance(step, int) else (node.index(step) if step in node else None)
+                if index is None or index >= len(node):
+                    break
+                line = node.span_of(index).line
+                node = node[index]
+            else:
+                break
+        return line
+    return line_of
+
+
+def _toml_lines(text: str) -> Callable[[tuple[str, ...]], int]:
+    """Best-effort lines for keys of ``[tool.policylint]`` (tomllib keeps no positions)."""
+    lines = text.splitlines()
+
+    def line_of(path: tuple[str, ...]) -> int:
+        best, table = 1, None
+        names = [str(p) for p in path if not isinstance(p, int)]
+        for number, line in enumerate(lines, 1):
+            header = re.match(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?", line)
+            if header:
+                table = header.group(1).replace('"', "")
+                if table == "tool.policylint" and best == 1:
+                    best = number
+                elif table.startswith("tool.policylint."):
+                    rest = table[len("tool.policylint."):].split(".")
+                    if rest == names[: len(rest)]:
+                        best = number
+                continue
+            if table is None or not (table == "tool.policylint" or table.startswith("tool.policylint.")):
+                continue
+            for name in names:
+                if re.search(rf'(^|[\s{{,\["\'])"?{re.escape(name)}"?\s*[=,\]}}"\']', line):
+                    best = number
+                    break
+        return best
+    return line_of
+
+
+def _validate(config: Config, data: Any, base: Path, root: str) -> None:
+    if not isinstance(data, dict):
+        raise config.error((), "the configuration must be a mapping of settings")
+    for key in data:
+        if key not in KEYS:
+            raise config.error((key,), f"unknown setting {key!r} (known: {', '.join(KEYS)})")
+    config.select = _strings(config, data, "select")
+    config.ignore = _strings(config, data, "ignore")
+    config.severity = _mapping(config, data, "severity")
+    for name, value in config.severity.items():
+        if value not in SEVERITIES:
+            raise config.error(("severity", name), f"severity of {name}: {value!r} is not one of {', '.join(SEVERITIES)}")
+    options = _mapping(config, data, "options")
+    for rule_id, values in options.items():
+        if not isinstance(values, dict):
+            raise config.error(("options", rule_id), f"options of {rule_id} must be a mapping of option → value")
+        config.options[str(rule_id)] = {str(k): _plain(v) for k, v in values.items()}
+    config.exclude = [rebase_glob(g, base, root) for g in _strings(config, data, "exclude")]
+    config.rule_dirs = []
+    for entry in _strings(config, data, "rule-dirs"):
+        directory = base / entry
+        if not directory.exists():
+            raise config.error(("rule-dirs", entry), f"rule-dirs: {entry!r} does not exist")
+        config.rule_dirs.append(str(directory))
+    config.threshold = _choice(config, data, "severity-threshold", SEVERITIES)
+    config.format = _choice(config, data, "format", FORMATS)
+    if "inline-ignores" in data:
+        if not isinstance(data["inline-ignores"], bool):
+            raise config.error(("inline-ignores",), "inline-ignores must be true or false")
+        config.inline_ignores = data["inline-ignores"]
+    config.suppress = _suppressions(config, data, base, root)
+
+
+def _strings(config: Config, data: dict, key: str) -> list[str]:
+    value = data.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        raise config.error((key,), f"{key} must be a list of strings")
+    return [x.strip() for x in value]
+
+
+def _mapping(config: Config, data: dict, key: str) -> dict[str, Any]:
+    value = data.get(key, {})
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise config.error((key,), f"{key} must be a mapping")
+    return {str(k): v for k, v in value.items()}
+
+
+def _choice(config: Config, data: dict, key: str, allowed: tuple[str, ...]) -> str | None:
+    if key not in data:
+        return None
+    if data[key] not in allowed:
+        raise config.error((key,), f"{key}: {data[key]!r} is not one of {', '.join(allowed)}")
+    return data[key]
+
+
+def _suppressions(config: Config, data: dict, base: Path, root: str) -> list[Directive]:
+    entries = data.get("suppress", [])
+    if not isinstance(entries, list):
+        raise config.error(("suppress",), "suppress must be a list of {rules, paths, reason, expires}")
+    out = []
+    for index, entry in enumerate(entries):
+        where = ("suppress", index)
+        if not isinstance(entry, dict):
+            raise config.error(where, "each suppress entry must be a mapping {rules, paths, reason, expires}")
+        for key in entry:
+            if key not in SUPPRESS_KEYS:
+                raise config.error(where + (key,), f"suppress: unknown key {key!r} (known: {', '.join(SUPPRESS_KEYS)})")
+        rules = _strings(config, entry, "rules")
+        paths = _strings(config, entry, "paths")
+        if not rules or not paths:
+            raise config.error(where, "suppress entries need 'rules' and 'paths'")
+        for rule in rules:
+            if not re.fullmatch(r"PL\d{4}", rule):
+                raise config.error(where + ("rules",), f"suppress: {rule!r} is not a rule id")
+        reason = entry.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise config.error(where, "suppress entries need a non-empty 'reason'")
+        expires = None
+        if entry.get("expires") is not None:
+            expires = parse_date(entry["expires"])
+            if expires is None:
+                raise config.error(where + ("expires",), f"suppress: expires {entry['expires']!r} is not a date (YYYY-MM-DD)")
+        out.append(Directive(
+            tuple(rules), reason.strip(), expires, f"{config.file}:{config.line_of(where)}", kind="external",
+            paths=tuple(rebase_glob(p, base, root) for p in paths),
+        ))
+    return out
+
+
+def rebase_glob(pattern: str, base: Path, root: str) -> str:
+    """A glob written relative to the config folder ``base``, rewritten relative to ``root`` (the
+    folder reported paths are relative to). Patterns starting with ``*`` match anywhere."""
+    pattern = pattern.strip()
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    if pattern.startswith("*"):
+        return pattern
+    prefix = Path(os.path.relpath(base, root)).as_posix()
+    if prefix == ".":
+        return pattern
+    if not prefix.startswith(".."):
+        return f"{prefix}/{pattern}"
+    inside = Path(os.path.relpath(root, base)).as_posix() + "/"
+    return pattern[len(inside):] if pattern.startswith(inside) else pattern
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def write_starter(path: Path) -> None:
+    """Write the commented starter configuration (never over an existing file)."""
+    with open(path, "x", encoding="utf-8", newline="\n") as handle:
+        handle.write(STARTER)
