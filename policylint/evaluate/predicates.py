@@ -99,7 +99,8 @@ DEFAULT_RESTRICTING_KEYS = (
     "aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:sourcevpc", "aws:sourcevpce",
     "aws:sourceip", "aws:sourceorgid", "aws:sourceorgpaths", "aws:userid", "aws:vpceaccount",
     "aws:vpceorgid", "aws:vpceorgpaths", "kms:calleraccount", "s3:dataaccesspointaccount",
-    "aws:principalservicename", "sts:externalid", "token.actions.githubusercontent.com:sub",
+    "aws:principalservicename", "aws:principalisawsservice", "sts:externalid",
+    "token.actions.githubusercontent.com:sub",
 )
 _POSITIVE_OPERATORS = {
     "stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress",
@@ -145,6 +146,9 @@ def _condition_restricts(condition: Any, keys: frozenset[str]) -> bool:
     if operator.lower().endswith("ifexists") or operator.startswith("ForAllValues:"):
         return False
     base = operator.split(":", 1)[-1].lower()
+    if base == "bool" and key.lower() == "aws:principalisawsservice":
+        values = condition.get("values") or []
+        return bool(values) and all(str(v).lower() == "true" for v in values)
     if base not in _POSITIVE_OPERATORS:
         return False
     values = condition.get("values") or []

@@ -49,6 +49,7 @@ def load_document(path: str, always: bool = False) -> Parsed:
     if not always and not any(marker in text for marker in MARKERS):
         return Parsed(path, "other", text=text)
     stripped = text.lstrip()
+    soft: list[LoadError] = []
     try:
         if path.endswith(".json") or stripped.startswith(("{", "[")):
             try:
@@ -56,13 +57,14 @@ def load_document(path: str, always: bool = False) -> Parsed:
             except LoadError:
                 if path.endswith(".json"):
                     raise
-                data = load_yaml(text)
+                data = load_yaml(text, soft)
         else:
-            data = load_yaml(text)
+            data = load_yaml(text, soft)
     except LoadError as exc:
         return Parsed(path, "unparsable", text=text, problems=[exc])
     parsed = Parsed(path, sniff(data), data=data, text=text)
     if parsed.format != "other":
+        parsed.problems.extend(soft)
         parsed.problems.extend(duplicate_keys(data))
     return parsed
 

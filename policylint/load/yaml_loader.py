@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import LoadError
-from .located import LocDict, LocList, Span
+from .located import LocDict, LocList, Span, Unknown
 
 try:
     _Loader = yaml.CSafeLoader
@@ -74,8 +74,9 @@ def plain_scalar(value: str) -> Any:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, problems: list[LoadError] | None) -> None:
         self.nodes = 0
+        self.problems = problems
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
         self.nodes += 1
@@ -89,7 +90,11 @@ class _Builder:
         if tag in _CFN_TAGS:
             return self._short_form(node, _CFN_TAGS[tag], depth)
         if tag not in _ALLOWED_TAGS:
-            raise LoadError(f"unsupported YAML tag {tag!r}", _span(node))
+            error = LoadError(f"unsupported YAML tag {tag!r}", _span(node))
+            if self.problems is None:
+                raise error
+            self.problems.append(error)
+            return Unknown(f"{tag} value")
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node)
         if isinstance(node, yaml.SequenceNode):
@@ -140,8 +145,11 @@ class _Builder:
         return out
 
 
-def load_yaml(text: str) -> Any:
-    """Parse the first YAML document of ``text`` into located data; raises :class:`LoadError`."""
+def load_yaml(text: str, problems: list[LoadError] | None = None) -> Any:
+    """Parse the first YAML document of ``text`` into located data; raises :class:`LoadError`.
+
+    With a ``problems`` list, a value under an unsupported tag (``!Rain::Embed``) is recorded
+    there and loaded as :class:`Unknown` so that the rest of the document is still linted."""
     try:
         loader = _Loader(text)
         try:
@@ -162,4 +170,4 @@ def load_yaml(text: str) -> Any:
         raise LoadError("nesting too deep to parse", Span(1, 1, 1, 2)) from None
     if node is None:
         return None
-    return _Builder().build(node)
+    return _Builder(problems).build(node)

@@ -61,6 +61,10 @@ class Resolver:
         self.mappings = mappings if isinstance(mappings, dict) else {}
         resources = template.get("Resources")
         self.resources = set(resources) if isinstance(resources, dict) else set()
+        conditions = template.get("Conditions")
+        self.conditions = conditions if isinstance(conditions, dict) else {}
+        self.masked: frozenset[str] = frozenset()
+        self._condition_cache: dict[str, tuple[bool | None, frozenset[str]]] = {}
 
     # -- entry point ---------------------------------------------------------------------------
     def resolve(self, value: Any, span: Span) -> tuple[Any, str | None]:
@@ -95,10 +99,7 @@ class Resolver:
             return self._ref(arg, span)
         if name == "Fn::If":
             if isinstance(arg, list) and len(arg) == 3:
-                chosen = arg[1 + self.branch]
-                resolved, note = self.resolve(chosen, arg.span_of(1 + self.branch))
-                branch = "first" if self.branch == 0 else "second"
-                return resolved, note or f"the {branch} branch of Fn::If {arg[0]}"
+                return self._if(arg, span)
             return Unknown(describe(whole)), None
         handler = getattr(self, "_" + name[4:].lower(), None)
         if handler is None:
@@ -111,7 +112,59 @@ class Resolver:
             return Unknown(describe(whole), _refs(whole)), None
         return result
 
+    def _if(self, arg: LocList, span: Span) -> tuple[Any, str | None]:
+        """The branch this resolver takes. When the parameter defaults decide the condition the
+        other way, the parameters it reads cannot have their defaults in this branch: they are
+        resolved as unknown (``!If [HasName, !Ref Name, !Ref AWS::NoValue]`` with ``Name``
+        defaulting to ``''`` never names a bucket ``''``)."""
+        holds, params = self.condition(arg[0]) if isinstance(arg[0], str) else (None, frozenset())
+        wanted = self.branch == 0
+        saved = self.masked
+        if holds is not None and holds != wanted:
+            self.masked = saved | params
+        try:
+            resolved, note = self.resolve(arg[1 + self.branch], arg.span_of(1 + self.branch))
+        finally:
+            self.masked = saved
+        branch = "first" if self.branch == 0 else "second"
+        return resolved, note or f"the {branch} branch of Fn::If {arg[0]}"
+
+    def condition(self, name: str) -> tuple[bool | None, frozenset[str]]:
+        """Whether a named condition holds with the parameter defaults (``None``: cannot tell),
+        and the parameters it reads."""
+        if name not in self._condition_cache:
+            self._condition_cache[name] = (None, frozenset())  # guards against cycles
+            self._condition_cache[name] = self._evaluate_condition(self.conditions.get(name))
+        return self._condition_cache[name]
+
+    def _evaluate_condition(self, expr: Any) -> tuple[bool | None, frozenset[str]]:
+        if not isinstance(expr, dict) or len(expr) != 1:
+            return None, frozenset()
+        (op, arg), = expr.items()
+        if op == "Condition" and isinstance(arg, str):
+            return self.condition(arg)
+        if not isinstance(arg, list):
+            return None, frozenset()
+        if op == "Fn::Equals" and len(arg) == 2:
+            params = frozenset(r for r in _refs(arg) if r in self.parameters)
+            left, right = (self.value(a, self.conditions.span) for a in arg)
+            if isinstance(left, (Unknown, dict, list)) or isinstance(right, (Unknown, dict, list)):
+                return None, params
+            return str(left) == str(right), params
+        parts = [self._evaluate_condition(a) for a in arg]
+        params = frozenset().union(*(p for _, p in parts)) if parts else frozenset()
+        values = [v for v, _ in parts]
+        if op == "Fn::Not" and len(values) == 1:
+            return (None if values[0] is None else not values[0]), params
+        if op == "Fn::And":
+            return (False if False in values else None if None in values else True), params
+        if op == "Fn::Or":
+            return (True if True in values else None if None in values else False), params
+        return None, params
+
     def _ref(self, name: Any, span: Span) -> tuple[Any, str | None]:
+        if isinstance(name, str) and name in self.masked:
+            return Unknown(f"!Ref {name}", (name,)), None
         if not isinstance(name, str):
             return Unknown(describe({"Ref": name})), None
         if name == "AWS::NoValue":

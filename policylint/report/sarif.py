@@ -9,7 +9,9 @@ same input.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .. import __version__
 from ..evaluate.rules import Rule
@@ -52,9 +54,13 @@ def _location(finding: Finding) -> dict[str, Any]:
     end_line, end_col = span.end_line, span.end_col
     if (end_line, end_col) <= (span.line, span.col):
         end_line, end_col = span.line, span.col + 1
+    if finding.file.startswith("/"):  # outside the directory policylint ran from
+        artifact = {"uri": Path(finding.file).as_uri()}
+    else:
+        artifact = {"uri": quote(finding.file), "uriBaseId": "%SRCROOT%"}
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": {"uri": finding.file, "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": artifact,
             "region": {"startLine": span.line, "startColumn": span.col, "endLine": end_line, "endColumn": end_col},
         }
     }
