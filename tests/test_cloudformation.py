@@ -154,3 +154,26 @@ def test_security_group_rules_one_per_cidr_and_egress_is_not_ingress():
         ("ingress", "tcp", 22, "0.0.0.0/0", 4), ("ingress", "all", None, "::/0", 6),
         ("egress", "all", None, "0.0.0.0/0", 4), ("ingress", "udp", 53, "10.0.0.0/8", 4),
     ]
+
+
+def test_if_branch_contradicting_the_defaults_does_not_use_them():
+    template = load_yaml(textwrap.dedent("""\
+        Parameters:
+          Name: {Type: String, Default: ""}
+        Conditions:
+          HasName: !Not [!Equals [!Ref Name, ""]]
+        Resources:
+          B:
+            Type: AWS::S3::Bucket
+            Properties:
+              BucketName: !If [HasName, !Ref Name, !Ref AWS::NoValue]
+        """))
+    names = [r.props["name"] for r in build_resources(template, "t.yaml") if r.kind == S3_BUCKET]
+    assert len(names) == 2 and isinstance(names[0], Unknown) and names[1] is None
+
+
+def test_foreign_tags_are_problems_but_the_rest_is_loaded():
+    problems = []
+    data = load_yaml("a: !Rain::Embed x.txt\nb: ok\n", problems)
+    assert isinstance(data["a"], Unknown) and data["b"] == "ok"
+    assert problems and problems[0].span.line == 1
