@@ -238,3 +238,21 @@ def _load(rule_dirs: list[str]) -> list[Any]:
         return load_rules([builtin_rules_dir()] + [Path(d) for d in rule_dirs])
     except RuleError as exc:
         raise fail(f"invalid rule: {exc}") from None
+
+
+def run() -> None:
+    """Console entry point: any error we did not foresee is one line on stderr and exit code 2,
+    never a traceback and never exit code 1 (which means findings)."""
+    try:
+        main.main(prog_name="policylint", standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("policylint: interrupted", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        click.echo(f"policylint: internal error: {type(exc).__name__}: {exc} "
+                   "(please report it; set POLICYLINT_DEBUG=1 for details)", err=True)
+        if os.environ.get("POLICYLINT_DEBUG"):
+            raise
+        sys.exit(EXIT_ERROR)

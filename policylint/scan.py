@@ -13,6 +13,7 @@ from .evaluate.rules import Rule, builtin_rules_dir, load_rules
 from .findings import SEVERITY_RANK, Finding
 from .load.documents import Parsed, load_document
 from .load.errors import LoadError
+from .load.located import Span
 from .model import Resource
 from .suppress import Directive, SuppressionIndex, apply_suppressions
 
@@ -136,10 +137,19 @@ def plan_tasks(candidates: list[Candidate], explicit: set[str]) -> list[Task]:
 
 
 def run_task(task: Task, rules: list[Rule], options: ScanOptions) -> TaskResult:
-    """Lint one task; never raises for bad input (it becomes a PL0001 finding)."""
-    if task.kind == "document":
-        return lint_document(task.candidates[0], rules, task.always)
-    return lint_terraform(task.candidates, rules, options)
+    """Lint one task; never raises for bad input (it becomes a PL0001 finding). A bug of ours
+    met on one file is reported on that file, and the scan goes on."""
+    try:
+        if task.kind == "document":
+            return lint_document(task.candidates[0], rules, task.always)
+        return lint_terraform(task.candidates, rules, options)
+    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError, AttributeError, OSError) as exc:
+        parse_rule = next((r for r in rules if r.id == PARSE_ERROR), None)
+        error = LoadError(f"internal error while linting this file ({type(exc).__name__}: {exc}); "
+                          "please report it", Span(1, 1, 1, 1))
+        displays = [c.display for c in task.candidates]
+        errors = [parse_finding(parse_rule, d, error) for d in displays] if parse_rule else []
+        return TaskResult(displays, [], errors)
 
 
 def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: ScanOptions) -> TaskResult:
