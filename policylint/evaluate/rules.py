@@ -72,9 +72,12 @@ def builtin_rules_dir() -> Path:
     """Where the rules shipped with policylint live: inside the installed package, or the
     repository's ``rules/`` when running from a source checkout."""
     try:
-        return Path(str(importlib_resources.files("policylint.builtin_rules")))
+        found = importlib_resources.files("policylint.builtin_rules")
     except ModuleNotFoundError:
         return Path(__file__).resolve().parents[2] / "rules"
+    # A folder without __init__.py is a namespace package: files() gives a MultiplexedPath,
+    # whose str() is not a path.
+    return Path(str(found.joinpath("."))) if not isinstance(found, Path) else found
 
 
 def load_rules(directories: list[Path], option_overrides: dict[str, dict[str, Any]] | None = None) -> list[Rule]:
