@@ -15,7 +15,11 @@ FIXTURES = REPO / "fixtures"
 
 
 def policylint_command() -> list[str]:
-    """The installed console script (falls back to ``python -m policylint``)."""
+    """The installed console script of the Python running the tests (then one on PATH; last,
+    ``python -m policylint``)."""
+    beside = Path(sys.executable).parent / "policylint"
+    if beside.exists():
+        return [str(beside)]
     exe = shutil.which("policylint")
     return [exe] if exe else [sys.executable, "-m", "policylint"]
 
