@@ -1,0 +1,153 @@
+"""GitHub integration: ``--format github`` workflow commands, and the composite ``action.yml`` run
+step by step with bash the way the runner does (inputs reach the script only through ``env``)."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run_cli
+
+BUCKET = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Site:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: 50%off
+"""
+
+
+def unescape(text: str) -> str:
+    return text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+
+
+def test_format_github_prints_escaped_workflow_commands(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    name = "odd,name:1.yaml"
+    (tmp_path / name).write_text(BUCKET)
+    result = run_cli("scan", name, "--format", "github", cwd=tmp_path)
+    assert result.returncode == 1
+    commands = [line for line in result.stdout.splitlines() if line.startswith("::")]
+    expected = json.loads(run_cli("scan", name, "-f", "json", cwd=tmp_path).stdout)["findings"]
+    assert len(commands) == len(expected) >= 2
+    pattern = re.compile(r"^::(error|warning|notice) ((?:[A-Za-z]+=[^,:]*,?)+)::(.*)$")
+    for command, finding in zip(commands, expected):
+        match = pattern.match(command)
+        assert match, command
+        level = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}[finding["severity"]]
+        assert match.group(1) == level
+        props = dict(p.split("=", 1) for p in match.group(2).split(","))
+        assert props["file"] == "odd%2Cname%3A1.yaml" and unescape(props["file"]) == name
+        assert (props["line"], props["col"]) == (str(finding["line"]), str(finding["column"]))
+        assert unescape(props["title"]).startswith(finding["rule"])
+        assert unescape(match.group(3)) == finding["message"]
+    assert any("50%25off" in c for c in commands) and not any("50%off" in c for c in commands)
+
+
+def test_format_github_leaves_out_suppressed_findings(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "s.yaml").write_text(BUCKET.replace("  Site:\n", '  # policylint: ignore PL2001,PL2002 reason="demo"\n  Site:\n'))
+    result = run_cli("scan", "s.yaml", "--format", "github", cwd=tmp_path)
+    assert result.returncode == 0
+    assert not [line for line in result.stdout.splitlines() if line.startswith("::")]
+
+
+# --- the composite action -------------------------------------------------------------------------
+
+ACTION = yaml.safe_load((REPO / "action.yml").read_text())
+_EXPR = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+def test_action_metadata_is_composite_and_never_interpolates_into_scripts():
+    assert ACTION["runs"]["using"] == "composite"
+    assert {"paths", "config", "severity-threshold", "sarif-file"} <= set(ACTION["inputs"])
+    for step in ACTION["runs"]["steps"]:
+        if "run" in step:
+            assert step["shell"] == "bash"
+            assert "${{" not in step["run"], f"expression pasted into the script of {step['name']!r}"
+
+
+def run_action(workspace: Path, inputs: dict[str, str], venv: Path) -> tuple[int, dict[str, str], str]:
+    """Run the action's ``run`` steps in order, as the runner would, with ``venv`` as the Python
+    that ``actions/setup-python`` would provide. Returns (exit code, outputs, log)."""
+    values = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
+    values.update(inputs)
+    output_file = workspace.parent / "github_output"
+    output_file.write_text("")
+    log = []
+    for step in ACTION["runs"]["steps"]:
+        if "uses" in step:
+            assert step["uses"].startswith("actions/setup-python@")
+            continue
+        env = dict(os.environ, GITHUB_OUTPUT=str(output_file), GITHUB_ACTION_PATH=str(REPO),
+                   PATH=f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}")
+        env.pop("VIRTUAL_ENV", None)
+        for key, value in (step.get("env") or {}).items():
+            env[key] = _EXPR.sub(lambda m: _evaluate(m.group(1), values), str(value))
+        done = subprocess.run(["bash", "-e", "-c", step["run"]], cwd=workspace, env=env, capture_output=True,
+                              text=True, timeout=600)
+        log.append(done.stdout + done.stderr)
+        if done.returncode != 0:
+            return done.returncode, _outputs(output_file), "".join(log)
+    return 0, _outputs(output_file), "".join(log)
+
+
+def _evaluate(expression: str, inputs: dict[str, str]) -> str:
+    if expression.startswith("inputs."):
+        return inputs[expression[len("inputs."):]]
+    if expression == "github.action_path":
+        return str(REPO)
+    raise AssertionError(f"this test runner does not know the expression {expression!r}")
+
+
+def _outputs(path: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+
+
+@pytest.fixture(scope="module")
+def action_venv(tmp_path_factory) -> Path:
+    """An empty virtualenv: the action's install step installs policylint from the repository."""
+    venv = tmp_path_factory.mktemp("action") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    return venv
+
+
+def workspace_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    subprocess.run(["git", "init", "-q", str(workspace)], check=True)
+    for name, text in files.items():
+        (workspace / name).parent.mkdir(parents=True, exist_ok=True)
+        (workspace / name).write_text(text)
+    return workspace
+
+
+def test_action_writes_sarif_then_fails_on_findings(tmp_path, action_venv):
+    insecure = (REPO / "examples/cloudformation/insecure-stack.yaml").read_text()
+    workspace = workspace_with(tmp_path, {"infra/stack.yaml": insecure, "other/ok.txt": "x"})
+    code, outputs, log = run_action(workspace, {"paths": "infra", "sarif-file": "out/results.sarif"}, action_venv)
+    assert code == 1, log
+    assert outputs == {"sarif-file": "out/results.sarif", "exit-code": "1"}, log
+    sarif = json.loads((workspace / "out/results.sarif").read_text())
+    assert sarif["runs"][0]["results"]
+    assert "::error title=policylint::findings at or above 'low'" in log
+
+
+def test_action_threshold_and_hostile_paths_input(tmp_path, action_venv):
+    secure = (REPO / "examples/cloudformation/secure-stack.yaml").read_text()
+    insecure = (REPO / "examples/cloudformation/insecure-stack.yaml").read_text()
+    workspace = workspace_with(tmp_path, {"a/stack.yaml": secure, "b/bad.yaml": insecure})
+    hostile = 'a $(touch pwned) `touch pwned2` ; touch pwned3'
+    code, outputs, log = run_action(workspace, {"paths": hostile, "severity-threshold": "critical"}, action_venv)
+    assert not any((workspace / n).exists() for n in ("pwned", "pwned2", "pwned3")), log
+    assert code == 0 and outputs["exit-code"] == "0", log  # odd words are missing paths, never run
+    code, outputs, log = run_action(workspace, {"paths": "a\nb", "severity-threshold": "critical"}, action_venv)
+    assert code == 1 and outputs["exit-code"] == "1", log
+    assert json.loads((workspace / "policylint.sarif").read_text())["runs"][0]["results"]
