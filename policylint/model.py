@@ -17,6 +17,7 @@ IAM_POLICY = "iam.policy"
 S3_BUCKET = "s3.bucket"
 SG_RULE = "ec2.security_group_rule"
 NETWORK = "network"  # any resource with CIDR-bearing fields: facet {cidrs: [...]}
+DOCUMENT = "document"  # a whole JSON/YAML file named by a rule's `resource.files` globs
 
 
 @dataclass

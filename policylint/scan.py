@@ -90,15 +90,20 @@ def parse_finding(rule: Rule | None, file: str, error: LoadError) -> Finding:
 
 def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False) -> "TaskResult":
     """Lint one JSON/YAML file."""
-    parsed = load_document(candidate.path, always=always)
+    targeted = any(r.files and r.targets_file(candidate.display) for r in rules)
+    parsed = load_document(candidate.path, always=always or targeted)
     parse_rule = next((r for r in rules if r.id == PARSE_ERROR), None)
     errors = [parse_finding(parse_rule, candidate.display, p) for p in parsed.problems] if parse_rule else []
-    if parsed.format == "other":
+    if parsed.format == "other" and not targeted:
         return TaskResult([], [], errors)
     if parsed.format == "unparsable":
         return TaskResult([candidate.display], [], errors)
     parsed.path = candidate.display
     resources = resources_of(parsed)
+    if targeted:
+        from .normalise.document import document_resource
+
+        resources.append(document_resource(parsed.data, candidate.display))
     index = SuppressionIndex()
     index.add_source(candidate.display, parsed.text, parsed.data if parsed.format == "cloudformation" else None)
     index.add_resources(resources)

@@ -25,6 +25,8 @@ def evaluate(rules: list[Rule], resources: Iterable[Resource]) -> list[Finding]:
         if selected is None:
             selected = by_selector[key] = [r for r in rules if r.condition is not None and r.selects(*key)]
         for rule in selected:
+            if rule.files and not rule.targets_file(resource.file):
+                continue
             for finding in evaluate_rule(rule, resource):
                 dedupe = (finding.rule_id, finding.file, finding.span[:4], finding.message)
                 findings.setdefault(dedupe, finding)

@@ -293,6 +293,105 @@ def bucket_name_valid(value: Any, _arg: Any = True) -> bool | None:
     return bucket_name_error(value) is None
 
 
+# --- IAM action catalogue --------------------------------------------------------------------------
+
+
+def iam_action_known(action: Any, _arg: Any = True) -> bool | None:
+    """Whether an action (pattern) names at least one action that exists, by the catalogue."""
+    if isinstance(action, Unknown):
+        return None
+    if not isinstance(action, str):
+        return False
+    from .iam_catalogue import action_error
+
+    return action_error(action) is None
+
+
+def _unknown_action_reason(action: Any, _arg: Any) -> str | None:
+    from .iam_catalogue import action_error
+
+    return action_error(action) if isinstance(action, str) else None
+
+
+def iam_sensitive_wildcard(action: Any, _arg: Any = True) -> bool | None:
+    """Whether a wildcard action pattern grants permissions-management actions (by the catalogue)."""
+    if isinstance(action, Unknown):
+        return None
+    if not isinstance(action, str):
+        return False
+    from .iam_catalogue import sensitive_expansion
+
+    return bool(sensitive_expansion(action))
+
+
+def _sensitive_reason(action: Any, _arg: Any) -> str | None:
+    from .iam_catalogue import sensitive_expansion
+
+    names = sensitive_expansion(action) if isinstance(action, str) else []
+    if not names:
+        return None
+    shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+    return f"grants {len(names)} permissions-management action{'s' if len(names) != 1 else ''} ({shown})"
+
+
+def actions_cover(statement: Any, target: Any) -> bool | None:
+    """Whether a statement of either effect names every action of ``target`` (a pattern, or a list
+    of patterns of which one must be covered): ``Action`` coverage, or ``NotAction`` as a complement."""
+    if not isinstance(statement, dict):
+        return False
+    targets = target if isinstance(target, list) else [target]
+    as_allow = dict(statement, effect="Allow")
+    results = [allows_action(as_allow, t) for t in targets]
+    if any(r is True for r in results):
+        return True
+    return None if any(r is None for r in results) else False
+
+
+# --- ports and lists -------------------------------------------------------------------------------
+
+
+def ports_include(rule: Any, ports: Any) -> bool | None:
+    """Whether a security-group rule or NACL entry facet admits any of ``ports``: protocol ``all``,
+    or a tcp/udp range ``from_port``–``to_port`` holding one of them (``-1`` ports mean all)."""
+    if not isinstance(rule, dict):
+        return False
+    protocol = rule.get("protocol")
+    if isinstance(protocol, Unknown):
+        return None
+    if protocol == "all":
+        return True
+    if protocol not in ("tcp", "udp"):
+        return False
+    low, high = rule.get("from_port"), rule.get("to_port")
+    if isinstance(low, Unknown) or isinstance(high, Unknown):
+        return None
+    if low is None and high is None or low == -1 or high == -1:
+        return True
+    if not isinstance(low, int) or not isinstance(high, int):
+        return None
+    wanted = ports if isinstance(ports, list) else [ports]
+    return any(isinstance(p, int) and low <= p <= high for p in wanted)
+
+
+def contains_all(value: Any, wanted: Any) -> bool | None:
+    """Whether a list holds every item of ``wanted`` (strings compared exactly)."""
+    if isinstance(value, Unknown):
+        return None
+    if not isinstance(value, list):
+        return False
+    return not _missing(value, wanted)
+
+
+def _missing(value: Any, wanted: Any) -> list[Any]:
+    have = set(v for v in value if isinstance(v, (str, int))) if isinstance(value, list) else set()
+    return [w for w in (wanted if isinstance(wanted, list) else [wanted]) if w not in have]
+
+
+def _missing_reason(value: Any, wanted: Any) -> str | None:
+    missing = _missing(value, wanted)
+    return f"missing {', '.join(str(m) for m in missing)}" if missing else None
+
+
 # Name → (function, explain) where explain(value, arg) gives a reason for a failing value.
 PREDICATES = {
     "service_wildcard": (is_service_wildcard, None),
@@ -303,4 +402,9 @@ PREDICATES = {
     "ip_or_cidr_valid": (lambda v, a=True: cidr_valid(v, "bare_ip_allowed"), lambda v, a: cidr_error(v, True)),
     "cidr_world": (cidr_is_world, None),
     "bucket_name_valid": (bucket_name_valid, lambda v, a: bucket_name_error(v)),
+    "iam_action_known": (iam_action_known, _unknown_action_reason),
+    "iam_sensitive_wildcard": (iam_sensitive_wildcard, _sensitive_reason),
+    "actions_cover": (actions_cover, None),
+    "ports_include": (ports_include, None),
+    "contains_all": (contains_all, _missing_reason),
 }

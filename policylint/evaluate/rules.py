@@ -6,6 +6,7 @@ regular expression or a bad path is a :class:`RuleError` naming the file and lin
 """
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass, field
 from importlib import resources as importlib_resources
@@ -15,6 +16,7 @@ from typing import Any
 from ..load.errors import LoadError
 from ..load.located import LocDict, Span
 from ..load.yaml_loader import load_yaml
+from ..model import DOCUMENT
 from .conditions import Condition, ConditionError, compile_condition
 from .paths import PathError, compile_path
 
@@ -24,6 +26,7 @@ OPTIONAL = (
     "resource", "for_each", "where", "forbid", "require", "message", "unknown", "location",
     "options", "enabled", "engine", "precision",
 )
+FIXTURES_DIR = "fixtures"  # inside a rule directory: the rules' test files (see rule_tests.py)
 _ID = re.compile(r"^PL\d{4}$")
 _NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
@@ -52,6 +55,7 @@ class Rule:
     file: str
     kinds: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # path globs: the rule judges those files as ``document`` resources
     for_each: tuple[Any, ...] | None = None
     where: Condition | None = None
     condition: Condition | None = None
@@ -66,6 +70,17 @@ class Rule:
 
     def selects(self, kind: str | None, rtype: str) -> bool:
         return (kind is not None and kind in self.kinds) or rtype in self.types
+
+    def targets_file(self, display: str) -> bool:
+        """Whether this rule's ``files`` globs name the file ``display`` (a relative POSIX path)."""
+        return any(glob_matches(display, pattern) for pattern in self.files)
+
+
+def glob_matches(display: str, pattern: str) -> bool:
+    """``fnmatch`` on a POSIX path where a leading ``**/`` also matches no folder at all."""
+    if fnmatch.fnmatchcase(display, pattern):
+        return True
+    return pattern.startswith("**/") and fnmatch.fnmatchcase(display, pattern[3:])
 
 
 def builtin_rules_dir() -> Path:
@@ -85,7 +100,10 @@ def load_rules(directories: list[Path], option_overrides: dict[str, dict[str, An
     file and on duplicate ids."""
     rules: dict[str, Rule] = {}
     for directory in directories:
-        files = [directory] if directory.is_file() else sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml"))
+        files = [directory] if directory.is_file() else [
+            p for p in sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml"))
+            if FIXTURES_DIR not in p.relative_to(directory).parts[:-1]  # rule test inputs, not rules
+        ]
         for path in files:
             rule = load_rule_file(path, (option_overrides or {}))
             if rule is None:
@@ -149,13 +167,19 @@ def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str,
         return rule
     rule.options = _options(data, err, option_overrides.get(rule.id, {}))
     selector = data.get("resource")
-    if not isinstance(selector, dict) or not (set(selector) <= {"kinds", "types"}) or not selector:
-        raise err("resource", "resource must be a mapping with 'kinds' and/or 'types'")
-    for key in ("kinds", "types"):
+    if not isinstance(selector, dict) or not (set(selector) <= {"kinds", "types", "files"}) or not selector:
+        raise err("resource", "resource must be a mapping with 'kinds', 'types' and/or 'files'")
+    for key in ("kinds", "types", "files"):
         value = selector.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+        if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value):
             raise err("resource", f"resource.{key} must be a list of strings")
     rule.kinds, rule.types = tuple(selector.get("kinds", [])), tuple(selector.get("types", []))
+    rule.files = tuple(selector.get("files", []))
+    if rule.files:
+        if rule.kinds or rule.types:
+            raise err("resource", "resource.files selects whole files (kind 'document'); it cannot be "
+                                  "combined with kinds or types")
+        rule.kinds = (DOCUMENT,)
     modes = [m for m in ("forbid", "require") if m in data]
     if len(modes) != 1:
         raise err(None, "a rule needs exactly one of 'forbid' or 'require'")

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 from ..load.located import LocDict, LocList, Span, Unknown
 from ..model import IAM_POLICY, NETWORK, S3_BUCKET, Resource
 from . import network, s3
+from .facets import cfn_facets, cfn_template_facets
 from .cfn_intrinsics import Resolver, uses_if
 from .iam import normalise_policy
 
@@ -84,6 +85,9 @@ def build_resources(template: LocDict, path: str) -> list[Resource]:
                 props = LocDict(body.span_of("Properties") if properties is not None else span)
             context = None if len(branches) == 1 else f"Fn::If {'first' if branch == 0 else 'second'} branches"
             out.extend(_resources_of(str(logical), body["Type"], props, span, path, context, body))
+    whole = template.span or Span(1, 1, 1, 1)
+    for name, kind, facet in cfn_template_facets(template, whole):
+        out.append(Resource(kind, kind, name, path, facet.span, facet, FORMAT, raw=facet))
     return out
 
 
@@ -104,6 +108,8 @@ def _resources_of(
     cidrs = network.cidrs_from_cfn(rtype, props)
     if cidrs is not None:
         yield make(NETWORK, logical, cidrs, span)
+    for suffix, kind, facet in cfn_facets(rtype, props, span):
+        yield make(kind, logical + suffix, facet, facet.span)
 
 
 def _walk(value: Any, path: tuple[Any, ...], span: Span, suffix: str = "") -> Iterator[tuple[str, Any, Span]]:

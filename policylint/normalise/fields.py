@@ -1,0 +1,46 @@
+"""Small helpers shared by the facet builders: copy located fields, read Terraform blocks."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..load.located import LocDict, LocList, Span, Unknown
+from .s3 import sub
+
+
+def facet(src: Any, mapping: dict[str, str], span: Span) -> LocDict:
+    """``{name: src[raw_key]}`` for each ``name: raw_key`` (``None`` when absent), rooted at the
+    resource's ``span`` so that a finding about a missing setting points at the resource."""
+    out = sub(src, mapping, span)
+    out.span = span
+    return out
+
+
+def block(attrs: Any, name: str) -> Any:
+    """A nested Terraform block (``metadata_options { ... }``) written once: the block's mapping,
+    whether the loader gives it as a mapping or as a one-item list; ``None`` when absent."""
+    value = attrs.get(name) if isinstance(attrs, dict) else None
+    if isinstance(value, list):
+        value = value[0] if value else None
+    return value if isinstance(value, dict) else None
+
+
+def blocks(attrs: Any, name: str) -> list[tuple[Any, Span]]:
+    """Every ``name { ... }`` block of a Terraform resource with its span."""
+    value = attrs.get(name) if isinstance(attrs, dict) else None
+    span = attrs.span_of(name) if isinstance(attrs, LocDict) else None
+    if isinstance(value, dict):
+        return [(value, getattr(value, "span", span))]
+    if isinstance(value, LocList):
+        return [(v, value.span_of(i)) for i, v in enumerate(value) if isinstance(v, dict)]
+    return []
+
+
+def put(out: LocDict, name: str, src: Any, key: str) -> None:
+    """``out[name] = src[key]`` with its spans when ``src`` has ``key``."""
+    if isinstance(src, LocDict) and key in src:
+        out.put(name, src[key], src.span_of(key), src.key_span_of(key))
+
+
+def inherited(note: str) -> Unknown:
+    """A setting decided elsewhere (a snapshot, a cluster, a launch template): not knowable here."""
+    return Unknown(note)

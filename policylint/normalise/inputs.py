@@ -1,0 +1,38 @@
+"""Input variable facet (kind ``input.variable``): ``{name, default, sensitive, type}`` for a
+CloudFormation parameter (``sensitive`` is ``NoEcho``) or a Terraform ``variable`` block."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..load.located import LocDict, Span
+
+INPUT_VARIABLE = "input.variable"
+
+
+def variable(name: str, name_span: Span, src: Any, keys: dict[str, str], span: Span) -> LocDict:
+    """One facet; ``keys`` maps default/sensitive/type to the source's own key names."""
+    out = LocDict(span)
+    out.put("name", name, name_span)
+    for field, key in keys.items():
+        if isinstance(src, LocDict) and key in src:
+            out.put(field, src[key], src.span_of(key), src.key_span_of(key))
+        else:
+            out.put(field, None, span)
+    return out
+
+
+def parameters_from_cfn(template: LocDict) -> Iterator[tuple[str, LocDict]]:
+    """``(name, facet)`` for each entry of a template's ``Parameters``."""
+    parameters = template.get("Parameters")
+    if not isinstance(parameters, LocDict):
+        return
+    for name, body in parameters.items():
+        key_span, whole = parameters.key_span_of(name), parameters.span_of(name)
+        span = Span(key_span.line, key_span.col, whole.end_line, whole.end_col)
+        yield str(name), variable(str(name), key_span, body,
+                                  {"default": "Default", "sensitive": "NoEcho", "type": "Type"}, span)
+
+
+def variable_from_tf(name: str, name_span: Span, body: Any, span: Span) -> LocDict:
+    """The facet of a Terraform ``variable "name" { default, sensitive, type }`` block."""
+    return variable(name, name_span, body, {"default": "default", "sensitive": "sensitive", "type": "type"}, span)

@@ -1,0 +1,125 @@
+"""VPC facets.
+
+``ec2.network_acl_entry``: ``{direction: ingress|egress, action: allow|deny, protocol, from_port,
+to_port, cidr, rule_number}`` — one per CIDR. ``ec2.subnet``: ``{map_public_ip_on_launch,
+assign_ipv6_on_creation}``. ``ec2.vpc``: ``{flow_logs: [names of the flow logs attached]}``.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from ..load.located import LocDict, LocList, Span
+from .fields import blocks, facet
+from .network import normalise_protocol, port
+
+NACL_ENTRY = "ec2.network_acl_entry"
+SUBNET = "ec2.subnet"
+VPC = "ec2.vpc"
+
+
+def nacl_entry(direction: str, action: Any, protocol: Any, from_port: Any, to_port: Any, cidr: Any,
+               rule_number: Any, cidr_span: Span, span: Span) -> LocDict:
+    """One network ACL entry facet."""
+    out = LocDict(span)
+    out.put("direction", direction, span)
+    out.put("action", action.lower() if isinstance(action, str) else action, span)
+    out.put("protocol", normalise_protocol(protocol), span)
+    out.put("from_port", port(from_port), span)
+    out.put("to_port", port(to_port), span)
+    out.put("cidr", cidr, cidr_span)
+    out.put("rule_number", rule_number, span)
+    return out
+
+
+def _egress(value: Any) -> str:
+    return "egress" if value is True or str(value).lower() == "true" else "ingress"
+
+
+def nacl_entries_from_cfn(rtype: str, props: LocDict, span: Span) -> Iterator[tuple[str, LocDict]]:
+    """``(name suffix, facet)`` per CIDR of an ``AWS::EC2::NetworkAclEntry``."""
+    if rtype != "AWS::EC2::NetworkAclEntry":
+        return
+    ports = props.get("PortRange") if isinstance(props.get("PortRange"), LocDict) else {}
+    for key in ("CidrBlock", "Ipv6CidrBlock"):
+        if key in props:
+            yield f".{key}", nacl_entry(_egress(props.get("Egress")), props.get("RuleAction"), props.get("Protocol"),
+                                        ports.get("From"), ports.get("To"), props[key], props.get("RuleNumber"),
+                                        props.span_of(key), span)
+
+
+def nacl_entries_from_tf(rtype: str, attrs: Any, span: Span) -> Iterator[tuple[str, LocDict]]:
+    """The same for ``aws_network_acl_rule`` and the ``ingress``/``egress`` blocks of
+    ``aws_network_acl`` / ``aws_default_network_acl``."""
+    def entries(entry: Any, direction: str, action_key: str, where: Span, suffix: str):
+        for key in ("cidr_block", "ipv6_cidr_block"):
+            if isinstance(entry, LocDict) and entry.get(key) not in (None, ""):
+                yield f"{suffix}.{key}", nacl_entry(direction, entry.get(action_key), entry.get("protocol"),
+                                                    entry.get("from_port"), entry.get("to_port"), entry[key],
+                                                    entry.get("rule_no", entry.get("rule_number")),
+                                                    entry.span_of(key), where)
+    if rtype == "aws_network_acl_rule":
+        yield from entries(attrs, _egress(attrs.get("egress")), "rule_action", span, "")
+    elif rtype in ("aws_network_acl", "aws_default_network_acl"):
+        for direction in ("ingress", "egress"):
+            for i, (entry, where) in enumerate(blocks(attrs, direction)):
+                yield from entries(entry, direction, "action", where, f".{direction}[{i}]")
+
+
+def subnet_from_cfn(props: LocDict, span: Span) -> LocDict:
+    """The facet of an ``AWS::EC2::Subnet``."""
+    return facet(props, {"map_public_ip_on_launch": "MapPublicIpOnLaunch",
+                         "assign_ipv6_on_creation": "AssignIpv6AddressOnCreation"}, span)
+
+
+def subnet_from_tf(attrs: Any, span: Span) -> LocDict:
+    """The facet of an ``aws_subnet``."""
+    return facet(attrs, {"map_public_ip_on_launch": "map_public_ip_on_launch",
+                         "assign_ipv6_on_creation": "assign_ipv6_address_on_creation"}, span)
+
+
+def vpc_facet(flow_logs: Iterable[str], span: Span) -> LocDict:
+    """The ``ec2.vpc`` facet given the names of the flow logs whose target is this VPC (matched by
+    the caller: a CloudFormation ``Ref``/``GetAtt`` to the VPC, a Terraform ``aws_vpc.x.id``)."""
+    out = LocDict(span)
+    names = LocList(span)
+    for name in flow_logs:
+        names.add(name, span)
+    out.put("flow_logs", names, span)
+    return out
+
+
+def refs_in(value: Any) -> set[str]:
+    """Logical ids named by ``Ref``/``Fn::GetAtt`` anywhere inside a raw CloudFormation value."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if key == "Ref" and isinstance(child, str):
+                    found.add(child)
+                elif key == "Fn::GetAtt":
+                    target = child[0] if isinstance(child, list) and child else child
+                    if isinstance(target, str):
+                        found.add(target.split(".")[0])
+                else:
+                    stack.append(child)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def vpcs_from_cfn(resources: LocDict) -> Iterator[tuple[str, LocDict]]:
+    """``(logical id, ec2.vpc facet)`` for each ``AWS::EC2::VPC`` of a template's ``Resources``,
+    with the ``AWS::EC2::FlowLog`` resources whose ``ResourceId`` refers to it."""
+    targets: dict[str, list[str]] = {}
+    for logical, body in resources.items():
+        if isinstance(body, dict) and body.get("Type") == "AWS::EC2::FlowLog":
+            props = body.get("Properties")
+            for name in refs_in(props.get("ResourceId") if isinstance(props, dict) else None):
+                targets.setdefault(name, []).append(str(logical))
+    for logical, body in resources.items():
+        if isinstance(body, dict) and body.get("Type") == "AWS::EC2::VPC":
+            key_span, whole = resources.key_span_of(logical), resources.span_of(logical)
+            span = Span(key_span.line, key_span.col, whole.end_line, whole.end_col)
+            yield str(logical), vpc_facet(targets.get(str(logical), []), span)
