@@ -26,11 +26,16 @@ class Block:
     name: str
     span: Span
 
-    def holds(self, finding: Finding) -> bool:
-        name = finding.resource
-        if name == self.name or name.startswith((self.name + ".", self.name + "[")):
-            return True
-        return finding.file == self.file and self.span.line <= finding.span.line <= self.span.end_line
+    def holds(self, finding: Finding, elsewhere: bool) -> bool:
+        """Whether ``finding`` is in this resource: by position in the same file, or by name when the
+        finding sits in a file that declares no resources itself (``elsewhere``: a policy file a
+        Terraform ``file()`` call read)."""
+        if finding.file == self.file:
+            return self.span.line <= finding.span.line <= self.span.end_line or self._named(finding.resource)
+        return elsewhere and self._named(finding.resource)
+
+    def _named(self, name: str) -> bool:
+        return name == self.name or name.startswith((self.name + ".", self.name + "["))
 
 
 @dataclass
@@ -57,19 +62,23 @@ class SuppressionIndex:
         self.blocks.extend(Block(r.file, r.name, r.span) for r in resources if r.kind is None)
 
 
-def covers(directive: Directive, finding: Finding, blocks: list[Block]) -> bool:
-    """Whether ``directive`` is about ``finding``'s rule and place."""
+def covers(directive: Directive, finding: Finding, blocks: list[Block], block_files: set[str]) -> bool:
+    """Whether ``directive`` is about ``finding``'s rule and place (``block_files``: the files that
+    declare resources)."""
     if not directive.names(finding.rule_id):
         return False
     if directive.paths:
         return any(fnmatch.fnmatchcase(finding.file, pattern) for pattern in directive.paths)
+    elsewhere = finding.file not in block_files
     if directive.resource is not None:
-        return any(b.name == directive.resource and b.file == directive.file and b.holds(finding) for b in blocks)
+        return any(b.name == directive.resource and b.file == directive.file and b.holds(finding, elsewhere)
+                   for b in blocks)
     if directive.line is None:
         return False
     if finding.file == directive.file and finding.span.line == directive.line:
         return True
-    return any(b.file == directive.file and b.span.line == directive.line and b.holds(finding) for b in blocks)
+    return any(b.file == directive.file and b.span.line == directive.line and b.holds(finding, elsewhere)
+               for b in blocks)
 
 
 def apply_suppressions(findings: list[Finding], index: SuppressionIndex, today: dt.date) -> list[str]:
@@ -82,10 +91,11 @@ def apply_suppressions(findings: list[Finding], index: SuppressionIndex, today: 
         elif directive.expired(today):
             notices.append(f"{directive.origin}: suppression of {', '.join(directive.rule_ids)} "
                            f"expired on {directive.expires.isoformat()}: no longer applied")
+    block_files = {b.file for b in index.blocks}
     for finding in findings:
         if finding.suppression is not None:
             continue
-        relevant = [d for d in index.directives if covers(d, finding, index.blocks)]
+        relevant = [d for d in index.directives if covers(d, finding, index.blocks, block_files)]
         valid = next((d for d in relevant if not d.problem and not d.expired(today)), None)
         if valid is not None:
             finding.suppression = Suppression(valid.kind, valid.reason, valid.origin)
