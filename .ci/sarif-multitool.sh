@@ -13,6 +13,7 @@ TOOLS=build/sarif-multitool
 WORK=build/sarif-check
 VERSION=5.7.0
 
+command -v npm >/dev/null || { echo "sarif-multitool.sh: npm is needed to install the SARIF multitool" >&2; exit 1; }
 if [ ! -x "$TOOLS/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" ]; then
   mkdir -p "$TOOLS"
   npm install --silent --no-audit --no-fund --prefix "$TOOLS" "@microsoft/sarif-multitool@$VERSION" >/dev/null
