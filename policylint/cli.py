@@ -71,15 +71,18 @@ def main() -> None:
               help="Fail only on findings not recorded in this baseline file.")
 @click.option("--write-baseline", "write_baseline_path", type=click.Path(dir_okay=False),
               help="Record today's findings in this baseline file.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Processes for large scans (default: the number of cores). The output is the same for any value.")
 def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_threshold: str | None,
          rule_dirs: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
          exclude: tuple[str, ...], follow_symlinks: bool, color: bool | None, config_path: str | None,
          no_config: bool, no_inline_ignores: bool, show_suppressed: bool, baseline_path: str | None,
-         write_baseline_path: str | None) -> None:
+         write_baseline_path: str | None, jobs: int | None) -> None:
     """Scan files and directories (default: the current directory)."""
     from .baseline import BaselineError, load_baseline, mark_baseline, render_baseline
     from .config import ConfigError
     from .evaluate.rules import RuleError
+    from .parallel import default_jobs
     from .scan import ScanOptions, at_or_above, scan as run_scan
 
     scan_paths = list(paths) or ["."]
@@ -92,6 +95,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_t
         follow_symlinks=follow_symlinks, root=os.getcwd(), option_overrides=config.options,
         severity_overrides=config.severity,
         inline_ignores=not no_inline_ignores and config.inline_ignores is not False, path_ignores=config.suppress,
+        jobs=jobs or default_jobs(),
     )
     try:
         if config.file:

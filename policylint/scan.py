@@ -15,6 +15,7 @@ from .load.documents import Parsed, load_document
 from .load.errors import LoadError
 from .load.located import Span
 from .model import Resource
+from .parallel import map_tasks
 from .suppress import Directive, SuppressionIndex, apply_suppressions
 
 PARSE_ERROR = "PL0001"
@@ -36,6 +37,7 @@ class ScanOptions:
     inline_ignores: bool = True  # honour ignore comments and template Metadata
     path_ignores: list[Directive] = field(default_factory=list)  # the configuration's suppressions
     today: dt.date | None = None  # for suppression expiry (default: the current date)
+    jobs: int = 1  # processes for large scans (see parallel.py); the output does not depend on it
 
 
 @dataclass
@@ -184,6 +186,7 @@ def _text_or_none(path: str) -> str | None:
 
 def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
     """Run the pipeline over ``options.paths``."""
+    reload = load_all_rules if rules is None else None
     rules = load_all_rules(options) if rules is None else rules
     root = os.path.abspath(options.root)
     candidates, skipped = discover(options.paths, root, options.exclude, options.follow_symlinks)
@@ -192,8 +195,8 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
     parse_errors: list[Finding] = []
     files: list[str] = []
     index = SuppressionIndex(list(options.path_ignores))
-    for task in plan_tasks(candidates, explicit):
-        result = run_task(task, rules, options)
+    tasks = plan_tasks(candidates, explicit)
+    for result in map_tasks(run_task, tasks, rules, options, options.jobs, reload=reload):
         files.extend(result.files)
         findings.extend(result.findings)
         parse_errors.extend(result.parse_errors)

@@ -1,0 +1,105 @@
+"""Run scan tasks on several processes.
+
+Rules are compiled once per worker, never per task: a forked worker inherits them from the parent;
+a spawned one (platforms without ``fork``) rebuilds them once from the scan options. Results come
+back in task order, so a parallel scan reports exactly what a sequential one does. Small runs stay
+in-process: starting workers costs more than linting a few files.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Callable, Iterator, Sequence
+
+# Below this much work (documents count 1, Terraform files TERRAFORM_WEIGHT), one process is faster.
+MIN_PARALLEL_WORK = 48
+TERRAFORM_WEIGHT = 4
+
+# What a worker needs: (run, tasks or None, rules, options); set before the pool starts (fork) or by
+# the initializer (spawn).
+_STATE: tuple[Any, ...] | None = None
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def work_of(tasks: Sequence[Any]) -> int:
+    """A rough cost of ``tasks`` in units of one small document."""
+    return sum(TERRAFORM_WEIGHT * len(t.candidates) if t.kind == "terraform" else 1 for t in tasks)
+
+
+def map_tasks(run: Callable[[Any, Any, Any], Any], tasks: Sequence[Any], rules: Any, options: Any,
+              jobs: int, reload: Callable[[Any], Any] | None = None) -> Iterator[Any]:
+    """``run(task, rules, options)`` for every task, in task order, on up to ``jobs`` processes.
+
+    ``reload(options)`` rebuilds ``rules`` in a spawned worker; without it (rules the caller built
+    itself) only forked workers can be used, and the tasks run in-process elsewhere."""
+    workers = min(jobs, len(tasks))
+    context = _context(reload is not None)
+    if workers < 2 or context is None or work_of(tasks) < MIN_PARALLEL_WORK:
+        return (run(task, rules, options) for task in tasks)
+    return iter(_run_pool(run, tasks, rules, options, workers, context, reload))
+
+
+def _context(can_spawn: bool) -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn") if can_spawn else None
+
+
+def _run_pool(run: Callable[[Any, Any, Any], Any], tasks: Sequence[Any], rules: Any, options: Any,
+              workers: int, context: Any, reload: Callable[[Any], Any] | None) -> list[Any]:
+    global _STATE
+    forked = context.get_start_method() == "fork"
+    # Largest tasks first, so that no worker is left with a big module at the end.
+    order = sorted(range(len(tasks)), key=lambda i: -_size(tasks[i]))
+    chunk = min(8, max(1, len(tasks) // (workers * 16)))
+    results: list[Any] = [None] * len(tasks)
+    try:
+        if forked:
+            _STATE = (run, tasks, rules, options)
+            pool = ProcessPoolExecutor(workers, mp_context=context)
+            items: list[Any] = order
+        else:
+            pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
+                                       initargs=(run, reload, options))
+            items = [tasks[i] for i in order]
+        with pool:
+            for i, result in zip(order, pool.map(_work, items, chunksize=chunk)):
+                results[i] = result
+    except (OSError, BrokenProcessPool):
+        pass  # no pool on this system, or a worker died: finish in-process below
+    finally:
+        _STATE = None
+    return [result if result is not None else run(task, rules, options)
+            for task, result in zip(tasks, results)]
+
+
+def _size(task: Any) -> int:
+    total = 0
+    for candidate in task.candidates:
+        try:
+            total += os.path.getsize(candidate.path)
+        except OSError:
+            pass
+    return total
+
+
+def _init(run: Callable[[Any, Any, Any], Any], reload: Callable[[Any], Any], options: Any) -> None:
+    global _STATE
+    _STATE = (run, None, reload(options), options)
+
+
+def _work(item: Any) -> Any:
+    assert _STATE is not None
+    run, tasks, rules, options = _STATE
+    task = tasks[item] if tasks is not None else item
+    return run(task, rules, options)
