@@ -41,6 +41,17 @@ def fail(message: str) -> "click.exceptions.Exit":
     return click.exceptions.Exit(EXIT_ERROR)
 
 
+def _variables(values: tuple[str, ...]) -> dict[str, str]:
+    """``--var NAME=VALUE`` options as a mapping."""
+    out = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise fail(f"--var expects NAME=VALUE, got {item!r}")
+        out[name.strip()] = value
+    return out
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="policylint")
 def main() -> None:
@@ -73,11 +84,16 @@ def main() -> None:
               help="Record today's findings in this baseline file.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes for large scans (default: the number of cores). The output is the same for any value.")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Terraform variables file for the scanned modules (repeatable; later files win).")
+@click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
+              help="Terraform variable value for the scanned modules (repeatable; wins over --var-file).")
 def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_threshold: str | None,
          rule_dirs: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
          exclude: tuple[str, ...], follow_symlinks: bool, color: bool | None, config_path: str | None,
          no_config: bool, no_inline_ignores: bool, show_suppressed: bool, baseline_path: str | None,
-         write_baseline_path: str | None, jobs: int | None) -> None:
+         write_baseline_path: str | None, jobs: int | None, var_files: tuple[str, ...],
+         variables: tuple[str, ...]) -> None:
     """Scan files and directories (default: the current directory)."""
     from .baseline import BaselineError, load_baseline, mark_baseline, render_baseline
     from .config import ConfigError
@@ -95,7 +111,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_t
         follow_symlinks=follow_symlinks, root=os.getcwd(), option_overrides=config.options,
         severity_overrides=config.severity,
         inline_ignores=not no_inline_ignores and config.inline_ignores is not False, path_ignores=config.suppress,
-        jobs=jobs or default_jobs(),
+        jobs=jobs or default_jobs(), var_files=list(var_files), variables=_variables(variables),
     )
     try:
         if config.file:

@@ -38,6 +38,8 @@ class ScanOptions:
     path_ignores: list[Directive] = field(default_factory=list)  # the configuration's suppressions
     today: dt.date | None = None  # for suppression expiry (default: the current date)
     jobs: int = 1  # processes for large scans (see parallel.py); the output does not depend on it
+    var_files: list[str] = field(default_factory=list)  # Terraform --var-file, in order
+    variables: dict[str, str] = field(default_factory=dict)  # Terraform --var name=value
 
 
 @dataclass
@@ -81,6 +83,10 @@ def resources_of(parsed: Parsed) -> list[Resource]:
         from .normalise import policy_file
 
         return policy_file.build_resources(parsed.data, parsed.path)
+    if parsed.format == "tf-plan":
+        from .normalise.terraform import plan
+
+        return plan.build_resources(parsed.data, parsed.path)
     return []
 
 
@@ -127,6 +133,7 @@ class TaskResult:
     findings: list[Finding]
     parse_errors: list[Finding]
     suppressions: SuppressionIndex | None = None  # the task's ignore comments and resource blocks
+    notices: list[str] = field(default_factory=list)  # e.g. remote Terraform modules not followed
 
 
 def plan_tasks(candidates: list[Candidate], explicit: set[str]) -> list[Task]:
@@ -165,14 +172,21 @@ def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: Scan
 
     resources, problems = terraform.build_module(candidates, options)
     parse_rule = next((r for r in rules if r.id == PARSE_ERROR), None)
-    errors = [parse_finding(parse_rule, p.file, LoadError(p.message, p.span)) for p in problems] if parse_rule else []
     displays = {c.display for c in candidates}
-    findings = [f for f in evaluate(rules, resources) if f.file in displays or not f.file.endswith((".tf", ".tf.json"))]
+
+    def ours(file: str) -> bool:  # other .tf files of the folder are context, linted when passed
+        return file in displays or not file.endswith((".tf", ".tf.json"))
+
+    notices = [f"{p.file}:{p.span.line}: {p.message}" for p in problems if getattr(p, "note", False)]
+    errors = [parse_finding(parse_rule, p.file, LoadError(p.message, p.span)) for p in problems
+              if not getattr(p, "note", False) and ours(p.file)] if parse_rule else []
+    # A finding inside a called module is reported too: its resource names the module call.
+    findings = [f for f in evaluate(rules, resources) if ours(f.file) or f.resource.startswith("module.")]
     index = SuppressionIndex()
     for candidate in candidates:
         index.add_source(candidate.display, _text_or_none(candidate.path))
     index.add_resources(resources)
-    return TaskResult(sorted(displays), findings, errors, index)
+    return TaskResult(sorted(displays), findings, errors, index, notices)
 
 
 def _text_or_none(path: str) -> str | None:
@@ -196,14 +210,19 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
     files: list[str] = []
     index = SuppressionIndex(list(options.path_ignores))
     tasks = plan_tasks(candidates, explicit)
+    task_notices: list[str] = []
     for result in map_tasks(run_task, tasks, rules, options, options.jobs, reload=reload):
         files.extend(result.files)
         findings.extend(result.findings)
         parse_errors.extend(result.parse_errors)
+        task_notices.extend(result.notices)
         if options.inline_ignores:
             index.extend(result.suppressions)
+    # The same module file reached from several Terraform callers gives the same finding once.
+    unique = {(f.rule_id, f.file, f.span[:4], f.message, f.resource): f for f in reversed(findings)}
+    findings = list(unique.values())
     all_findings = sorted(findings + parse_errors, key=Finding.sort_key)
-    notices = apply_suppressions(all_findings, index, options.today or dt.date.today())
+    notices = task_notices + apply_suppressions(all_findings, index, options.today or dt.date.today())
     parse_errors.sort(key=Finding.sort_key)
     return ScanResult(rules, all_findings, sorted(files), parse_errors, skipped, notices)
 

@@ -1,0 +1,106 @@
+"""Terraform into the resource model: a folder of ``.tf`` / ``.tf.json`` files is one module.
+
+``build_module`` reads the module of the files being linted (every file of their folder, plus
+``terraform.tfvars`` and ``*.auto.tfvars``), evaluates it with the values its variables would get,
+follows local module calls (and remote ones downloaded under ``.terraform/modules``) and turns every
+resource into the same model CloudFormation feeds (``facets.py``). ``plan.py`` does the same for the
+JSON of ``terraform show -json``.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+from typing import Any
+
+from ...discover import display_path
+from ...load.errors import LoadError
+from ...load.hcl import Source, parse_expression
+from ...load.located import Span, Unknown
+from ...model import ParseProblem, Resource
+from .expressions import Scope, evaluate
+from .facets import resources_of
+from .folder import load_folder, parse_file
+from .instance import Build, Instance, SkippedModule
+
+__all__ = ["build_module", "SkippedModule"]
+
+
+def build_module(candidates: list[Any], options: Any) -> tuple[list[Resource], list[ParseProblem]]:
+    """Resources of the module the ``candidates`` (``.tf`` files of one folder) belong to, and the
+    problems met: syntax errors (``PL0001``) and :class:`SkippedModule` notes."""
+    root = os.path.abspath(getattr(options, "root", ".") or ".")
+    folder_path = os.path.dirname(candidates[0].path) or "."
+    shown = {os.path.realpath(c.path): c.display for c in candidates}
+
+    def display(path: str) -> str:
+        return shown.get(os.path.realpath(path)) or display_path(path, root)
+
+    build = Build(display, _allowed_roots(options, folder_path), folder_path, _manifest(folder_path))
+    folder = load_folder(folder_path, display)
+    build.problems.extend(folder.problems)
+    build.seen_folders.add(folder_path)
+    instance = Instance(build, folder)
+    instance.overrides = _overrides(instance, options, folder_path, display, build.problems)
+    instance.build_resources()
+    return resources_of(build.sources) + build.extra, build.problems
+
+
+def _allowed_roots(options: Any, folder_path: str) -> list[str]:
+    """Folders ``file()`` may read from: the scanned paths (a file's own folder)."""
+    roots = []
+    for path in list(getattr(options, "paths", None) or []) + [folder_path]:
+        real = os.path.realpath(path)
+        roots.append(real if os.path.isdir(real) else os.path.dirname(real))
+    return roots
+
+
+def _manifest(folder_path: str) -> dict[str, str]:
+    """Downloaded remote modules: key → folder, from ``.terraform/modules/modules.json``."""
+    path = os.path.join(folder_path, ".terraform", "modules", "modules.json")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    out = {}
+    for entry in data.get("Modules", []) if isinstance(data, dict) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("Key"), str) and isinstance(entry.get("Dir"), str):
+            out[entry["Key"]] = os.path.normpath(os.path.join(folder_path, entry["Dir"]))
+    return out
+
+
+def _overrides(instance: Instance, options: Any, folder_path: str, display, problems: list[ParseProblem]) -> dict[str, tuple[Any, str]]:
+    """Root variable values, by precedence: tfvars files of the folder, ``--var-file``, ``--var``."""
+    files = [os.path.join(folder_path, "terraform.tfvars"), os.path.join(folder_path, "terraform.tfvars.json")]
+    files += sorted(glob.glob(os.path.join(glob.escape(folder_path), "*.auto.tfvars")) +
+                    glob.glob(os.path.join(glob.escape(folder_path), "*.auto.tfvars.json")))
+    files += list(getattr(options, "var_files", None) or [])
+    values: dict[str, tuple[Any, str]] = {}
+    for path in files:
+        if not os.path.isfile(path):
+            continue
+        shown = display(path)
+        try:
+            body = parse_file(path, shown)
+        except LoadError as exc:
+            problems.append(ParseProblem(shown, exc.message, exc.span))
+            continue
+        for name, expr in body.attrs.items():
+            values[name] = (evaluate(expr, Scope(instance))[0], shown)
+    for name, text in (getattr(options, "variables", None) or {}).items():
+        values[name] = (_cli_value(text, instance), "--var")
+    return values
+
+
+def _cli_value(text: str, instance: Instance) -> Any:
+    """``--var name=value``: an HCL value when it is one (``["a"]``, ``true``, ``3``), else the string."""
+    stripped = text.strip()
+    if stripped[:1] in ('[', '{', '"') or stripped in ("true", "false", "null") or stripped.lstrip("-").replace(".", "", 1).isdigit():
+        try:
+            value, _ = evaluate(parse_expression(stripped, Span(1, 1, 1, 1), Source(stripped, "--var")), Scope(instance))
+        except Exception:  # noqa: BLE001 - not an HCL value: the raw string, as Terraform takes it
+            return text
+        if not isinstance(value, Unknown):
+            return value
+    return text

@@ -1,0 +1,364 @@
+"""One instantiation of a module: its variables' values, and the resources it declares.
+
+The root module's variables come from defaults, ``terraform.tfvars``, ``*.auto.tfvars``,
+``--var-file`` and ``--var``; a called module's from the caller's arguments. A value taken from a
+default or a variables file is located where it is used (``var.x``), with a note naming its origin;
+a caller's argument keeps its own location, the true line of the value. ``count`` and ``for_each``
+are expanded (at most :data:`MAX_INSTANCES` times, all under one address so that identical
+findings collapse); ``dynamic`` blocks likewise.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ...load.errors import LoadError
+from ...load.hcl import Block, Body, Expr
+from ...load.located import LocDict, LocList, Span, Unknown, relocate
+from ...load.text import read_text
+from ...model import ParseProblem, Resource
+from .expressions import Scope, evaluate
+from .facets import Source
+from .folder import Folder, load_folder
+from .policy_document import policy_from_data_source
+from .values import LocatedText
+
+MAX_INSTANCES = 16
+MAX_DEPTH = 8
+META_ARGUMENTS = {"count", "for_each", "depends_on", "provider", "providers", "lifecycle"}
+SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection"}
+MODULE_ARGUMENTS = {"source", "version", "count", "for_each", "depends_on", "providers"}
+
+
+class SkippedModule(ParseProblem):
+    """A note, not an error: a module call that could not be followed (remote and not downloaded)."""
+
+    note = True
+
+
+@dataclass
+class Build:
+    """State shared by every module instance of one scan task."""
+
+    display: Callable[[str], str]
+    allowed_roots: list[str]
+    root_dir: str
+    manifest: dict[str, str] = field(default_factory=dict)  # module key → downloaded folder
+    sources: list[Source] = field(default_factory=list)
+    extra: list[Resource] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    seen_folders: set[str] = field(default_factory=set)
+
+    def read_file(self, path: str) -> tuple[str, str] | None:
+        """Text and display name of ``path`` if it lies inside the scanned tree."""
+        full = os.path.realpath(path if os.path.isabs(path) else os.path.join(self.root_dir, path))
+        if not any(full == root or full.startswith(root.rstrip(os.sep) + os.sep) for root in self.allowed_roots):
+            return None
+        try:
+            return read_text(full), self.display(full)
+        except LoadError:
+            return None
+
+
+class Instance:
+    """A module folder instantiated with values for its variables."""
+
+    def __init__(self, build: Build, folder: Folder, prefix: str = "", inputs: dict[str, tuple[Any, Span]] | None = None,
+                 overrides: dict[str, tuple[Any, str]] | None = None, key: str = "", chain: tuple[str, ...] = ()):
+        self.build = build
+        self.folder = folder
+        self.prefix = prefix  # "" or "module.a." (or "module.a.module.b.")
+        self.inputs = inputs or {}
+        self.overrides = overrides or {}
+        self.key = key  # the module key in .terraform/modules/modules.json
+        self.chain = chain + (os.path.realpath(folder.path),)
+        self.context = prefix[:-1] if prefix else None
+        self._defaults: dict[str, Any] = {}
+        self._locals: dict[str, tuple[Any, Span]] = {}
+        self._documents: dict[str, Any] = {}
+        self._children: dict[str, Instance | None] = {}
+        self._busy: set[str] = set()
+
+    # -- what expressions ask -----------------------------------------------------------------
+    def variable(self, name: str, span: Span) -> tuple[Any, Span]:
+        if name in self.inputs:
+            return self.inputs[name]
+        if name in self.overrides:
+            value, origin = self.overrides[name]
+            return self._located(value, span.with_note(f"from {origin}"))
+        block = self.folder.variables.get(name)
+        if block is None or "default" not in block.body.attrs:
+            return Unknown(f"var.{name}", (f"var.{name}",)), span
+        if name not in self._defaults:
+            self._defaults[name] = evaluate(block.body.attrs["default"], Scope(self))[0]
+        return self._located(self._defaults[name], span.with_note(f"from the default of variable '{name}'"))
+
+    @staticmethod
+    def _located(value: Any, span: Span) -> tuple[Any, Span]:
+        return (relocate(value, span) if isinstance(value, (dict, list)) else value), span
+
+    def local(self, name: str, span: Span) -> tuple[Any, Span]:
+        if name in self._locals:
+            return self._locals[name]
+        found = self.folder.locals.get(name)
+        if found is None or name in self._busy:
+            return Unknown(f"local.{name}"), span
+        body, _ = found
+        self._busy.add(name)
+        try:
+            result = evaluate(body.attrs[name], Scope(self))
+        finally:
+            self._busy.discard(name)
+        self._locals[name] = result
+        return result
+
+    def path(self, kind: str) -> str:
+        return self.folder.path if kind == "module" else self.build.root_dir
+
+    def read_file(self, path: str) -> tuple[str, str] | None:
+        return self.build.read_file(path)
+
+    def reference(self, root: str, steps: list[Any], expr: Expr) -> tuple[Any, Span] | None:
+        names = [s for s in steps if isinstance(s, str)]
+        if root == "data" and len(names) >= 2:
+            address = f"data.{names[0]}.{names[1]}"
+            if names[0] == "aws_iam_policy_document" and len(names) >= 3 and names[2] in ("json", "minified_json"):
+                document = self.policy_document(names[1])
+                if document is not None:
+                    return document, expr.span
+            return Unknown(expr.text, (address,)), expr.span
+        if root == "module" and names:
+            if len(names) >= 2:
+                child = self.child(names[0])
+                if child is not None:
+                    value, span = child.output(names[1], expr.span)
+                    if not isinstance(value, Unknown):
+                        return value, span
+            return Unknown(expr.text, (f"module.{names[0]}",)), expr.span
+        if names:
+            return self.resource_attribute(root, names[0], names[1:], expr)
+        return None
+
+    def resource_attribute(self, rtype: str, name: str, attrs: list[str], expr: Expr) -> tuple[Any, Span]:
+        """``type.name.attr``: the argument as configured when it is written in the module, else unknown
+        (depending on the resource, so that companion resources can be linked to it)."""
+        address = f"{rtype}.{name}"
+        block = self.folder.resource(rtype, name)
+        if block is None:
+            return Unknown(expr.text, (address,)), expr.span
+        attr = attrs[0] if attrs else None
+        if rtype == "aws_s3_bucket" and attr == "id":
+            attr = "bucket"
+        if attr and attr in block.body.attrs and attr not in META_ARGUMENTS and address not in self._busy:
+            self._busy.add(address)
+            try:
+                value, span = evaluate(block.body.attrs[attr], Scope(self, _unknown_iteration(block)))
+            finally:
+                self._busy.discard(address)
+            if not isinstance(value, (Unknown, dict, list)) and len(attrs) == 1:
+                return value, span
+        return Unknown(expr.text, (address,)), expr.span
+
+    def output(self, name: str, span: Span) -> tuple[Any, Span]:
+        block = self.folder.outputs.get(name)
+        key = f"output.{name}"
+        if block is None or "value" not in block.body.attrs or key in self._busy:
+            return Unknown(f"module output {name}"), span
+        self._busy.add(key)
+        try:
+            return evaluate(block.body.attrs["value"], Scope(self))
+        finally:
+            self._busy.discard(key)
+
+    def policy_document(self, name: str) -> LocatedText | None:
+        if name in self._documents:
+            return self._documents[name]
+        block = self.folder.data.get(("aws_iam_policy_document", name))
+        if block is None or name in self._busy:
+            return None
+        self._busy.add(name)
+        try:
+            props = self.evaluate_body(block.body, Scope(self, _unknown_iteration(block)))
+            doc = policy_from_data_source(props, block.span)
+        finally:
+            self._busy.discard(name)
+        from ...load.located import plain
+
+        text = LocatedText(json.dumps(plain(doc), separators=(",", ":")), doc)
+        self._documents[name] = text
+        return text
+
+    # -- bodies -----------------------------------------------------------------------------
+    def evaluate_body(self, body: Body, scope: Scope, skip: set[str] = META_ARGUMENTS) -> LocDict:
+        """Attributes evaluated, nested blocks as lists of mappings (``dynamic`` blocks expanded)."""
+        props = LocDict(body.span)
+        for name, expr in body.attrs.items():
+            if name in skip:
+                continue
+            value, span = evaluate(expr, scope)
+            props.put(name, value, span, body.attrs.key_span_of(name))
+        for block in body.blocks:
+            if block.type in SKIPPED_BLOCKS:
+                continue
+            if block.type == "dynamic" and block.labels:
+                for item, span in self._dynamic(block, scope):
+                    _append_block(props, block.labels[0], item, span)
+            else:
+                _append_block(props, block.type, self.evaluate_body(block.body, scope, set()), block.span)
+        return props
+
+    def _dynamic(self, block: Block, scope: Scope) -> list[tuple[LocDict, Span]]:
+        label = block.labels[0]
+        iterator_expr = block.body.attrs.get("iterator")
+        iterator = iterator_expr.args[0] if iterator_expr is not None and iterator_expr.op in ("var", "lit") else label
+        content = next((b for b in block.body.blocks if b.type == "content"), None)
+        if content is None or "for_each" not in block.body.attrs:
+            return []
+        collection, span = evaluate(block.body.attrs["for_each"], scope)
+        items = _iterate(collection, span)
+        if items is _UNKNOWN_ITEMS:
+            items = [(Unknown(f"{iterator}.key"), span, Unknown(f"{iterator}.value"), span)]
+        out = []
+        for key, key_span, value, value_span in items[:MAX_INSTANCES]:
+            item = LocDict(value_span)
+            item.put("key", key, key_span)
+            item.put("value", value, value_span)
+            out.append((self.evaluate_body(content.body, scope.bind(**{iterator: (item, value_span)}), set()), content.span))
+        return out
+
+    def expansions(self, block: Block, scope: Scope) -> list[dict[str, tuple[Any, Span]]]:
+        """Names bound for each instance of a block with ``count`` / ``for_each`` (none if zero)."""
+        attrs = block.body.attrs
+        if "count" in attrs:
+            count, span = evaluate(attrs["count"], scope)
+            if isinstance(count, bool) or not isinstance(count, (int, float)):
+                return [_unknown_iteration(block)]
+            return [{"count": (_mapping({"index": i}, span), span)} for i in range(min(int(count), MAX_INSTANCES))]
+        if "for_each" in attrs:
+            collection, span = evaluate(attrs["for_each"], scope)
+            items = _iterate(collection, span)
+            if items is _UNKNOWN_ITEMS:
+                return [_unknown_iteration(block)]
+            return [{"each": (_mapping({"key": k, "value": v}, v_span), v_span)} for k, _, v, v_span in items[:MAX_INSTANCES]]
+        return [dict(scope.names)]
+
+    # -- building ---------------------------------------------------------------------------
+    def build_resources(self) -> None:
+        """Add this instance's resources (and its module calls') to the build."""
+        root = Scope(self)
+        for block in self.folder.resources:
+            rtype, name = block.labels[0], block.labels[1]
+            for names in self.expansions(block, root):
+                props = self.evaluate_body(block.body, Scope(self, names))
+                self.build.sources.append(Source(rtype, f"{rtype}.{name}", f"{self.prefix}{rtype}.{name}", block.span.file or "",
+                                                 block.span, props, "terraform", self.context, self.prefix))
+        for (dtype, name), block in self.folder.data.items():
+            if dtype != "aws_iam_policy_document":
+                continue
+            document = self.policy_document(name)
+            if document is None:
+                continue
+            props = self.evaluate_body(block.body, Scope(self, _unknown_iteration(block)))
+            props.put("json", document, block.span)
+            self.build.sources.append(Source(dtype, f"data.{dtype}.{name}", f"{self.prefix}data.{dtype}.{name}",
+                                             block.span.file or "", block.span, props, "terraform", self.context, self.prefix))
+        for block in self.folder.providers:
+            props = self.evaluate_body(block.body, root)
+            alias = props.get("alias")
+            name = f"provider.{block.labels[0]}" + (f".{alias}" if isinstance(alias, str) else "")
+            self.build.extra.append(Resource(None, f"provider.{block.labels[0]}", self.prefix + name, block.span.file or "",
+                                             block.span, props, "terraform", raw=props, context=self.context))
+        for block in self.folder.modules:
+            self.child(block.labels[0])
+        for child in self._children.values():
+            if child is not None:
+                child.build_resources()
+
+    def child(self, name: str) -> "Instance | None":
+        """The instance of ``module "name"`` (built on first use; ``None`` when it cannot be followed)."""
+        if name in self._children:
+            return self._children[name]
+        self._children[name] = None
+        block = next((b for b in self.folder.modules if b.labels[0] == name), None)
+        if block is None or len(self.chain) > MAX_DEPTH:
+            return None
+        folder_path = self._module_folder(block)
+        if folder_path is None or os.path.realpath(folder_path) in self.chain:
+            return None
+        folder = load_folder(folder_path, self.build.display)
+        if folder_path not in self.build.seen_folders:
+            self.build.seen_folders.add(folder_path)
+            self.build.problems.extend(folder.problems)
+        expansions = self.expansions(block, Scope(self))
+        names = expansions[0] if expansions else None
+        if names is None:
+            return None
+        inputs = {}
+        for arg, expr in block.body.attrs.items():
+            if arg not in MODULE_ARGUMENTS:
+                inputs[arg] = evaluate(expr, Scope(self, names))
+        key = f"{self.key}.{name}" if self.key else name
+        child = Instance(self.build, folder, f"{self.prefix}module.{name}.", inputs, None, key, self.chain)
+        self._children[name] = child
+        return child
+
+    def _module_folder(self, block: Block) -> str | None:
+        expr = block.body.attrs.get("source")
+        source = evaluate(expr, Scope(self))[0] if expr is not None else None
+        if not isinstance(source, str):
+            return None
+        if source.startswith(("./", "../")):
+            path = os.path.normpath(os.path.join(self.folder.path, source))
+            return path if os.path.isdir(path) else None
+        key = f"{self.key}.{block.labels[0]}" if self.key else block.labels[0]
+        downloaded = self.build.manifest.get(key)
+        if downloaded and os.path.isdir(downloaded):
+            return downloaded
+        span = block.body.attrs.span_of("source")
+        self.build.problems.append(SkippedModule(
+            span.file or "", f"module '{block.labels[0]}' (source '{source}') is remote and not downloaded: "
+            "skipped (run `terraform init` to lint it)", span))
+        return None
+
+
+_UNKNOWN_ITEMS: list = []
+
+
+def _iterate(collection: Any, span: Span) -> list[tuple[Any, Span, Any, Span]]:
+    """``(key, key span, value, value span)`` of a ``for_each`` collection (map or set)."""
+    if isinstance(collection, LocatedText):
+        collection = collection.data
+    if isinstance(collection, LocDict):
+        return [(k, collection.key_span_of(k), v, collection.span_of(k)) for k, v in collection.items()]
+    if isinstance(collection, LocList):
+        return [(v if not isinstance(v, (dict, list)) else i, collection.span_of(i), v, collection.span_of(i))
+                for i, v in enumerate(collection)]
+    if collection is None:
+        return []
+    return _UNKNOWN_ITEMS
+
+
+def _unknown_iteration(block: Block) -> dict[str, tuple[Any, Span]]:
+    span = block.span
+    return {
+        "count": (_mapping({"index": Unknown("count.index")}, span), span),
+        "each": (_mapping({"key": Unknown("each.key"), "value": Unknown("each.value")}, span), span),
+    }
+
+
+def _mapping(values: dict[str, Any], span: Span) -> LocDict:
+    out = LocDict(span)
+    for key, value in values.items():
+        out.put(key, value, span)
+    return out
+
+
+def _append_block(props: LocDict, name: str, value: LocDict, span: Span) -> None:
+    existing = props.get(name)
+    if not isinstance(existing, LocList):
+        existing = LocList(span)
+        props.put(name, existing, span)
+    existing.add(value, span)
+

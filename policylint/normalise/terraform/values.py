@@ -1,0 +1,89 @@
+"""Values of evaluated Terraform expressions, and the helpers that move them about."""
+from __future__ import annotations
+
+from typing import Any
+
+from ...load.located import LocDict, LocList, Span, Unknown
+
+
+class LocatedText(str):
+    """A string that encodes located data: ``jsonencode({...})``'s argument, a JSON heredoc, a JSON
+    file read with ``file()``. Policies are normalised from ``data`` so that a finding points at the
+    element as written, not at the whole string."""
+
+    data: Any
+
+    def __new__(cls, text: str, data: Any) -> "LocatedText":
+        obj = super().__new__(cls, text)
+        obj.data = data
+        return obj
+
+
+def decoded(value: Any) -> Any:
+    """The located data behind a :class:`LocatedText`, else ``value`` itself."""
+    if isinstance(value, LocatedText) and value.data is not None:
+        return value.data
+    return value
+
+
+def unknown(text: str, *parts: Any) -> Unknown:
+    """An :class:`Unknown` written as ``text`` that depends on whatever ``parts`` depend on."""
+    refs: list[str] = []
+    for part in parts:
+        for ref in getattr(part, "refs", ()):
+            if ref not in refs:
+                refs.append(ref)
+    return Unknown(text, tuple(refs))
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, Unknown)
+
+
+def shift_spans(value: Any, lines: int, file: str | None) -> Any:
+    """``value`` with every span moved down ``lines`` lines and set in ``file`` (in place)."""
+    def move(span: Span) -> Span:
+        return span._replace(line=span.line + lines, end_line=span.end_line + lines, file=file)
+
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LocDict):
+            item.span = move(item.span)
+            item.spans = {k: move(s) for k, s in item.spans.items()}
+            item.key_spans = {k: move(s) for k, s in item.key_spans.items()}
+            stack.extend(item.values())
+        elif isinstance(item, LocList):
+            item.span = move(item.span)
+            item.spans = [move(s) for s in item.spans]
+            stack.extend(item)
+    return value
+
+
+def blocks(props: Any, name: str) -> list[tuple[LocDict, Span]]:
+    """The nested blocks ``name`` of evaluated properties, with their spans: a block written once
+    or several times, an attribute holding a list of objects (``ingress = [{...}]``) or one object."""
+    if not isinstance(props, LocDict) or name not in props:
+        return []
+    value = props[name]
+    if isinstance(value, LocDict):
+        return [(value, props.span_of(name))]
+    if isinstance(value, LocList):
+        return [(item, value.span_of(i)) for i, item in enumerate(value) if isinstance(item, LocDict)]
+    return []
+
+
+def first_block(props: Any, name: str) -> LocDict | None:
+    found = blocks(props, name)
+    return found[0][0] if found else None
+
+
+def to_text(value: Any) -> str | None:
+    """A scalar as Terraform would interpolate it into a string (``None`` if it cannot be)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
