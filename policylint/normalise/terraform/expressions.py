@@ -13,7 +13,7 @@ from ...load.errors import LoadError
 from ...load.hcl import Expr, Interpolation
 from ...load.json_loader import load_json
 from ...load.located import LocDict, LocList, Span, Unknown
-from .values import LocatedText, shift_spans, to_text, unknown
+from .values import LocatedText, Missing, nullish, shift_spans, to_text, unknown
 
 MAX_ITEMS = 10_000
 
@@ -136,7 +136,7 @@ def _reference(expr: Expr, scope: Scope) -> tuple[Any, Span]:
     if root == "terraform" and steps == ["workspace"]:
         return "default", expr.span
     if root in ("self", "count", "each"):
-        return unknown(expr.text), expr.span
+        return Unknown(expr.text, (root,)), expr.span
     answer = scope.module.reference(root, steps, expr)
     if answer is not None:
         return answer
@@ -162,7 +162,7 @@ def step(value: Any, key: Any, expr: Expr, scope: Scope, span: Span | None = Non
         text = to_text(key)
         if text in value:
             return value[text], value.span_of(text)
-        return unknown(expr.text), expr.span
+        return Missing(expr.text), expr.span
     if isinstance(value, LocList) and isinstance(key, (int, float)) and not isinstance(key, bool):
         index = int(key)
         if 0 <= index < len(value):
@@ -212,10 +212,10 @@ _COMPARE = {
 
 def _binop(expr: Expr, scope: Scope) -> tuple[Any, Span]:
     op, left_expr, right_expr = expr.args
-    left, _ = evaluate(left_expr, scope)
+    left = nullish(evaluate(left_expr, scope)[0])
     if op == "&&" and left is False or op == "||" and left is True:
         return left, expr.span
-    right, _ = evaluate(right_expr, scope)
+    right = nullish(evaluate(right_expr, scope)[0])
     if op in ("&&", "||"):
         if isinstance(left, bool) and isinstance(right, bool):
             return (left and right) if op == "&&" else (left or right), expr.span
@@ -263,7 +263,7 @@ def _unary(expr: Expr, scope: Scope) -> tuple[Any, Span]:
 
 def _for(expr: Expr, scope: Scope) -> tuple[Any, Span]:
     kind, key_var, value_var, collection_expr, exprs, cond, grouped = expr.args
-    collection, coll_span = evaluate(collection_expr, scope)
+    collection = nullish(evaluate(collection_expr, scope)[0])
     if isinstance(collection, LocatedText):
         collection = collection.data
     if isinstance(collection, LocDict):
@@ -336,7 +336,7 @@ def render(parts: tuple, scope: Scope, expr: Expr, start_line: int, file: str | 
         value = evaluate(part.expr, scope)[0] if isinstance(part, Interpolation) and part.expr is not None else None
         if isinstance(part, Interpolation) and part.expr is None or isinstance(value, Unknown):
             token = f"@@policylint-unknown-{len(holes)}@@"
-            holes[token] = value if isinstance(value, Unknown) else unknown(getattr(part, "text", "%{...}"))
+            holes[token] = value if isinstance(value, Unknown) else Unknown(part.text, ("template directive",))
             out.append(token if part.in_json_string else f'"{token}"')
             continue
         text = to_text(value)
@@ -401,7 +401,7 @@ def _dedent(text: str) -> str:
 
 
 def _directive(expr: Expr, scope: Scope) -> tuple[Any, Span]:
-    return unknown(expr.text), expr.span
+    return Unknown(expr.text, ("template directive",)), expr.span
 
 
 _HANDLERS = {

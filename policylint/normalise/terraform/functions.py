@@ -15,7 +15,7 @@ from ...load.hcl import Expr, Source, is_json_text, parse_template
 from ...load.json_loader import load_json
 from ...load.located import LocDict, LocList, Span, Unknown, plain, relocate
 from .expressions import Scope, evaluate, render
-from .values import LocatedText, decoded, shift_spans, to_text, unknown
+from .values import LocatedText, Missing, decoded, shift_spans, to_text, unknown
 
 Args = list[tuple[Any, Span]]
 
@@ -190,22 +190,26 @@ def _tomap(args: Args, expr: Expr, scope: Scope) -> Any:
 
 
 def _try(expr: Expr, arg_exprs: tuple, scope: Scope) -> tuple[Any, Span]:
-    last: tuple[Any, Span] = (unknown(expr.text), expr.span)
+    """The first argument that evaluates without an error. A value unknown because it depends on
+    something not known statically (it has ``refs``) is returned as it is, as Terraform would."""
     for arg in arg_exprs:
         value, span = evaluate(arg, scope)
-        if not isinstance(value, Unknown):
+        if not isinstance(value, Unknown) or value.refs:
             return value, span
-        last = (unknown(expr.text, value), expr.span)
-    return last
+    return unknown(expr.text), expr.span
 
 
 def _can(expr: Expr, arg_exprs: tuple, scope: Scope) -> tuple[Any, Span]:
     value, _ = evaluate(arg_exprs[0], scope) if arg_exprs else (None, expr.span)
-    return (unknown(expr.text, value) if isinstance(value, Unknown) else True), expr.span
+    if isinstance(value, Unknown):
+        return (value if value.refs else False), expr.span
+    return True, expr.span
 
 
 def _coalesce(args: Args, expr: Expr, scope: Scope) -> Any:
     for value, span in args:
+        if isinstance(value, Missing):
+            continue
         if isinstance(value, Unknown):
             return unknown(expr.text, value)
         if value is not None and value != "":
@@ -285,10 +289,13 @@ def _join(separator: str, items: list[Any]) -> str:
     return separator.join(texts)  # type: ignore[arg-type]
 
 
-def _split(separator: str, text: str) -> LocList:
-    out = LocList()
+def _split(args: Args, expr: Expr, scope: Scope) -> Any:
+    (separator, _), (text, span) = args[0], args[1]
+    if not isinstance(separator, str) or not isinstance(text, str):
+        raise TypeError
+    out = LocList(span)
     for piece in text.split(separator):
-        out.add(piece, out.span)
+        out.add(piece, span)
     return out
 
 
@@ -348,7 +355,7 @@ _FUNCTIONS: dict[str, Callable[[Args, Expr, Scope], Any]] = {
     "keys": _keys_or_values("keys"),
     "values": _keys_or_values("values"),
     "join": _scalar(_join),
-    "split": _scalar(_split),
+    "split": _split,
     "replace": _scalar(_replace),
     "length": _scalar(_length),
     "lower": _scalar(str.lower),

@@ -23,7 +23,7 @@ from .expressions import Scope, evaluate
 from .facets import Source
 from .folder import Folder, load_folder
 from .policy_document import policy_from_data_source
-from .values import LocatedText
+from .values import LocatedText, Missing, nullish
 
 MAX_INSTANCES = 16
 MAX_DEPTH = 8
@@ -198,7 +198,7 @@ class Instance:
             if name in skip:
                 continue
             value, span = evaluate(expr, scope)
-            props.put(name, value, span, body.attrs.key_span_of(name))
+            props.put(name, None if isinstance(value, Missing) else value, span, body.attrs.key_span_of(name))
         for block in body.blocks:
             if block.type in SKIPPED_BLOCKS:
                 continue
@@ -219,7 +219,7 @@ class Instance:
         collection, span = evaluate(block.body.attrs["for_each"], scope)
         items = _iterate(collection, span)
         if items is _UNKNOWN_ITEMS:
-            items = [(Unknown(f"{iterator}.key"), span, Unknown(f"{iterator}.value"), span)]
+            items = [(Unknown(f"{iterator}.key", (iterator,)), span, Unknown(f"{iterator}.value", (iterator,)), span)]
         out = []
         for key, key_span, value, value_span in items[:MAX_INSTANCES]:
             item = LocDict(value_span)
@@ -255,7 +255,7 @@ class Instance:
                 self.build.sources.append(Source(rtype, f"{rtype}.{name}", f"{self.prefix}{rtype}.{name}", block.span.file or "",
                                                  block.span, props, "terraform", self.context, self.prefix))
         for (dtype, name), block in self.folder.data.items():
-            if dtype != "aws_iam_policy_document":
+            if dtype != "aws_iam_policy_document" or not self.expansions(block, root):
                 continue
             document = self.policy_document(name)
             if document is None:
@@ -328,6 +328,7 @@ _UNKNOWN_ITEMS: list = []
 
 def _iterate(collection: Any, span: Span) -> list[tuple[Any, Span, Any, Span]]:
     """``(key, key span, value, value span)`` of a ``for_each`` collection (map or set)."""
+    collection = nullish(collection)
     if isinstance(collection, LocatedText):
         collection = collection.data
     if isinstance(collection, LocDict):
@@ -343,8 +344,8 @@ def _iterate(collection: Any, span: Span) -> list[tuple[Any, Span, Any, Span]]:
 def _unknown_iteration(block: Block) -> dict[str, tuple[Any, Span]]:
     span = block.span
     return {
-        "count": (_mapping({"index": Unknown("count.index")}, span), span),
-        "each": (_mapping({"key": Unknown("each.key"), "value": Unknown("each.value")}, span), span),
+        "count": (_mapping({"index": Unknown("count.index", ("count",))}, span), span),
+        "each": (_mapping({"key": Unknown("each.key", ("each",)), "value": Unknown("each.value", ("each",))}, span), span),
     }
 
 

@@ -19,6 +19,19 @@ class LocatedText(str):
         return obj
 
 
+class Missing(Unknown):
+    """An attribute read from a known object that does not have it. Terraform fills the optional
+    attributes of a typed object with ``null``, so as an argument it counts as ``null``; ``try()``
+    treats it as the error it otherwise is."""
+
+    __slots__ = ()
+
+
+def nullish(value: Any) -> Any:
+    """``None`` for a :class:`Missing` attribute, else ``value``."""
+    return None if isinstance(value, Missing) else value
+
+
 def decoded(value: Any) -> Any:
     """The located data behind a :class:`LocatedText`, else ``value`` itself."""
     if isinstance(value, LocatedText) and value.data is not None:
