@@ -36,6 +36,7 @@ def service_actions(service: str) -> dict[str, tuple[str, str]] | None:
     return out
 
 
+@lru_cache(maxsize=8192)
 def _pattern(name: str) -> re.Pattern[str]:
     return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in name.lower()))
 
@@ -54,6 +55,7 @@ def expand(action: str) -> list[tuple[str, str]] | None:
             if pattern.fullmatch(key)]
 
 
+@lru_cache(maxsize=65536)  # policies repeat the same actions; the catalogue never changes in a run
 def action_error(action: str) -> str | None:
     """Why an action (pattern) names nothing that exists, with a suggestion; ``None`` when fine."""
     text = action.strip()

@@ -29,6 +29,8 @@ def action_covers(pattern: str, action: str) -> bool:
         return True
     if action in ("*", "*:*"):
         return bool(re.fullmatch(r"\*+(:\*+)?", pattern))
+    if "*" not in pattern and "?" not in pattern and pattern.isascii() and action.isascii():
+        return pattern.lower() == action.lower()  # what the case-insensitive regex answers, without compiling it
     return _glob(pattern).fullmatch(action) is not None
 
 
