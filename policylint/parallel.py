@@ -7,10 +7,7 @@ in-process: starting workers costs more than linting a few files.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterator, Sequence
 
 # Below this much work (documents count 1, Terraform files TERRAFORM_WEIGHT), one process is faster.
@@ -42,13 +39,17 @@ def map_tasks(run: Callable[[Any, Any, Any], Any], tasks: Sequence[Any], rules: 
     ``reload(options)`` rebuilds ``rules`` in a spawned worker; without it (rules the caller built
     itself) only forked workers can be used, and the tasks run in-process elsewhere."""
     workers = min(jobs, len(tasks))
+    if workers < 2 or work_of(tasks) < MIN_PARALLEL_WORK:
+        return (run(task, rules, options) for task in tasks)
     context = _context(reload is not None)
-    if workers < 2 or context is None or work_of(tasks) < MIN_PARALLEL_WORK:
+    if context is None:
         return (run(task, rules, options) for task in tasks)
     return iter(_run_pool(run, tasks, rules, options, workers, context, reload))
 
 
 def _context(can_spawn: bool) -> Any:
+    import multiprocessing  # not imported by small runs, which never start a pool
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods:
         return multiprocessing.get_context("fork")
@@ -58,6 +59,9 @@ def _context(can_spawn: bool) -> Any:
 def _run_pool(run: Callable[[Any, Any, Any], Any], tasks: Sequence[Any], rules: Any, options: Any,
               workers: int, context: Any, reload: Callable[[Any], Any] | None) -> list[Any]:
     global _STATE
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     forked = context.get_start_method() == "fork"
     # Largest tasks first, so that no worker is left with a big module at the end.
     order = sorted(range(len(tasks)), key=lambda i: -_size(tasks[i]))
