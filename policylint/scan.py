@@ -218,8 +218,8 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
         task_notices.extend(result.notices)
         if options.inline_ignores:
             index.extend(result.suppressions)
-    # The same module file reached from several Terraform callers gives the same finding once.
-    unique = {(f.rule_id, f.file, f.span[:4], f.message, f.resource): f for f in reversed(findings)}
+    # A module file linted on its own and reached from Terraform callers gives each finding once.
+    unique = {(f.rule_id, f.file, f.span[:4], f.message): f for f in reversed(findings)}
     findings = list(unique.values())
     all_findings = sorted(findings + parse_errors, key=Finding.sort_key)
     notices = task_notices + apply_suppressions(all_findings, index, options.today or dt.date.today())

@@ -466,7 +466,7 @@ def json_expr(value: Any, span: Span, source: Source) -> Expr:
                 pieces.append(part.expr if part.expr is not None else Expr("directive", (), part.span, source))
             else:
                 pieces.append(part)
-        return Expr("tmpl", tuple(pieces), span, source)
+        return Expr("tmpl", (tuple(pieces),), span, source)
     return Expr("lit", (value,), span, source)
 
 

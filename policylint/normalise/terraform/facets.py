@@ -13,7 +13,10 @@ from typing import Any, Iterator
 from ...load.located import LocDict, LocList, Span, Unknown
 from ...model import IAM_POLICY, NETWORK, S3_BUCKET, Resource
 from .. import network, s3
+from ..facets import tf_facets
 from ..iam import normalise_policy
+from ..resource_meta import RESOURCE_META, meta_from_tf
+from ..vpc import VPC, vpc_facet
 from .values import blocks, decoded
 
 # type → [(attribute path, attachment)]; a path step "*" walks every nested block of that name.
@@ -117,8 +120,26 @@ def resources_of(sources: list[Source]) -> list[Resource]:
         cidrs = _cidrs(source)
         if cidrs is not None:
             out.append(source.make(NETWORK, source.name, cidrs, source.span))
+        for suffix, kind, facet in tf_facets(source.type, source.props, source.span):
+            out.append(source.make(kind, source.name + suffix, facet, getattr(facet, "span", None) or source.span))
+        if not source.local.startswith("data."):
+            meta = meta_from_tf(source.props, source.span, source.extra.get("provider_region"))
+            out.append(source.make(RESOURCE_META, source.name, meta, source.span))
     out.extend(_buckets(sources))
+    out.extend(_vpcs(sources))
     return out
+
+
+def _vpcs(sources: list[Source]) -> Iterator[Resource]:
+    """``ec2.vpc`` facets: each ``aws_vpc`` with the ``aws_flow_log`` resources that refer to it."""
+    logs = [s for s in sources if s.type == "aws_flow_log"]
+    for vpc in (s for s in sources if s.type == "aws_vpc"):
+        names = []
+        for log in logs:
+            target = log.props.get("vpc_id")
+            if log.module_key == vpc.module_key and isinstance(target, Unknown) and vpc.local in target.refs:
+                names.append(log.name)
+        yield vpc.make(VPC, vpc.name, vpc_facet(names, vpc.span), vpc.span)
 
 
 def policy_document(value: Any) -> Any:

@@ -27,6 +27,7 @@ class Folder:
     outputs: dict[str, Block] = field(default_factory=dict)
     problems: list[ParseProblem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # display paths
+    bodies: list[Body] = field(default_factory=list)  # each file's top level, in file order
 
     def resource(self, rtype: str, name: str) -> Block | None:
         for block in self.resources:
@@ -77,7 +78,9 @@ def load_folder(path: str, display: Callable[[str], str]) -> Folder:
         shown = display(file)
         folder.files.append(shown)
         try:
-            folder.add(parse_file(file, shown))
+            body = parse_file(file, shown)
+            folder.bodies.append(body)
+            folder.add(body)
         except LoadError as exc:
             folder.problems.append(ParseProblem(shown, exc.message, exc.span))
     _CACHE[key] = folder

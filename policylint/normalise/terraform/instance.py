@@ -20,6 +20,8 @@ from ...load.located import LocDict, LocList, Span, Unknown, relocate
 from ...load.text import read_text
 from ...model import ParseProblem, Resource
 from .expressions import Scope, evaluate
+from ..inputs import INPUT_VARIABLE, variable_from_tf
+from ..secrets import STRINGS, strings_facet
 from .facets import Source
 from .folder import Folder, load_folder
 from .policy_document import policy_from_data_source
@@ -50,6 +52,7 @@ class Build:
     extra: list[Resource] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
     seen_folders: set[str] = field(default_factory=set)
+    providers: dict[str, tuple[Any, Span]] = field(default_factory=dict)  # "aws" / "aws.west" → region
 
     def read_file(self, path: str) -> tuple[str, str] | None:
         """Text and display name of ``path`` if it lies inside the scanned tree."""
@@ -80,6 +83,7 @@ class Instance:
         self._documents: dict[str, Any] = {}
         self._children: dict[str, Instance | None] = {}
         self._busy: set[str] = set()
+        self._used_documents: set[str] = set()  # policy documents some argument refers to
 
     # -- what expressions ask -----------------------------------------------------------------
     def variable(self, name: str, span: Span) -> tuple[Any, Span]:
@@ -115,7 +119,7 @@ class Instance:
         return result
 
     def path(self, kind: str) -> str:
-        return self.folder.path if kind == "module" else self.build.root_dir
+        return os.path.abspath(self.folder.path if kind == "module" else self.build.root_dir)
 
     def read_file(self, path: str) -> tuple[str, str] | None:
         return self.build.read_file(path)
@@ -125,6 +129,7 @@ class Instance:
         if root == "data" and len(names) >= 2:
             address = f"data.{names[0]}.{names[1]}"
             if names[0] == "aws_iam_policy_document" and len(names) >= 3 and names[2] in ("json", "minified_json"):
+                self._used_documents.add(names[1])
                 document = self.policy_document(names[1])
                 if document is not None:
                     return document, expr.span
@@ -248,14 +253,23 @@ class Instance:
     def build_resources(self) -> None:
         """Add this instance's resources (and its module calls') to the build."""
         root = Scope(self)
+        self._providers(root)
+        if not self.prefix:
+            self._module_facets(root)
         for block in self.folder.resources:
             rtype, name = block.labels[0], block.labels[1]
+            provider = block.body.attrs.get("provider")
+            region = self.build.providers.get(provider.text if provider is not None else rtype.split("_")[0])
             for names in self.expansions(block, root):
                 props = self.evaluate_body(block.body, Scope(self, names))
                 self.build.sources.append(Source(rtype, f"{rtype}.{name}", f"{self.prefix}{rtype}.{name}", block.span.file or "",
-                                                 block.span, props, "terraform", self.context, self.prefix))
+                                                 block.span, props, "terraform", self.context, self.prefix,
+                                                 {"provider_region": region}))
+        for block in self.folder.modules:
+            self.child(block.labels[0])
+        # A policy document used by a resource is checked there; one used by none, on its own.
         for (dtype, name), block in self.folder.data.items():
-            if dtype != "aws_iam_policy_document" or not self.expansions(block, root):
+            if dtype != "aws_iam_policy_document" or name in self._used_documents or not self.expansions(block, root):
                 continue
             document = self.policy_document(name)
             if document is None:
@@ -264,17 +278,39 @@ class Instance:
             props.put("json", document, block.span)
             self.build.sources.append(Source(dtype, f"data.{dtype}.{name}", f"{self.prefix}data.{dtype}.{name}",
                                              block.span.file or "", block.span, props, "terraform", self.context, self.prefix))
-        for block in self.folder.providers:
-            props = self.evaluate_body(block.body, root)
-            alias = props.get("alias")
-            name = f"provider.{block.labels[0]}" + (f".{alias}" if isinstance(alias, str) else "")
-            self.build.extra.append(Resource(None, f"provider.{block.labels[0]}", self.prefix + name, block.span.file or "",
-                                             block.span, props, "terraform", raw=props, context=self.context))
-        for block in self.folder.modules:
-            self.child(block.labels[0])
         for child in self._children.values():
             if child is not None:
                 child.build_resources()
+
+    def _providers(self, scope: Scope) -> None:
+        """Provider configurations into the model; their regions for the resources that use them."""
+        for block in self.folder.providers:
+            props = self.evaluate_body(block.body, scope)
+            alias = props.get("alias")
+            key = block.labels[0] + (f".{alias}" if isinstance(alias, str) else "")
+            if "region" in props:
+                self.build.providers.setdefault(key, (props["region"], props.span_of("region")))
+            self.build.extra.append(Resource(None, f"provider.{block.labels[0]}", f"{self.prefix}provider.{key}",
+                                             block.span.file or "", block.span, props, "terraform", raw=props,
+                                             context=self.context))
+
+    def _module_facets(self, scope: Scope) -> None:
+        """The root module's input variables, and the literal strings of each of its files."""
+        for name, block in self.folder.variables.items():
+            attrs = block.body.attrs
+            props = LocDict(block.span)
+            for key in ("default", "sensitive"):
+                if key in attrs:
+                    props.put(key, evaluate(attrs[key], scope)[0], attrs.span_of(key), attrs.key_span_of(key))
+            if "type" in attrs:
+                props.put("type", attrs["type"].text, attrs.span_of("type"), attrs.key_span_of("type"))
+            facet = variable_from_tf(name, block.span, props, block.span)
+            self.build.extra.append(Resource(INPUT_VARIABLE, INPUT_VARIABLE, f"var.{name}", block.span.file or "",
+                                             block.span, facet, "terraform", raw=facet))
+        for body in self.folder.bodies:
+            facet = strings_facet(literal_strings(body), body.span)
+            self.build.extra.append(Resource(STRINGS, STRINGS, "strings", body.span.file or "", body.span, facet,
+                                             "terraform", raw=facet))
 
     def child(self, name: str) -> "Instance | None":
         """The instance of ``module "name"`` (built on first use; ``None`` when it cannot be followed)."""
@@ -324,6 +360,45 @@ class Instance:
 
 
 _UNKNOWN_ITEMS: list = []
+
+
+def literal_strings(body: Body) -> LocDict:
+    """Every string literally written in a body (blocks keyed by type and labels, attributes by
+    name), located: what secret rules look at, before any evaluation."""
+    out = LocDict(body.span)
+    for name, expr in body.attrs.items():
+        out.put(name, _literal(expr), expr.span, body.attrs.key_span_of(name))
+    for i, block in enumerate(body.blocks):
+        key = ".".join([block.type] + block.labels) or f"block{i}"
+        out.put(key, literal_strings(block.body), block.span)
+    return out
+
+
+def _literal(expr: Expr) -> Any:
+    if expr.op == "lit":
+        return expr.args[0]
+    if expr.op == "tuple":
+        items = LocList(expr.span)
+        for item in expr.args:
+            items.add(_literal(item), item.span)
+        return items
+    if expr.op == "object":
+        mapping = LocDict(expr.span)
+        for key, value in expr.args:
+            if key.op == "lit":
+                mapping.put(str(key.args[0]), _literal(value), value.span, key.span)
+        return mapping
+    if expr.op == "heredoc":
+        parts = expr.args[0]
+        return "".join(p for p in parts if isinstance(p, str))
+    if expr.op == "tmpl":
+        return "".join(p for p in expr.args[0] if isinstance(p, str))
+    if expr.op in ("call", "paren"):
+        items = LocList(expr.span)
+        for arg in (expr.args[1] if expr.op == "call" else expr.args):
+            items.add(_literal(arg), arg.span)
+        return items
+    return None
 
 
 def _iterate(collection: Any, span: Span) -> list[tuple[Any, Span, Any, Span]]:
