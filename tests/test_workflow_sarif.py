@@ -62,7 +62,7 @@ def test_suppressions_and_baseline_state_validate(validator, tmp_path):
     (tmp_path / "quiet.yaml").write_text(SUPPRESSED)
     (tmp_path / "loud.yaml").write_text(SUPPRESSED.replace("# policylint", "# was"))
     assert run_cli("scan", "loud.yaml", "--write-baseline", "b.json", cwd=tmp_path).returncode == 0
-    log = sarif_of(".", "--show-suppressed", "--baseline", "b.json", cwd=tmp_path)
+    log = sarif_of(".", "--select", "PL1001", "--show-suppressed", "--baseline", "b.json", cwd=tmp_path)
     assert_valid(validator, log)
     results = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r for r in log["runs"][0]["results"]}
     assert results["quiet.yaml"]["suppressions"] == [{"kind": "inSource", "justification": "kept for the demo"}]

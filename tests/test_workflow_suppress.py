@@ -41,7 +41,7 @@ def write(repo: Path, above: str = "", on_line: str = "") -> str:
 
 
 def scan(repo: Path, *args: str) -> tuple[subprocess.CompletedProcess, dict]:
-    result = run_cli("scan", "stack.yaml", "-f", "json", *args, cwd=repo)
+    result = run_cli("scan", "stack.yaml", "-f", "json", "--select", "PL1001", *args, cwd=repo)
     assert result.returncode in (0, 1), result.stderr
     return result, json.loads(result.stdout)
 
@@ -66,7 +66,7 @@ def test_comment_on_the_line_suppresses_only_that_line(repo):
         (10, {"kind": "inSource", "justification": "bucket sync job"})
     ]
     assert report["summary"]["suppressed"] == 1
-    text = run_cli("scan", "stack.yaml", "--no-color", cwd=repo)
+    text = run_cli("scan", "stack.yaml", "--no-color", "--select", "PL1001", cwd=repo)
     assert text.stdout.rstrip().endswith("1 finding (1 high), 1 suppressed")
 
 
@@ -101,7 +101,7 @@ def test_expired_suppression_stops_suppressing_and_says_so(repo):
     line10 = next(f for f in report["findings"] if f["line"] == 10)
     assert "expired on 2020-01-31" in line10["message"]
     assert "expired on 2020-01-31" in result.stderr
-    text = run_cli("scan", "stack.yaml", "--no-color", cwd=repo)
+    text = run_cli("scan", "stack.yaml", "--no-color", "--select", "PL1001", cwd=repo)
     assert "stack.yaml:10:21: PL1001 high" in text.stdout and "expired on 2020-01-31" in text.stdout
 
 
@@ -135,24 +135,26 @@ def test_json_template_metadata_suppresses_the_resource(repo):
         }
     }
     (repo / "stack.json").write_text(json.dumps(template, indent=2))
-    result = run_cli("scan", "stack.json", "-f", "json", cwd=repo)
+    result = run_cli("scan", "stack.json", "-f", "json", "--select", "PL1001", cwd=repo)
     report = json.loads(result.stdout)
     by_resource = {f["resource"].split(".")[0]: f for f in report["findings"]}
     assert by_resource["Quiet"]["suppressed"] == {"kind": "inSource", "justification": "break-glass role"}
     assert "suppressed" not in by_resource["Open"] and "suppressed" not in by_resource["NoReason"]
     assert "it has no reason" in by_resource["NoReason"]["message"]
     assert result.returncode == 1
-    refused = json.loads(run_cli("scan", "stack.json", "-f", "json", "--no-inline-ignores", cwd=repo).stdout)
+    refused = json.loads(run_cli("scan", "stack.json", "-f", "json", "--select", "PL1001", "--no-inline-ignores",
+                                 cwd=repo).stdout)
     assert refused["summary"]["suppressed"] == 0
 
 
 def test_sarif_carries_suppressions_only_with_show_suppressed(repo):
     write(repo, on_line='  # policylint: ignore PL1001 reason="bucket sync job"')
-    plain = json.loads(run_cli("scan", "stack.yaml", "-f", "sarif", cwd=repo).stdout)
+    plain = json.loads(run_cli("scan", "stack.yaml", "-f", "sarif", "--select", "PL1001", cwd=repo).stdout)
     results = plain["runs"][0]["results"]
     assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in results] == [13]
     assert all("suppressions" not in r for r in results)
-    shown = json.loads(run_cli("scan", "stack.yaml", "-f", "sarif", "--show-suppressed", cwd=repo).stdout)
+    shown = json.loads(run_cli("scan", "stack.yaml", "-f", "sarif", "--select", "PL1001", "--show-suppressed",
+                               cwd=repo).stdout)
     results = shown["runs"][0]["results"]
     assert len(results) == 2 and all("suppressions" in r for r in results)  # all or none in a run
     by_line = {r["locations"][0]["physicalLocation"]["region"]["startLine"]: r["suppressions"] for r in results}
