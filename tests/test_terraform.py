@@ -1,0 +1,133 @@
+"""Terraform through the CLI: every construct of fixtures/terraform gives its findings at the true
+line, and nothing else."""
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from conftest import FIXTURES, REPO, run_cli, scan_json
+
+TF = FIXTURES / "terraform"
+
+
+def found(report: dict, *rules: str) -> list[tuple[str, str, int]]:
+    """``(rule, file relative to fixtures/terraform, line)`` of the report's findings, sorted."""
+    out = []
+    for f in report["findings"]:
+        if not rules or f["rule"] in rules:
+            out.append((f["rule"], str(Path(REPO / f["file"]).relative_to(TF)), f["line"]))
+    return sorted(out)
+
+
+def scan(target: str, *options: str) -> dict:
+    return scan_json(str(TF / target), *options)
+
+
+def test_a_syntax_error_is_located_and_the_rest_of_the_module_is_linted():
+    report = scan("syntax_error", "--select", "PL0001,PL3001")
+    assert found(report) == [("PL0001", "syntax_error/broken.tf", 3), ("PL3001", "syntax_error/main.tf", 6)]
+    error = next(f for f in report["findings"] if f["rule"] == "PL0001")
+    assert error["column"] > 1 and "syntax error" in error["message"]
+
+
+def test_variables_from_defaults_tfvars_auto_tfvars_var_file_and_var():
+    report = scan("variables", "--select", "PL3001")
+    assert [(f["line"], f["column"]) for f in report["findings"]] == [(23, 20), (23, 38)]
+    messages = [f["message"] for f in report["findings"]]
+    assert "default of variable 'from_default'" in messages[0]
+    assert "terraform.tfvars" in messages[1]  # *.auto.tfvars overrode from_auto_tfvars with a private range
+
+    with_file = scan("variables", "--select", "PL3001", "--var-file", str(TF / "variables/production.tfvars.example"))
+    assert [f["column"] for f in with_file["findings"]] == [20, 38, 77]
+
+    with_var = scan("variables", "--select", "PL3001", "--var", "from_cli=0.0.0.0/0", "--var", "from_tfvars=10.1.0.0/16")
+    assert [f["column"] for f in with_var["findings"]] == [20, 77]
+    assert "--var" in with_var["findings"][1]["message"]
+
+
+def test_a_malformed_var_option_is_a_usage_error():
+    result = run_cli("scan", str(TF / "variables"), "--var", "no-equals-sign")
+    assert result.returncode == 2 and "NAME=VALUE" in result.stderr
+
+
+def test_policies_from_file_templatefile_heredoc_and_merged_documents():
+    report = scan("embedded/main.tf", "--select", "PL1001")
+    assert found(report) == [
+        ("PL1001", "embedded/main.tf", 30),  # heredoc JSON, decoded although its Resource is unknown
+        ("PL1001", "embedded/main.tf", 58),  # override_policy_documents adds lambda:*
+        ("PL1001", "embedded/policies/admin.json", 6),  # file(): the line inside the JSON file
+        ("PL1001", "embedded/policies/bucket.json.tpl", 6),  # templatefile() with its variables
+    ]
+    # sns:* (line 45) was replaced by the override's statement with the same sid; /etc/hostname
+    # lies outside the scanned tree and is never read.
+    assert not any(f["line"] == 45 for f in report["findings"])
+
+
+def test_local_modules_are_instantiated_with_the_callers_arguments():
+    report = scan("modules", "--select", "PL1001,PL2001")
+    assert found(report) == [
+        ("PL1001", "modules/main.tf", 15),  # organizations:* passed by module "admin"
+        ("PL1001", "modules/modules/policy/main.tf", 17),  # support:*, once for the module and its caller
+        ("PL2001", "modules/main.tf", 4),  # AES256 passed by module "logs"; "data" passes aws:kms
+    ]
+    resources = {f["line"]: f["resource"] for f in report["findings"]}
+    assert resources[15].startswith("module.admin.") and resources[4] == "module.logs.aws_s3_bucket.this"
+    assert "cloudtrail" not in json.dumps(report)  # module "disabled" has create = false: count 0
+
+
+def test_downloaded_remote_modules_are_linted_and_missing_ones_reported():
+    report = scan("remote", "--select", "PL1001")
+    assert found(report) == [("PL1001", "remote/.terraform/modules/downloaded/main.tf", 17),
+                             ("PL1001", "remote/main.tf", 4)]
+
+    result = run_cli("scan", str(TF / "remote_missing"), "-f", "json", "--select", "PL3002")
+    assert result.returncode == 1
+    assert [f["line"] for f in json.loads(result.stdout)["findings"]] == [8]
+    assert "module 'vpc'" in result.stderr and "not downloaded" in result.stderr
+
+
+def test_count_for_each_and_dynamic_blocks_do_not_multiply_findings():
+    report = scan("expansion", "--select", "PL1001,PL3001")
+    # 3 for_each rules, 5 counted policies, 3 dynamic ingress blocks: one finding per place.
+    assert found(report) == [("PL1001", "expansion/main.tf", 23), ("PL3001", "expansion/main.tf", 10),
+                             ("PL3001", "expansion/main.tf", 30)]
+
+
+def test_tf_json_files_are_templates_too():
+    report = scan("tf_json", "--select", "PL1001,PL3001")
+    assert found(report) == [("PL1001", "tf_json/main.tf.json", 19), ("PL3001", "tf_json/main.tf.json", 12)]
+
+
+def test_plan_json_with_child_modules():
+    report = scan("plan/tfplan.json")
+    assert found(report, "PL1001", "PL2001", "PL2002", "PL3001") == [
+        ("PL1001", "plan/tfplan.json", 46), ("PL2001", "plan/tfplan.json", 27),
+        ("PL2002", "plan/tfplan.json", 13), ("PL3001", "plan/tfplan.json", 56),
+    ]
+    policy = next(f for f in report["findings"] if f["rule"] == "PL1001")
+    assert policy["resource"].startswith("module.iam.aws_iam_policy.p")
+
+
+def test_provider_blocks_are_in_the_model(tmp_path):
+    rule = tmp_path / "rules" / "provider-key.yaml"
+    rule.parent.mkdir()
+    rule.write_text(textwrap.dedent("""\
+        id: PL9901
+        name: ProviderWithStaticKey
+        severity: high
+        title: A provider block holds a static access key
+        description: Test rule.
+        remediation: Use a role.
+        references: [https://example.com]
+        tags: [test]
+        resource:
+          types: [provider.aws]
+        forbid:
+          path: access_key
+          exists: true
+        message: "provider has a static key"
+        unknown: ignore
+        """))
+    report = scan("provider", "--rules", str(rule.parent), "--select", "PL9901")
+    assert [(f["line"], f["resource"]) for f in report["findings"]] == [(3, "provider.aws")]
