@@ -63,6 +63,7 @@ def test_manifest_is_valid(tmp_path):
 
 def test_hook_fails_on_an_insecure_template_and_passes_after_fix_or_suppression(project, tmp_path):
     home = tmp_path / "pre-commit-home"
+    stage(project, ".policylint.yaml", "select: [PL1001]\n")  # the hook finds the project's configuration
     stage(project, "stack.yaml", INSECURE.format(comment="", action="s3:*"))
     stage(project, "notes.md", "not infrastructure\n")
     failed = pre_commit("try-repo", str(REPO), "policylint", "--files", "stack.yaml", "notes.md", cwd=project, home=home)
@@ -72,7 +73,8 @@ def test_hook_fails_on_an_insecure_template_and_passes_after_fix_or_suppression(
     assert "stack.yaml:10:21: PL1001 high Allow statement grants 's3:*'" in output
     assert "notes.md" not in output.split("Failed", 1)[1]  # the files regex kept it out
 
-    stage(project, "stack.yaml", INSECURE.format(comment="", action="s3:GetObject"))
+    stage(project, "stack.yaml", INSECURE.format(comment="", action="s3:GetObject").replace(
+        'Resource: "*"', 'Resource: "arn:aws:s3:::reports-bucket/*"'))
     fixed = pre_commit("try-repo", str(REPO), "policylint", "--files", "stack.yaml", cwd=project, home=home)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     assert "Passed" in fixed.stdout
