@@ -74,10 +74,27 @@ def compile_path(text: str) -> tuple[Any, ...]:
 def walk(root: Any, path: tuple[Any, ...]) -> tuple[list[Match], tuple[Any, ...]]:
     """All matches of ``path`` under ``root``, and the longest prefix of the path that existed
     (where a missing value would have been: a ``require`` finding points there)."""
+    if WILDCARD not in path:
+        return _walk_plain(root, path)
     matches: list[Match] = []
     deepest: list[tuple[Any, ...]] = [()]
     _walk(root, path, 0, (), None, None, matches, deepest)
     return matches, deepest[0]
+
+
+def _walk_plain(value: Any, path: tuple[Any, ...]) -> tuple[list[Match], tuple[Any, ...]]:
+    """:func:`walk` for a path without ``[*]`` (most paths): one loop, no recursion."""
+    container, key, trail = None, None, ()
+    for segment in path:
+        if isinstance(segment, int):
+            if not (isinstance(value, list) and -len(value) <= segment < len(value)):
+                return [], trail
+            segment %= len(value)
+        elif not (isinstance(value, dict) and value.get(segment) is not None):
+            return [], trail
+        container, key, value = value, segment, value[segment]
+        trail += (segment,)
+    return [Match(container, key, value, trail)], trail
 
 
 def _walk(value: Any, path: tuple[Any, ...], i: int, trail: tuple[Any, ...], container: Any, key: Any,
