@@ -1,0 +1,26 @@
+"""A run pays only for what it lints: no Terraform parser without Terraform files, and no process
+pool for a handful of files (``python -X importtime`` lists every module a run imports)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def imported_modules(*args: str) -> set[str]:
+    result = subprocess.run([sys.executable, "-X", "importtime", "-m", "policylint", "scan", *args],
+                            cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert result.returncode in (0, 1), result.stderr[-2000:]
+    return {line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+
+
+def test_cloudformation_and_policy_runs_do_not_import_terraform_or_pool_machinery():
+    modules = imported_modules("examples/cloudformation", "examples/policies")
+    assert "policylint.scan" in modules  # the listing works
+    assert not {m for m in modules if m.split(".")[0] in ("lark", "hcl2", "multiprocessing", "concurrent")}
+
+
+def test_terraform_runs_import_the_terraform_parser():
+    modules = imported_modules("examples/terraform")
+    assert "lark" in modules
