@@ -82,7 +82,7 @@ def _compare(op: Callable[[float, float], bool]) -> Callable[..., bool | None]:
 def _matches(value: Any, arg: re.Pattern[str], ignore_case: bool = False) -> bool | None:
     if isinstance(value, Unknown):
         return None
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, (bool, dict, list)) or value is None:
         return False
     return arg.fullmatch(str(value)[:100_000]) is not None
 
@@ -109,6 +109,18 @@ OPERATORS: dict[str, Callable[..., bool | None]] = {
 }
 LEAF_KEYS = {"path", "match", "ignore_case"}
 ALL_OPERATORS = sorted(set(OPERATORS) | set(PREDICATES) | {"exists"})
+
+
+def _quantify(quantifier: str, true: list[Witness], false: list[Witness], unknown: list[Witness]) -> Result:
+    """Combine per-element outcomes: ``all`` fails on any false element, ``any`` holds on any
+    true one; otherwise an unknown element makes the whole unknown."""
+    if quantifier == "all":
+        if false:
+            return False, false
+        return (None, unknown) if unknown else (True, true)
+    if true:
+        return True, true
+    return (None, unknown) if unknown else (False, false)
 
 
 class Condition:
@@ -207,13 +219,7 @@ class Leaf(Condition):
                 true.append(Witness(t, v, self._reason(v)))
             else:
                 false.append(Witness(t, v, self._reason(v)))
-        if self.quantifier == "all":
-            if false:
-                return False, false
-            return (None, unknown) if unknown else (True, true)
-        if true:
-            return True, true
-        return (None, unknown) if unknown else (False, false)
+        return _quantify(self.quantifier, true, false, unknown)
 
     def _reason(self, value: Any) -> str | None:
         return self.explain(value, self.arg) if self.explain else None
@@ -238,13 +244,7 @@ class Each(Condition):
             (unknown if value is None else true if value else false).extend(witnesses)
             if value is None and not witnesses:
                 unknown.append(Witness(trail + match.trail, match.value, None))
-        if self.quantifier == "all":
-            if false:
-                return False, false
-            return (None, unknown) if unknown else (True, true)
-        if true:
-            return True, true
-        return (None, unknown) if unknown else (False, false)
+        return _quantify(self.quantifier, true, false, unknown)
 
 
 def compile_condition(node: Any, options: dict[str, Any], where: Span | None = None) -> Condition:
