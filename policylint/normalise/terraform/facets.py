@@ -134,11 +134,7 @@ def _vpcs(sources: list[Source]) -> Iterator[Resource]:
     """``ec2.vpc`` facets: each ``aws_vpc`` with the ``aws_flow_log`` resources that refer to it."""
     logs = [s for s in sources if s.type == "aws_flow_log"]
     for vpc in (s for s in sources if s.type == "aws_vpc"):
-        names = []
-        for log in logs:
-            target = log.props.get("vpc_id")
-            if log.module_key == vpc.module_key and isinstance(target, Unknown) and vpc.local in target.refs:
-                names.append(log.name)
+        names = [log.name for log in logs if refers_to(log, log.props.get("vpc_id"), vpc)]
         yield vpc.make(VPC, vpc.name, vpc_facet(names, vpc.span), vpc.span)
 
 
@@ -250,14 +246,19 @@ def _linked(companion: Source, buckets: list[Source]) -> list[Source]:
     target = companion.props.get("bucket")
     out = []
     for bucket in buckets:
-        if bucket.module_key != companion.module_key:
-            continue
         if isinstance(target, Unknown):
-            if bucket.local in target.refs:
+            if refers_to(companion, target, bucket):
                 out.append(bucket)
-        elif isinstance(target, str) and target and target == bucket.props.get("bucket"):
+        elif isinstance(target, str) and target and target == bucket.props.get("bucket") \
+                and bucket.module_key == companion.module_key:
             out.append(bucket)
     return out
+
+
+def refers_to(source: Source, value: Any, target: Source) -> bool:
+    """Whether ``value`` (an argument of ``source``) depends on resource ``target``, in the same
+    module instance or through module outputs and inputs."""
+    return isinstance(value, Unknown) and target.name in value.refs
 
 
 def _bucket_facet(bucket: Source) -> LocDict:

@@ -107,14 +107,15 @@ class Instance:
         if name in self._locals:
             return self._locals[name]
         found = self.folder.locals.get(name)
-        if found is None or name in self._busy:
-            return Unknown(f"local.{name}"), span
+        key = f"local.{name}"
+        if found is None or key in self._busy:
+            return Unknown(key), span
         body, _ = found
-        self._busy.add(name)
+        self._busy.add(key)
         try:
             result = evaluate(body.attrs[name], Scope(self))
         finally:
-            self._busy.discard(name)
+            self._busy.discard(key)
         self._locals[name] = result
         return result
 
@@ -127,7 +128,7 @@ class Instance:
     def reference(self, root: str, steps: list[Any], expr: Expr) -> tuple[Any, Span] | None:
         names = [s for s in steps if isinstance(s, str)]
         if root == "data" and len(names) >= 2:
-            address = f"data.{names[0]}.{names[1]}"
+            address = f"{self.prefix}data.{names[0]}.{names[1]}"
             if names[0] == "aws_iam_policy_document" and len(names) >= 3 and names[2] in ("json", "minified_json"):
                 self._used_documents.add(names[1])
                 document = self.policy_document(names[1])
@@ -135,13 +136,15 @@ class Instance:
                     return document, expr.span
             return Unknown(expr.text, (address,)), expr.span
         if root == "module" and names:
+            inner: tuple[str, ...] = ()
             if len(names) >= 2:
                 child = self.child(names[0])
                 if child is not None:
                     value, span = child.output(names[1], expr.span)
                     if not isinstance(value, Unknown):
                         return value, span
-            return Unknown(expr.text, (f"module.{names[0]}",)), expr.span
+                    inner = value.refs  # already full addresses
+            return Unknown(expr.text, (f"{self.prefix}module.{names[0]}",) + inner), expr.span
         if names:
             return self.resource_attribute(root, names[0], names[1:], expr)
         return None
@@ -149,10 +152,18 @@ class Instance:
     def resource_attribute(self, rtype: str, name: str, attrs: list[str], expr: Expr) -> tuple[Any, Span]:
         """``type.name.attr``: the argument as configured when it is written in the module, else unknown
         (depending on the resource, so that companion resources can be linked to it)."""
-        address = f"{rtype}.{name}"
+        address = f"{self.prefix}{rtype}.{name}"  # references name full addresses
         block = self.folder.resource(rtype, name)
         if block is None:
             return Unknown(expr.text, (address,)), expr.span
+        if ("count" in block.body.attrs or "for_each" in block.body.attrs) and address not in self._busy:
+            self._busy.add(address)
+            try:
+                absent = not self.expansions(block, Scope(self))
+            finally:
+                self._busy.discard(address)
+            if absent:  # count = 0: referring to it is an error (try() moves on)
+                return Missing(expr.text), expr.span
         attr = attrs[0] if attrs else None
         if rtype == "aws_s3_bucket" and attr == "id":
             attr = "bucket"
@@ -181,14 +192,15 @@ class Instance:
         if name in self._documents:
             return self._documents[name]
         block = self.folder.data.get(("aws_iam_policy_document", name))
-        if block is None or name in self._busy:
+        key = f"document.{name}"
+        if block is None or key in self._busy:
             return None
-        self._busy.add(name)
+        self._busy.add(key)
         try:
             props = self.evaluate_body(block.body, Scope(self, _unknown_iteration(block)))
             doc = policy_from_data_source(props, block.span)
         finally:
-            self._busy.discard(name)
+            self._busy.discard(key)
         from ...load.located import plain
 
         text = LocatedText(json.dumps(plain(doc), separators=(",", ":")), doc)
