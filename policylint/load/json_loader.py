@@ -12,9 +12,8 @@ import re
 from typing import Any
 
 from .errors import LoadError
+from .limits import MAX_DEPTH, MAX_VALUES
 from .located import LocDict, LocList, Span
-
-MAX_DEPTH = 1000
 
 _TOKEN = re.compile(
     r"""
@@ -60,6 +59,7 @@ def load_json(text: str, line_offset: int = 0) -> Any:
     stack: list[list[Any]] = []
     root: Any = None
     have_root = False
+    values = 0
 
     def fail(message: str, offset: int) -> LoadError:
         line, col = pos.at(min(offset, n))
@@ -126,6 +126,9 @@ def load_json(text: str, line_offset: int = 0) -> Any:
                 continue
             raise fail("expected ',' or the end of the " + ("object" if isinstance(container, LocDict) else "array"), start)
         # state is "value" or "value_required"
+        values += 1
+        if values > MAX_VALUES:
+            raise fail(f"the document holds more than {MAX_VALUES:,} values: not linted", start)
         if kind == "punct":
             if token == "{" or token == "[":
                 if len(stack) >= MAX_DEPTH:

@@ -4,9 +4,8 @@ from __future__ import annotations
 import codecs
 
 from .errors import LoadError
+from .limits import MAX_BYTES
 from .located import Span
-
-MAX_BYTES = 20 * 1024 * 1024
 
 
 def decode(data: bytes) -> str:
@@ -20,7 +19,7 @@ def decode(data: bytes) -> str:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError as exc:
-                raise LoadError(f"not valid {encoding.upper()}: {exc.reason}", _at(data, exc.start)) from None
+                raise LoadError(f"not valid {encoding.upper()}: {exc.reason}", _at(data, exc.start, encoding)) from None
     if b"\x00" in data[:8192]:
         raise LoadError("binary content (NUL bytes): not a text file", _at(data, data.index(b"\x00")))
     try:
@@ -45,7 +44,9 @@ def read_text(path: str) -> str:
     return decode(data)
 
 
-def _at(data: bytes, offset: int) -> Span:
-    line = data.count(b"\n", 0, offset) + 1
-    col = offset - (data.rfind(b"\n", 0, offset) + 1) + 1
+def _at(data: bytes, offset: int, encoding: str = "utf-8") -> Span:
+    """The line and column (in characters, as everywhere else) of the byte at ``offset``."""
+    before = data[:offset].decode(encoding, "replace")
+    line = before.count("\n") + 1
+    col = len(before) - (before.rfind("\n") + 1) + 1
     return Span(line, col, line, col + 1)

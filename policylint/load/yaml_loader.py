@@ -1,6 +1,6 @@
 """A YAML loader that records the line and column of every key and value.
 
-It composes the document with PyYAML's safe composer (libyaml when available) and builds the data
+It reads the parser events of PyYAML's safe loader (libyaml when available) and builds the data
 itself, so no YAML tag can ever construct a Python object. Scalars follow the YAML 1.2 core schema
 (``2012-10-17`` and ``yes`` stay strings), CloudFormation short-form tags become their long form
 (``!GetAtt a.b`` → ``{"Fn::GetAtt": ["a", "b"]}``), other tags are an error, duplicate keys are
@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import LoadError
+from .limits import MAX_DEPTH, MAX_VALUES
 from .located import LocDict, LocList, Span, Unknown
 
 try:
@@ -21,8 +22,6 @@ try:
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader  # type: ignore[misc]
 
-MAX_NODES = 2_000_000
-MAX_DEPTH = 500
 
 _CFN_TAGS = {
     "!Ref": "Ref",
@@ -49,8 +48,8 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _SPECIAL_FLOAT = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 
 
-def _span(node: yaml.Node) -> Span:
-    start, end = node.start_mark, node.end_mark
+def _span(event: Any) -> Span:
+    start, end = event.start_mark, event.end_mark
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
@@ -73,76 +72,153 @@ def plain_scalar(value: str) -> Any:
     return value
 
 
+class _Frame:
+    """A mapping or sequence being built: its events have started but not ended."""
+
+    __slots__ = ("container", "tag", "anchor", "start", "key", "key_span", "values_before")
+
+    def __init__(self, container: LocDict | LocList, event: Any, values_before: int):
+        self.container, self.tag, self.anchor = container, event.tag, event.anchor
+        self.start, self.values_before = event.start_mark, values_before
+        self.key: Any = _NO_KEY
+        self.key_span: Span | None = None
+
+
+_NO_KEY = object()
+
+
 class _Builder:
+    """Builds located data straight from the parser's events, with an explicit stack: no
+    recursion (PyYAML's composer recurses once per level and crashes the interpreter on
+    100,000 levels), nesting and values bounded as they arrive, and an alias counted as every
+    value it repeats without copying them."""
+
     def __init__(self, problems: list[LoadError] | None) -> None:
-        self.nodes = 0
+        self.values = 0
+        self.aliased = False
         self.problems = problems
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor → (value, values it holds)
+        self.open_anchors: set[str] = set()
 
-    def build(self, node: yaml.Node, depth: int = 0) -> Any:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise LoadError(
-                f"the document expands to more than {MAX_NODES:,} values (YAML alias bomb?)", _span(node)
-            )
-        if depth > MAX_DEPTH:
-            raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", _span(node))
-        tag = node.tag
+    def document(self, loader: Any) -> Any:
+        """The one document of the stream (``None`` when there is none)."""
+        loader.get_event()  # stream start
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        loader.get_event()  # document start
+        root = self.value(loader)
+        loader.get_event()  # document end
+        if not loader.check_event(yaml.StreamEndEvent):
+            extra = loader.get_event()
+            raise LoadError("invalid YAML: expected a single document in the stream but found another document",
+                            _span(extra))
+        return root
+
+    def value(self, loader: Any) -> Any:
+        """Consume the events of one value and return it built."""
+        stack: list[_Frame] = []
+        while True:
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", _span(event))
+                self._count(1, event)
+                container = LocDict() if isinstance(event, yaml.MappingStartEvent) else LocList()
+                stack.append(_Frame(container, event, self.values))
+                if event.anchor is not None:
+                    self.open_anchors.add(event.anchor)
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                frame = stack.pop()
+                start = frame.start
+                span = Span(start.line + 1, start.column + 1, event.end_mark.line + 1, event.end_mark.column + 1)
+                frame.container.span = span
+                result = self._tagged(frame.container, frame.tag, span)
+                anchor, size = frame.anchor, self.values - frame.values_before + 1
+            elif isinstance(event, yaml.AliasEvent):
+                result, span, anchor, size = self._alias(event), _span(event), None, 0
+            elif isinstance(event, yaml.ScalarEvent):
+                in_key = bool(stack) and isinstance(stack[-1].container, LocDict) and stack[-1].key is _NO_KEY
+                if not in_key:  # keys are not counted, as in the JSON loader
+                    self._count(1, event)
+                span = _span(event)
+                result, anchor, size = self._scalar(event, span, in_key), event.anchor, 1
+            else:  # pragma: no cover - the parser emits nothing else inside a document
+                raise LoadError(f"invalid YAML: unexpected {type(event).__name__}", _span(event))
+            if anchor is not None:
+                self.anchors[anchor] = (result, size)
+                self.open_anchors.discard(anchor)
+            if not stack:
+                return result
+            self._attach(stack[-1], result, span)
+
+    def _attach(self, parent: _Frame, value: Any, span: Span) -> None:
+        if isinstance(parent.container, LocList):
+            parent.container.add(value, span)
+            return
+        if parent.key is _NO_KEY:
+            if isinstance(value, (dict, list)):
+                raise LoadError("a mapping key must be a scalar", span)
+            parent.key, parent.key_span = value, span
+            return
+        mapping, key = parent.container, parent.key
+        if key in mapping:
+            mapping.duplicates.append((key, mapping.key_spans[key], parent.key_span))
+        mapping.put(key, value, span, parent.key_span)
+        parent.key = _NO_KEY
+
+    def _count(self, values: int, event: Any) -> None:
+        self.values += values
+        if self.values > MAX_VALUES:
+            why = " through YAML aliases (an alias bomb?)" if self.aliased else ""
+            raise LoadError(f"the document expands to more than {MAX_VALUES:,} values{why}: not linted", _span(event))
+
+    def _alias(self, event: Any) -> Any:
+        if event.anchor in self.open_anchors:
+            raise LoadError(f"the alias *{event.anchor} refers to a value that contains it", _span(event))
+        if event.anchor not in self.anchors:
+            raise LoadError(f"invalid YAML: found undefined alias *{event.anchor}", _span(event))
+        value, size = self.anchors[event.anchor]
+        self.aliased = True
+        self._count(size, event)
+        return value
+
+    def _scalar(self, event: Any, span: Span, in_key: bool) -> Any:
+        tag, text = event.tag, event.value
+        if tag is None and in_key and text == "<<" and not event.style:
+            raise LoadError("YAML merge keys ('<<') are not supported", span)
+        if tag is None:
+            return text if event.style else plain_scalar(text)
         if tag in _CFN_TAGS:
-            return self._short_form(node, _CFN_TAGS[tag], depth)
-        if tag not in _ALLOWED_TAGS:
-            error = LoadError(f"unsupported YAML tag {tag!r}", _span(node))
-            if self.problems is None:
-                raise error
-            self.problems.append(error)
-            return Unknown(f"{tag} value")
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            out = LocList(_span(node))
-            for child in node.value:
-                out.add(self.build(child, depth + 1), _span(child))
-            return out
-        out_map = LocDict(_span(node))
-        for key_node, value_node in node.value:
-            if key_node.tag == _STD + "merge":
-                raise LoadError("YAML merge keys ('<<') are not supported", _span(key_node))
-            key = self.build(key_node, depth + 1)
-            if isinstance(key, (dict, list)):
-                raise LoadError("a mapping key must be a scalar", _span(key_node))
-            key_span = _span(key_node)
-            if key in out_map:
-                out_map.duplicates.append((key, out_map.key_spans[key], key_span))
-            out_map.put(key, self.build(value_node, depth + 1), _span(value_node), key_span)
-        return out_map
-
-    @staticmethod
-    def _scalar(node: yaml.ScalarNode) -> Any:
-        if node.style or node.tag == _STD + "binary":
-            return node.value
-        return plain_scalar(node.value)
-
-    def _short_form(self, node: yaml.Node, name: str, depth: int) -> LocDict:
-        span = _span(node)
-        if isinstance(node, yaml.ScalarNode):
-            value: Any = node.value
+            name = _CFN_TAGS[tag]
+            value: Any = text
             if name == "Fn::GetAtt":
-                parts = LocList(span)
-                for part in value.split(".", 1):
-                    parts.add(part, span)
-                value = parts
-            elif name == "Fn::GetAZs" and value == "":
-                value = ""
-        elif isinstance(node, yaml.SequenceNode):
-            value = LocList(span)
-            for child in node.value:
-                value.add(self.build(child, depth + 1), _span(child))
-        else:
-            value = self.build(
-                yaml.MappingNode(_STD + "map", node.value, node.start_mark, node.end_mark), depth + 1
-            )
-        out = LocDict(span)
-        out.put(name, value, span, span)
-        return out
+                value = LocList(span)
+                for part in text.split(".", 1):
+                    value.add(part, span)
+            return _wrap(name, value, span)
+        if tag in ("!", _STD + "str", _STD + "binary", _STD + "timestamp"):
+            return text
+        return self._tagged(text if event.style else plain_scalar(text), tag, span)
+
+    def _tagged(self, value: Any, tag: str | None, span: Span) -> Any:
+        """``value`` as its explicit ``tag`` makes it: CloudFormation short forms become long
+        form, a foreign tag is an error (or, with a problem list, an unknown value)."""
+        if tag is None or tag == "!" or tag in _ALLOWED_TAGS:
+            return value
+        if tag in _CFN_TAGS:
+            return _wrap(_CFN_TAGS[tag], value, span)
+        error = LoadError(f"unsupported YAML tag {tag!r}", span)
+        if self.problems is None:
+            raise error
+        self.problems.append(error)
+        return Unknown(f"{tag} value")
+
+
+def _wrap(name: str, value: Any, span: Span) -> LocDict:
+    out = LocDict(span)
+    out.put(name, value, span, span)
+    return out
 
 
 def load_yaml(text: str, problems: list[LoadError] | None = None) -> Any:
@@ -150,12 +226,9 @@ def load_yaml(text: str, problems: list[LoadError] | None = None) -> Any:
 
     With a ``problems`` list, a value under an unsupported tag (``!Rain::Embed``) is recorded
     there and loaded as :class:`Unknown` so that the rest of the document is still linted."""
+    loader = _Loader(text)
     try:
-        loader = _Loader(text)
-        try:
-            node = loader.get_single_node()
-        finally:
-            loader.dispose()
+        return _Builder(problems).document(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -166,8 +239,5 @@ def load_yaml(text: str, problems: list[LoadError] | None = None) -> Any:
         raise LoadError(f"invalid YAML: {message}", Span(line, col, line, col + 1)) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"invalid YAML: {exc}", Span(1, 1, 1, 2)) from None
-    except RecursionError:
-        raise LoadError("nesting too deep to parse", Span(1, 1, 1, 2)) from None
-    if node is None:
-        return None
-    return _Builder(problems).build(node)
+    finally:
+        loader.dispose()
