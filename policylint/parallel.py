@@ -63,28 +63,64 @@ def _run_pool(run: Callable[[Any, Any, Any], Any], tasks: Sequence[Any], rules: 
     from concurrent.futures.process import BrokenProcessPool
 
     forked = context.get_start_method() == "fork"
-    # Largest tasks first, so that no worker is left with a big module at the end.
-    order = sorted(range(len(tasks)), key=lambda i: -_size(tasks[i]))
-    chunk = min(8, max(1, len(tasks) // (workers * 16)))
+    batches = plan_batches(tasks, workers)
     results: list[Any] = [None] * len(tasks)
     try:
         if forked:
             _STATE = (run, tasks, rules, options)
             pool = ProcessPoolExecutor(workers, mp_context=context)
-            items: list[Any] = order
+            items: list[Any] = batches
         else:
             pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
                                        initargs=(run, reload, options))
-            items = [tasks[i] for i in order]
+            items = [[tasks[i] for i in batch] for batch in batches]
         with pool:
-            for i, result in zip(order, pool.map(_work, items, chunksize=chunk)):
-                results[i] = result
+            for batch, batch_results in zip(batches, pool.map(_work, items)):
+                for i, result in zip(batch, batch_results):
+                    results[i] = result
     except (OSError, BrokenProcessPool):
         pass  # no pool on this system, or a worker died: finish in-process below
     finally:
         _STATE = None
     return [result if result is not None else run(task, rules, options)
             for task, result in zip(tasks, results)]
+
+
+def plan_batches(tasks: Sequence[Any], workers: int) -> list[list[int]]:
+    """Task indices in batches, one batch per call to a worker, largest first.
+
+    Tasks that parse the same Terraform module folders (:func:`affinity.task_groups`) share a batch
+    unless together they exceed one worker's share of the run; small tasks are batched to save
+    round trips; the largest batches go first, so that no worker is left with a big one at the end."""
+    from .affinity import task_groups
+
+    costs = [_size(t) * (TERRAFORM_WEIGHT if t.kind == "terraform" else 1) + 1 for t in tasks]
+    share = sum(costs) / workers
+    units: list[tuple[int, list[int]]] = []
+    for group in task_groups(tasks):
+        piece: list[int] = []
+        cost = 0
+        for i in group:
+            if piece and cost + costs[i] > share:
+                units.append((cost, piece))
+                piece, cost = [], 0
+            piece.append(i)
+            cost += costs[i]
+        units.append((cost, piece))
+    units.sort(key=lambda unit: -unit[0])
+    small = share / 32
+    batches: list[list[int]] = []
+    batch: list[int] = []
+    cost = 0
+    for unit_cost, unit in units:
+        batch.extend(unit)
+        cost += unit_cost
+        if cost >= small:
+            batches.append(batch)
+            batch, cost = [], 0
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def _size(task: Any) -> int:
@@ -102,8 +138,7 @@ def _init(run: Callable[[Any, Any, Any], Any], reload: Callable[[Any], Any], opt
     _STATE = (run, None, reload(options), options)
 
 
-def _work(item: Any) -> Any:
+def _work(batch: list[Any]) -> list[Any]:
     assert _STATE is not None
     run, tasks, rules, options = _STATE
-    task = tasks[item] if tasks is not None else item
-    return run(task, rules, options)
+    return [run(tasks[item] if tasks is not None else item, rules, options) for item in batch]

@@ -57,3 +57,30 @@ def test_small_runs_stay_in_process():
     assert {r[1] for r in results} == {os.getpid()}
     results = list(map_tasks(_where, _tasks(MIN_PARALLEL_WORK * 3), "rules", "options", jobs=1))
     assert {r[1] for r in results} == {os.getpid()}
+
+
+def test_tasks_reaching_the_same_module_folders_are_grouped(tmp_path):
+    from policylint.affinity import task_groups
+    from policylint.discover import discover
+    from policylint.parallel import plan_batches
+    from policylint.scan import plan_tasks
+
+    files = {
+        "modules/bucket/main.tf": 'resource "aws_s3_bucket" "b" {}\n',
+        "modules/wrapper/main.tf": 'module "inner" {\n  source = "../bucket"\n}\n',
+        "examples/one/main.tf": 'module "b" {\n  source = "../../modules/wrapper"\n}\n',
+        "examples/two/main.tf": 'module "b" {\n  source = "../../modules/bucket"\n}\n',
+        "alone/main.tf": 'module "r" {\n  source = "terraform-aws-modules/s3-bucket/aws"\n}\n',
+        "policy.json": '{"Statement": []}\n',
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    candidates, _ = discover([str(tmp_path)], str(tmp_path))
+    tasks = plan_tasks(candidates, set())
+    folder = {i: os.path.relpath(os.path.dirname(t.candidates[0].path), tmp_path) for i, t in enumerate(tasks)}
+    groups = sorted(sorted(folder[i] for i in g) for g in task_groups(tasks))
+    assert groups == [["."], ["alone"], ["examples/one", "examples/two", "modules/bucket", "modules/wrapper"]]
+    for workers in (1, 2, 8):
+        batches = plan_batches(tasks, workers)
+        assert sorted(i for b in batches for i in b) == list(range(len(tasks)))
