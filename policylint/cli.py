@@ -1,4 +1,4 @@
-"""The command line: ``policylint scan``, ``policylint rules``."""
+"""The command line: ``policylint scan``, ``policylint rules``, ``policylint test-rules``."""
 from __future__ import annotations
 
 import os
@@ -227,9 +227,44 @@ def rules_show(rule_dirs: list[str], rule_id: str) -> None:
             click.echo(f"{r.description}\n\nRemediation:\n{r.remediation}\n")
             if r.references:
                 click.echo("References:\n" + "\n".join(f"  {u}" for u in r.references))
+            if r.option_help:
+                click.echo("Options (set under options: in the configuration file):")
+                for name, (default, text) in r.option_help.items():
+                    click.echo(f"  {name}: {text} (default: {default!r})")
             click.echo(f"Tags: {', '.join(r.tags)}")
             return
     raise fail(f"no rule {rule_id!r} (see 'policylint rules')")
+
+
+@main.command("test-rules")
+@click.argument("rule_dirs", nargs=-1, type=click.Path(exists=True))
+@click.option("--select", multiple=True, help="Only these rules (ids or names; repeatable or comma-separated).")
+@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
+def test_rules(rule_dirs: tuple[str, ...], select: tuple[str, ...], fmt: str) -> None:
+    """Run rule fixtures: the built-in rules' (no arguments), or those of the rules in RULE_DIRS
+    (fixtures in RULE_DIR/fixtures/<RULE_ID>/ with an expected.yaml; see docs/writing-rules.md).
+    Exit 1 when a fixture gives a missing or extra finding."""
+    from pathlib import Path
+
+    from .evaluate.rules import RuleError
+    from .rule_tests import FixtureError, as_json, plan, render, run
+
+    try:
+        chosen, roots = plan([Path(d) for d in rule_dirs], _split(select))
+        if not chosen:
+            raise fail("no rules to test")
+        reports = run(chosen, roots)
+    except RuleError as exc:
+        raise fail(f"invalid rule: {exc}") from None
+    except FixtureError as exc:
+        raise fail(str(exc)) from None
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(as_json(reports), indent=2))
+    else:
+        click.echo(render(reports), nl=False)
+    raise click.exceptions.Exit(EXIT_OK if all(r.passed for r in reports) else EXIT_FINDINGS)
 
 
 @main.command()

@@ -59,8 +59,14 @@ def select_rules(rules: list[Rule], select: list[str], ignore: list[str]) -> lis
     def named(rule: Rule, wanted: list[str]) -> bool:
         return any(w in (rule.id, rule.name) or w in rule.tags for w in wanted)
 
+    def picked(rule: Rule) -> bool:
+        if not select:
+            return rule.enabled
+        # A rule that is off by default runs only when named by id or name, never through a tag.
+        return named(rule, select) if rule.enabled else any(w in (rule.id, rule.name) for w in select)
+
     # A file that cannot be parsed is always reported unless PL0001 itself is ignored.
-    chosen = [r for r in rules if r.id == PARSE_ERROR or (named(r, select) if select else r.enabled)]
+    chosen = [r for r in rules if r.id == PARSE_ERROR or picked(r)]
     return [r for r in chosen if not named(r, ignore)]
 
 

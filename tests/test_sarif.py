@@ -43,6 +43,9 @@ def test_every_region_points_at_the_offending_text(examples_sarif):
             "PL1001": ("s3:*", "ec2:*"), "PL1002": ("NotAction",), "PL1003": ("*", "Principal", "AWS"),
             "PL1004": ("NotPrincipal",), "PL2001": ("AES256", "SSEAlgorithm"), "PL2002": ("BucketName", "!Ref"),
             "PL3001": ("0.0.0.0/0", "!Ref", "CidrIp"), "PL3002": ("/", "CidrBlock"),
+            # Settings that are missing point at the resource; a bucket policy at its statements.
+            "PL2003": ("Uploads:",), "PL2004": ("Uploads:",), "PL2005": ("Uploads:",), "PL2006": ("Allow",),
+            "PL1010": ("s3:*", "ec2:*"), "PL3003": ("0.0.0.0/0", "!Ref", "CidrIp"), "PL3006": ("Vpc:",),
         }[rule]
         assert any(snippet.lower().startswith(e.lower()) or e.lower() in snippet.lower()[:40] for e in expected), (rule, line)
 

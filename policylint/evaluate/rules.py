@@ -64,12 +64,14 @@ class Rule:
     unknown: str = "ignore"
     location: tuple[Any, ...] | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    option_help: dict[str, tuple[Any, str]] = field(default_factory=dict)  # name → (default, description)
     enabled: bool = True
     engine: str | None = None  # built-in rules with no conditions (PL0001)
     precision: str = "high"
 
     def selects(self, kind: str | None, rtype: str) -> bool:
-        return (kind is not None and kind in self.kinds) or rtype in self.types
+        # ``types`` selects the provider's resource as written, not the facets derived from it.
+        return (kind is not None and kind in self.kinds) or (kind is None and rtype in self.types)
 
     def targets_file(self, display: str) -> bool:
         """Whether this rule's ``files`` globs name the file ``display`` (a relative POSIX path)."""
@@ -166,6 +168,8 @@ def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str,
         rule.engine = data["engine"]
         return rule
     rule.options = _options(data, err, option_overrides.get(rule.id, {}))
+    rule.option_help = {name: (spec.get("default"), str(spec.get("description", "")))
+                        for name, spec in (data.get("options") or {}).items()}
     selector = data.get("resource")
     if not isinstance(selector, dict) or not (set(selector) <= {"kinds", "types", "files"}) or not selector:
         raise err("resource", "resource must be a mapping with 'kinds', 'types' and/or 'files'")

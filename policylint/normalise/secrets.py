@@ -9,6 +9,7 @@ from typing import Any
 from ..load.located import LocDict, LocList, Span
 
 STRINGS = "strings"
+VALUE_KEYS = ("Default", "default")
 MIN_LENGTH, MAX_LENGTH = 16, 20_000  # an access key id is 20 characters; skip huge blobs
 
 
@@ -21,7 +22,9 @@ def strings_facet(data: Any, span: Span) -> LocDict:
         if isinstance(value, dict):
             for child_key, child in reversed(list(value.items())):
                 child_span = value.span_of(child_key) if isinstance(value, LocDict) else where
-                stack.append((child, child_key, child_span))
+                # A parameter's or variable's Default is named by the parameter, not by "Default".
+                named = key if child_key in VALUE_KEYS and isinstance(key, str) else child_key
+                stack.append((child, named, child_span))
         elif isinstance(value, list):
             for i in range(len(value) - 1, -1, -1):
                 stack.append((value[i], key, value.span_of(i) if isinstance(value, LocList) else where))
