@@ -278,6 +278,8 @@ def main() -> int:
                         help="runs of Checkov on the Terraform corpus (about 5 minutes each; default 1)")
     parser.add_argument("--sizes", default=",".join(map(str, SYNTHETIC_SIZES)),
                         help="synthetic tree sizes in files, comma-separated")
+    parser.add_argument("--cases", help="only these cases, comma-separated (small-cfn, small-tf, small-iam, cfn, "
+                        "iam, terraform, whole, synthetic)")
     parser.add_argument("--policylint", help="the policylint command (default: the one beside this Python)")
     parser.add_argument("--output", default=str(BENCH / "results.md"))
     args = parser.parse_args()
@@ -354,6 +356,9 @@ def main() -> int:
         policylint("policylint --jobs 2", ["."], large_runs, "--jobs", "2"),
     ], n_all))
 
+    wanted = set(args.cases.split(",")) if args.cases else None
+    cases = [c for c in cases if wanted is None or c.name in wanted]
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if wanted is None or "synthetic" in wanted else []
     started = dt.datetime.now(dt.timezone.utc)
     loads: dict[str, tuple[float, float]] = {}
     for case in cases:
@@ -363,7 +368,7 @@ def main() -> int:
         loads[case.name] = (before, os.getloadavg()[0])
 
     synthetic: list[tuple[int, Tool]] = []
-    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
+    for size in sizes:
         tree = synthetic_tree(corpus, size)
         tool = policylint(f"policylint ({size} files)", [os.path.relpath(tree, corpus)], large_runs)
         case = Case(f"synthetic-{size}", f"{size} files", [tool], size)
@@ -374,7 +379,7 @@ def main() -> int:
         synthetic.append((size, tool))
     finished = dt.datetime.now(dt.timezone.utc)
 
-    versions = {"policylint": version_of(pl + ["--version"], env)}
+    versions = {"policylint": version_of(pl + ["--version"], env).split()[-1]}
     if peers is not None:
         versions["checkov"] = version_of([str(peers / "checkov"), "--version"], env)
         versions["parliament"] = version_of([str(peers / "python"), "-c",
@@ -393,6 +398,8 @@ def render(args: argparse.Namespace, cases: list[Case], synthetic: list[tuple[in
         flags.append(f"--checkov-tf-runs {args.checkov_tf_runs}")
     if args.sizes != ",".join(map(str, SYNTHETIC_SIZES)):
         flags.append(f"--sizes {args.sizes}")
+    if args.cases:
+        flags.append(f"--cases {args.cases}")
     lines = [
         "# policylint beside Checkov and Parliament",
         "",
