@@ -1,7 +1,7 @@
 """Terraform's HCL into located syntax: bodies, blocks, attributes and expression trees.
 
-python-hcl2's raw Lark parse tree (``parses_to_tree``'s parser) is the only part of python-hcl2
-used: it carries the line and column of every token. This module turns it into a small syntax tree
+python-hcl2's grammar and post-lexer are the only parts of python-hcl2 used: the raw Lark parse
+tree carries the line and column of every token. This module turns it into a small syntax tree
 of its own — :class:`Body`, :class:`Block` and :class:`Expr` nodes, each with its :class:`Span` —
 that ``normalise/terraform`` evaluates. Nothing here evaluates anything.
 
@@ -10,6 +10,7 @@ them into literal text and ``${...}`` interpolations.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,13 +79,63 @@ _parser = None
 
 
 def _lark():
-    """python-hcl2's Lark parser, built once per process (python-hcl2 caches its grammar tables)."""
+    """A Lark parser for python-hcl2's grammar, built once per process.
+
+    It is python-hcl2's own parser (grammar, LALR, post-lexer) except that the tree does not carry
+    positions: propagating them costs about 40% of the parse, and the converter below takes each
+    node's position from its first and last tokens, only for the nodes it keeps. Building the LALR
+    tables takes seconds, so Lark caches them (a pickle) beside python-hcl2's own cache, or in the
+    user's cache folder — never in a shared temporary folder."""
     global _parser
     if _parser is None:
-        from hcl2.parser import parser
+        import hcl2.parser
+        from hcl2.postlexer import PostLexer
+        from lark import Lark
 
-        _parser = parser()
+        _parser = Lark.open("hcl2.lark", rel_to=hcl2.parser.__file__, parser="lalr", cache=_cache_file(hcl2.parser.__file__),
+                            propagate_positions=False, postlex=PostLexer())
     return _parser
+
+
+def _cache_file(hcl2_parser: str) -> str | bool:
+    """Where Lark may keep the parser tables (``False``: nowhere writable and private)."""
+    beside = os.path.join(os.path.dirname(os.path.abspath(hcl2_parser)), ".lark_cache_policylint.bin")
+    if os.path.exists(beside) or os.access(os.path.dirname(beside), os.W_OK):
+        return beside
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "policylint")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+    except OSError:
+        return False
+    return os.path.join(folder, "hcl2-parser.bin") if os.access(folder, os.W_OK) else False
+
+
+def _edge(node: Any, index: int) -> Any:
+    """The first (``index`` 0) or last (-1) token under ``node``, skipping comments and newlines."""
+    while hasattr(node, "children"):
+        children = [c for c in node.children if getattr(c, "data", None) != "new_line_or_comment"]
+        if not children:
+            return None
+        node = children[index]
+    return node
+
+
+class _Position:
+    """Where a subtree was written (the attributes of Lark's ``Meta``)."""
+
+    __slots__ = ("line", "column", "end_line", "end_column", "start_pos", "end_pos")
+
+    def __init__(self, node: Any):
+        first, last = _edge(node, 0), _edge(node, -1)
+        if first is None or last is None:
+            first = last = _edge(node.children[0], 0) if getattr(node, "children", None) else None
+        if first is None:
+            self.line = self.column = self.end_line = self.end_column = 1
+            self.start_pos = self.end_pos = 0
+            return
+        self.line, self.column, self.start_pos = first.line, first.column, first.start_pos
+        self.end_line, self.end_column, self.end_pos = last.end_line, last.end_column, last.end_pos
 
 
 def parse_hcl(text: str, display: str) -> Body:
@@ -163,11 +214,11 @@ class _Converter:
     def span(self, node: Any) -> Span:
         if self.fixed is not None:
             return self.fixed
-        meta = node.meta if hasattr(node, "meta") else node
+        meta = _Position(node) if hasattr(node, "children") else node
         return Span(meta.line, meta.column, meta.end_line, meta.end_column, self.display)
 
     def make(self, op: str, args: tuple, node: Any) -> Expr:
-        meta = node.meta if hasattr(node, "meta") else node
+        meta = _Position(node) if hasattr(node, "children") else node
         span = self.fixed or Span(meta.line, meta.column, meta.end_line, meta.end_column, self.display)
         return Expr(op, args, span, self.source, meta.start_pos, meta.end_pos)
 
