@@ -8,6 +8,7 @@ in-process: starting workers costs more than linting a few files.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any, Callable, Iterator, Sequence
 
 # Below this much work (documents count 1, Terraform files TERRAFORM_WEIGHT), one process is faster.
@@ -50,8 +51,8 @@ def map_tasks(run: Callable[[Any, Any, Any], Any], tasks: Sequence[Any], rules: 
 def _context(can_spawn: bool) -> Any:
     import multiprocessing  # not imported by small runs, which never start a pool
 
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
+    # fork only on Linux: macOS offers it, but system libraries may crash in a forked child.
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn") if can_spawn else None
 
