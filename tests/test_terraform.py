@@ -131,3 +131,23 @@ def test_provider_blocks_are_in_the_model(tmp_path):
         """))
     report = scan("provider", "--rules", str(rule.parent), "--select", "PL9901")
     assert [(f["line"], f["resource"]) for f in report["findings"]] == [(3, "provider.aws")]
+
+
+def test_one_file_of_a_module_is_linted_with_its_folder_as_context(tmp_path):
+    (tmp_path / "variables.tf").write_text('variable "cidr" {\n  default = "0.0.0.0/0"\n}\n'
+                                           'resource "aws_vpc" "other" {\n  cidr_block = "10.0.0.0/33"\n}\n')
+    (tmp_path / "main.tf").write_text(textwrap.dedent("""\
+        resource "aws_security_group_rule" "in" {
+          type              = "ingress"
+          from_port         = 443
+          to_port           = 443
+          protocol          = "tcp"
+          cidr_blocks       = [var.cidr]
+          security_group_id = "sg-123"
+        }
+        """))
+    report = scan_json("main.tf", "--select", "PL3001,PL3002", cwd=tmp_path)
+    # The default comes from variables.tf; that file's own problem is reported when it is passed.
+    assert [(f["rule"], f["file"], f["line"]) for f in report["findings"]] == [("PL3001", "main.tf", 6)]
+    both = scan_json("main.tf", "variables.tf", "--select", "PL3001,PL3002", cwd=tmp_path)
+    assert sorted((f["file"], f["line"]) for f in both["findings"]) == [("main.tf", 6), ("variables.tf", 5)]
