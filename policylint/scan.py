@@ -227,6 +227,8 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
     # A module file linted on its own and reached from Terraform callers gives each finding once.
     unique = {(f.rule_id, f.file, f.span[:4], f.message): f for f in reversed(findings)}
     findings = list(unique.values())
+    # A --var-file with a syntax error is met by every Terraform task: report it once.
+    parse_errors = list({(f.file, f.span[:4], f.message): f for f in reversed(parse_errors)}.values())
     all_findings = sorted(findings + parse_errors, key=Finding.sort_key)
     notices = task_notices + apply_suppressions(all_findings, index, options.today or dt.date.today())
     parse_errors.sort(key=Finding.sort_key)
