@@ -7,13 +7,14 @@ scope belongs to; what cannot be known statically is :class:`Unknown`, never a g
 """
 from __future__ import annotations
 
+import json
 from typing import Any, Protocol
 
 from ...load.errors import LoadError
 from ...load.hcl import Expr, Interpolation
 from ...load.json_loader import load_json
-from ...load.located import LocDict, LocList, Span, Unknown
-from .values import LocatedText, Missing, nullish, shift_spans, to_text, unknown
+from ...load.located import LocDict, LocList, Span, Unknown, plain
+from .values import LocatedText, Missing, decoded, nullish, shift_spans, to_text, unknown
 
 MAX_ITEMS = 10_000
 
@@ -197,8 +198,6 @@ def _cond(expr: Expr, scope: Scope) -> tuple[Any, Span]:
 
 
 def _same(a: Any, b: Any) -> bool:
-    from ...load.located import plain
-
     return not isinstance(a, Unknown) and plain(a) == plain(b) and type(a) is type(b)
 
 
@@ -224,8 +223,6 @@ def _binop(expr: Expr, scope: Scope) -> tuple[Any, Span]:
         return unknown(expr.text, left, right), expr.span
     if isinstance(left, Unknown) or isinstance(right, Unknown):
         return unknown(expr.text, left, right), expr.span
-    from ...load.located import plain
-
     if op in ("==", "!="):
         equal = plain(left) == plain(right)
         return equal if op == "==" else not equal, expr.span
@@ -344,10 +341,7 @@ def render(parts: tuple, scope: Scope, expr: Expr, start_line: int, file: str | 
             if value is None:
                 text = "null" if not part.in_json_string else ""
             else:
-                from ...load.located import plain
-                import json
-
-                text = json.dumps(plain(value))
+                text = json.dumps(plain(decoded(value)))
         out.append(text)
     rendered = "".join(out)
     data = None

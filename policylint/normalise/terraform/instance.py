@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from ...load.errors import LoadError
 from ...load.hcl import Block, Body, Expr
-from ...load.located import LocDict, LocList, Span, Unknown, relocate
+from ...load.located import LocDict, LocList, Span, Unknown, plain, relocate
 from ...load.text import read_text
 from ...model import ParseProblem, Resource
 from .expressions import Scope, evaluate
@@ -201,8 +201,6 @@ class Instance:
             doc = policy_from_data_source(props, block.span)
         finally:
             self._busy.discard(key)
-        from ...load.located import plain
-
         text = LocatedText(json.dumps(plain(doc), separators=(",", ":")), doc)
         self._documents[name] = text
         return text

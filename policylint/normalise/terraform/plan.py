@@ -6,7 +6,7 @@ a plan does not know yet are simply absent there, as they are unknown here.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Iterator
 
 from ...load.located import LocDict, LocList, Span
 from ...model import Resource

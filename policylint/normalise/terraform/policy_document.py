@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...load.located import LocDict, LocList, Span, Unknown
+from ..iam import decode_policy_string
 from .values import blocks, decoded
 
 _LISTS = (("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"),
@@ -101,9 +102,7 @@ def _documents(props: LocDict, name: str) -> list[tuple[LocList, Span]]:
     for i, item in enumerate(value if isinstance(value, list) else []):
         doc = decoded(item)
         if isinstance(doc, str):
-            from .. import iam
-
-            doc = iam.decode_policy_string(doc, value.span_of(i))
+            doc = decode_policy_string(doc, value.span_of(i))
         if isinstance(doc, dict):
             found = doc.get("Statement")
             if isinstance(found, dict):
