@@ -21,12 +21,20 @@ def _split(values: tuple[str, ...]) -> list[str]:
 
 
 def write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` so that a reader never sees a partial file."""
+    """Write ``text`` to ``path`` so that a reader never sees a partial file. A path that exists
+    and is not a regular file (``/dev/null``, a pipe) is written in place, never replaced."""
+    if os.path.exists(path) and not os.path.isfile(path):
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        return
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".policylint-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -97,6 +105,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_t
     """Scan files and directories (default: the current directory)."""
     from .baseline import BaselineError, load_baseline, mark_baseline, render_baseline
     from .config import ConfigError
+    from .evaluate.conditions import RegexTimeout
     from .evaluate.rules import RuleError
     from .parallel import default_jobs
     from .scan import ScanOptions, at_or_above, scan as run_scan
@@ -120,7 +129,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_t
         baseline = load_baseline(baseline_path) if baseline_path else None
     except RuleError as exc:
         raise fail(f"invalid rule: {exc}") from None
-    except (ConfigError, BaselineError) as exc:
+    except (ConfigError, BaselineError, RegexTimeout) as exc:
         raise fail(str(exc)) from None
     for notice in result.notices:
         click.echo(f"policylint: warning: {notice}", err=True)

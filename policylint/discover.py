@@ -1,6 +1,7 @@
 """Find the files to lint under the paths a user names."""
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from pathlib import Path
 SKIPPED_DIRS = {".git", ".terraform", "node_modules", "__pycache__"}
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml", ".template")
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+LOOP = "symbolic link loop"
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def discover(paths: list[str], root: str, exclude: list[str] | None = None,
                 found.setdefault(display, Candidate(given, display, kind))
         else:
             skipped.append(Skipped(display, "no such file or directory"))
-    return sorted(found.values(), key=lambda c: c.display), skipped
+    return sorted(found.values(), key=lambda c: c.display), sorted(skipped, key=lambda s: (s.display, s.reason))
 
 
 def _walk_dir(top: str, root: str, exclude: list[str], follow: bool,
@@ -89,7 +91,7 @@ def _walk_dir(top: str, root: str, exclude: list[str], follow: bool,
         directory = stack.pop()
         real = os.path.realpath(directory)
         if real in visited:
-            skipped.append(Skipped(display_path(directory, root), "symbolic link loop: not followed"))
+            skipped.append(Skipped(display_path(directory, root), f"{LOOP}: not followed"))
             continue
         visited.add(real)
         try:
@@ -99,26 +101,40 @@ def _walk_dir(top: str, root: str, exclude: list[str], follow: bool,
             continue
         for entry in entries:
             display = display_path(entry.path, root)
-            try:
-                is_link = entry.is_symlink()
-                is_dir = entry.is_dir(follow_symlinks=follow)
-            except OSError:
+            if excluded(display, exclude):
                 continue
-            if is_link:
-                target = os.path.realpath(entry.path)
-                if not follow:
-                    if classify(entry.name) or os.path.isdir(entry.path):
-                        skipped.append(Skipped(display, "symbolic link: not followed (use --follow-symlinks)"))
-                    continue
-                if not (target == top_real or target.startswith(top_real + os.sep)):
-                    skipped.append(Skipped(display, "symbolic link pointing outside the scanned tree: not followed"))
-                    continue
+            try:
+                if entry.is_symlink():
+                    problem = _link_problem(entry.path, top_real, follow)
+                    if problem is not None:
+                        if classify(entry.name) or problem.startswith(LOOP) or os.path.isdir(entry.path):
+                            skipped.append(Skipped(display, problem))
+                        continue
+                is_dir = entry.is_dir(follow_symlinks=follow)
+            except OSError as exc:
+                skipped.append(Skipped(display, f"cannot inspect: {exc.strerror or exc}"))
+                continue
             if is_dir:
                 if entry.name in SKIPPED_DIRS or entry.name.startswith("."):
                     continue
-                if not excluded(display, exclude):
-                    stack.append(entry.path)
+                stack.append(entry.path)
                 continue
             kind = classify(entry.name)
-            if kind and not excluded(display, exclude):
+            if kind:
                 found.setdefault(display, Candidate(entry.path, display, kind))
+
+
+def _link_problem(path: str, top_real: str, follow: bool) -> str | None:
+    """Why the symbolic link ``path`` is not followed (``None`` when it is)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return f"{LOOP}: not followed"
+        return f"broken symbolic link: {exc.strerror or exc}"
+    target = os.path.realpath(path)
+    if not (target == top_real or target.startswith(top_real.rstrip(os.sep) + os.sep)):
+        return "symbolic link pointing outside the scanned tree: not followed"
+    if not follow:
+        return "symbolic link: not followed (use --follow-symlinks)"
+    return None

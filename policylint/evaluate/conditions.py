@@ -10,11 +10,19 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, NamedTuple
 
+import regex  # the standard library's re cannot bound a match; this engine takes a timeout
+
 from ..load.located import LocDict, Span, Unknown
 from .paths import PathError, compile_path, walk
 from .predicates import PREDICATES
 
 MAX_REGEX_LENGTH = 1000
+REGEX_TIMEOUT = 1.0  # for one value (the engine overshoots it about 4x); a slower rule regex stops the scan
+
+
+class RegexTimeout(Exception):
+    """A rule's regular expression ran past :data:`REGEX_TIMEOUT` on one value: a pattern that
+    backtracks catastrophically. The scan stops with an error rather than hang or skip it."""
 
 
 class Witness(NamedTuple):
@@ -79,12 +87,17 @@ def _compare(op: Callable[[float, float], bool]) -> Callable[..., bool | None]:
     return check
 
 
-def _matches(value: Any, arg: re.Pattern[str], ignore_case: bool = False) -> bool | None:
+def _matches(value: Any, arg: Any, ignore_case: bool = False) -> bool | None:
     if isinstance(value, Unknown):
         return None
     if isinstance(value, (bool, dict, list)) or value is None:
         return False
-    return arg.fullmatch(str(value)[:100_000]) is not None
+    text = str(value)
+    try:
+        return arg.fullmatch(text, timeout=REGEX_TIMEOUT) is not None
+    except TimeoutError:
+        raise RegexTimeout(f"the regular expression {arg.pattern!r} of a rule ran longer than {REGEX_TIMEOUT:g} s "
+                           f"on one value ({text[:40]!r}, {len(text):,} characters); rewrite it") from None
 
 
 def _is_type(value: Any, arg: str, ignore_case: bool = False) -> bool | None:
@@ -323,8 +336,8 @@ def _check_arg(operator: str, arg: Any, span: Span | None) -> Any:
         if re.search(r"\([^)]*[+*][^)]*\)[+*{]", arg):
             raise ConditionError("nested quantifiers such as (a+)+ can take exponential time; rewrite the regex", span)
         try:
-            return re.compile(arg)
-        except re.error as exc:
+            return regex.compile(arg, flags=regex.VERSION0)
+        except regex.error as exc:
             raise ConditionError(f"invalid regular expression: {exc}", span) from None
     elif operator in ("greater_than", "less_than", "at_least", "at_most"):
         if isinstance(arg, bool) or not isinstance(arg, (int, float)):

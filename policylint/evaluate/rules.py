@@ -13,8 +13,10 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
+from ..load.documents import duplicate_keys
 from ..load.errors import LoadError
 from ..load.located import LocDict, Span
+from ..load.text import read_text
 from ..load.yaml_loader import load_yaml
 from ..model import DOCUMENT
 from .conditions import Condition, ConditionError, compile_condition
@@ -120,11 +122,11 @@ def load_rule_file(path: Path, option_overrides: dict[str, dict[str, Any]]) -> R
     """Compile one rule file (``None`` for YAML files that are not rules: no ``id`` key)."""
     file = str(path)
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(file, None, f"cannot read rule file: {exc}") from None
+        data = load_yaml(read_text(file))
     except LoadError as exc:
         raise RuleError(file, exc.span, exc.message) from None
+    for problem in duplicate_keys(data):  # the last one would silently win
+        raise RuleError(file, problem.span, problem.message)
     if not isinstance(data, LocDict) or "id" not in data:
         if isinstance(data, LocDict) and ("forbid" in data or "require" in data):
             raise RuleError(file, data.span, "missing required key 'id'")

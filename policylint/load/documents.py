@@ -40,14 +40,15 @@ def sniff(data: Any) -> str:
 
 
 def load_document(path: str, always: bool = False) -> Parsed:
-    """Parse a ``.json``/``.yaml``/``.yml``/``.template`` file. A file whose text shows none of the
-    markers of a template or policy is ``other`` and not parsed, unless ``always`` is set."""
+    """Parse a ``.json``/``.yaml``/``.yml``/``.template`` file. An empty file, and one whose text
+    shows none of the markers of a template or policy (unless ``always`` is set), is ``other`` and
+    not parsed."""
     try:
         text = read_text(path)
     except LoadError as exc:
         return Parsed(path, "unparsable", problems=[exc])
-    if not always and not any(marker in text for marker in MARKERS):
-        return Parsed(path, "other", text=text)
+    if not text.strip() or (not always and not any(marker in text for marker in MARKERS)):
+        return Parsed(path, "other", text=text)  # an empty file holds nothing to lint, in any format
     stripped = text.lstrip()
     soft: list[LoadError] = []
     try:
@@ -73,8 +74,12 @@ def duplicate_keys(data: Any) -> list[LoadError]:
     """A problem for every key written twice in one mapping (CloudFormation rejects these)."""
     problems = []
     stack = [data]
+    seen: set[int] = set()  # a YAML alias shares its anchor's containers: visit each once
     while stack:
         item = stack.pop()
+        if not isinstance(item, (dict, list)) or id(item) in seen:
+            continue
+        seen.add(id(item))
         if isinstance(item, LocDict):
             for key, first, again in item.duplicates:
                 problems.append(LoadError(f"duplicate key {key!r} (first written at line {first.line})", again))

@@ -3,8 +3,8 @@
 One run; every enabled rule in ``tool.driver.rules`` with short and full descriptions, help text and
 markdown, ``security-severity`` and tags; relative URIs against ``%SRCROOT%``; regions with start
 and end line and column; parse errors both as ``PL0001`` results and as tool execution
-notifications; a line-independent ``partialFingerprints`` key. Output is byte-identical for the
-same input.
+notifications; paths not linted (symbolic links, unreadable folders) as warning notifications; a
+line-independent ``partialFingerprints`` key. Output is byte-identical for the same input.
 """
 from __future__ import annotations
 
@@ -49,18 +49,20 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     return descriptor
 
 
+def _artifact(file: str) -> dict[str, Any]:
+    if file.startswith("/"):  # outside the directory policylint ran from
+        return {"uri": Path(file).as_uri()}
+    return {"uri": quote(file), "uriBaseId": "%SRCROOT%"}
+
+
 def _location(finding: Finding) -> dict[str, Any]:
     span = finding.span
     end_line, end_col = span.end_line, span.end_col
     if (end_line, end_col) <= (span.line, span.col):
         end_line, end_col = span.line, span.col + 1
-    if finding.file.startswith("/"):  # outside the directory policylint ran from
-        artifact = {"uri": Path(finding.file).as_uri()}
-    else:
-        artifact = {"uri": quote(finding.file), "uriBaseId": "%SRCROOT%"}
     location: dict[str, Any] = {
         "physicalLocation": {
-            "artifactLocation": artifact,
+            "artifactLocation": _artifact(finding.file),
             "region": {"startLine": span.line, "startColumn": span.col, "endLine": end_line, "endColumn": end_col},
         }
     }
@@ -107,6 +109,13 @@ def render(result: ScanResult, findings: list[Finding], include_suppressed: bool
             "locations": [_location(f)],
         }
         for f in result.parse_errors
+    ] + [
+        {
+            "level": "warning",
+            "message": {"text": f"{skipped.display} was not linted: {skipped.reason}."},
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(skipped.display)}}],
+        }
+        for skipped in result.skipped
     ]
     run: dict[str, Any] = {
         "tool": {
