@@ -12,6 +12,9 @@ from functools import lru_cache
 from typing import Any
 
 PERMISSIONS_MANAGEMENT = "Permissions management"
+# Actions that only read (some, like backup:ListIndexedRecoveryPointsForSearch, carry the
+# permissions-management level in AWS's reference) cannot change who has access.
+_READ_VERB = re.compile(r"(Get|List|Describe|Search|BatchGet|View|Lookup)[A-Z]")
 
 
 @lru_cache(maxsize=1)
@@ -55,6 +58,28 @@ def expand(action: str) -> list[tuple[str, str]] | None:
             if pattern.fullmatch(key)]
 
 
+def _edits(a: str, b: str) -> int:
+    """Edit distance with adjacent transpositions (optimal string alignment)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _typo_of(prefix: str, known: list[str]) -> str | None:
+    """The known service prefix ``prefix`` is a typo of: one edit away (two for names longer than
+    six letters), else ``None``."""
+    allowed = 1 if len(prefix) <= 6 else 2
+    best = min(known, key=lambda k: (_edits(prefix, k), k), default=None)
+    return best if best is not None and _edits(prefix, best) <= allowed else None
+
+
 @lru_cache(maxsize=65536)  # policies repeat the same actions; the catalogue never changes in a run
 def action_error(action: str) -> str | None:
     """Why an action (pattern) names nothing that exists, with a suggestion; ``None`` when fine."""
@@ -68,9 +93,11 @@ def action_error(action: str) -> str | None:
         return None  # a wildcard service prefix: nothing to check
     known = service_actions(service.lower())
     if known is None:
-        close = difflib.get_close_matches(service.lower(), _catalogue().Services().get_service_keys(), n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        return f"names an unknown service prefix '{service}'{hint}"
+        # A prefix close to a known one is a typo; any other is more likely a service AWS has
+        # retired (its actions leave the reference, not every policy) or one newer than the
+        # installed catalogue, so it is not reported.
+        close = _typo_of(service.lower(), _catalogue().Services().get_service_keys())
+        return f"names an unknown service prefix '{service}'; did you mean '{close}'?" if close else None
     if any(c in name for c in "*?"):
         if not any(_pattern(name).fullmatch(key) for key in known):
             return f"matches no action of service '{service.lower()}'"
@@ -88,4 +115,5 @@ def sensitive_expansion(action: str) -> list[str]:
     if not any(c in action for c in "*?"):
         return []
     matched = expand(action.strip())
-    return [name for name, level in matched or [] if PERMISSIONS_MANAGEMENT in level]
+    return [name for name, level in matched or []
+            if PERMISSIONS_MANAGEMENT in level and not _READ_VERB.match(name.partition(":")[2])]
