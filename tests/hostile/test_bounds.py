@@ -1,6 +1,8 @@
 """Alias bombs, deep nesting and huge files: refused with a PL0001 finding, never a crash or a hang."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from hostile_support import BUCKET_TEMPLATE, findings, peak_memory_mib, scan_report
@@ -123,3 +125,18 @@ def test_too_many_values_are_refused_before_they_exhaust_memory(tmp_path, name):
     (tmp_path / name).write_text(text)
     error = _only_parse_error(scan_report(name, cwd=tmp_path), name)
     assert f"more than {MAX_VALUES:,} values" in error["message"]
+
+
+def test_a_long_chain_of_conditions_is_reported_and_the_scan_goes_on(tmp_path):
+    # Conditions name each other across the template, so nesting bounds do not limit the chain.
+    chain = {f"C{i}": {"Condition": f"C{i + 1}"} for i in range(3000)}
+    chain["C3000"] = {"Fn::Equals": ["a", "a"]}
+    chain["Loop"] = {"Condition": "Loop"}
+    template = {"AWSTemplateFormatVersion": "2010-09-09", "Conditions": chain, "Resources": {
+        "B": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Fn::If": ["C0", "Bad_Name", "ok-name"]}}},
+        "L": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": {"Fn::If": ["Loop", "Bad_Loop", "ok-name"]}}},
+    }}
+    (tmp_path / "chain.json").write_text(json.dumps(template))
+    (tmp_path / "ok.yaml").write_text(BUCKET_TEMPLATE)
+    report = scan_report(".", "--select", "PL2002,PL0001", cwd=tmp_path)
+    assert {f["file"] for f in report["findings"]} == {"chain.json", "ok.yaml"}
