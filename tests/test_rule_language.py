@@ -37,7 +37,7 @@ def _rule(tmp_path: Path, body: str):
     ("resource: {kinds: [x]}\nunknown: ignore\nmessage: m\nforbid:\n  path: 'a..b'\n  exists: true\n", 13, "unexpected '.'"),
     ("resource: {kinds: [x]}\nmessage: m\nforbid: {path: a, exists: true}\n", 1, "'unknown' must say"),
     ("resource: {kinds: [x]}\nunknown: ignore\nmessage: m\n", 1, "exactly one of 'forbid' or 'require'"),
-    ("resource: {kinds: [x]}\nunknown: ignore\nmessage: m\nforbid: {path: a, matches: '(a+)+$'}\n", 12, "nested quantifiers"),
+    ("resource: {kinds: [x]}\nunknown: ignore\nmessage: m\nforbid: {path: a, contains_all: {k: v}}\n", 12, "takes true/false"),
 ])
 def test_invalid_rules_are_errors_with_file_and_line(tmp_path, body, line, text):
     with pytest.raises(RuleError) as info:

@@ -15,6 +15,7 @@ from typing import Any
 from ..load.located import LocDict, LocList, Span, Unknown, relocate
 
 NO_VALUE = object()
+MAX_CONDITION_DEPTH = 50  # conditions naming conditions deeper than this are "cannot tell"
 
 _PSEUDO_KNOWN = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
 _PSEUDO_UNKNOWN = {"AWS::AccountId", "AWS::Region", "AWS::StackId", "AWS::StackName", "AWS::NotificationARNs"}
@@ -65,6 +66,7 @@ class Resolver:
         self.conditions = conditions if isinstance(conditions, dict) else {}
         self.masked: frozenset[str] = frozenset()
         self._condition_cache: dict[str, tuple[bool | None, frozenset[str]]] = {}
+        self._depth = 0
 
     # -- entry point ---------------------------------------------------------------------------
     def resolve(self, value: Any, span: Span) -> tuple[Any, str | None]:
@@ -134,7 +136,12 @@ class Resolver:
         and the parameters it reads."""
         if name not in self._condition_cache:
             self._condition_cache[name] = (None, frozenset())  # guards against cycles
-            self._condition_cache[name] = self._evaluate_condition(self.conditions.get(name))
+            if self._depth < MAX_CONDITION_DEPTH:
+                self._depth += 1
+                try:
+                    self._condition_cache[name] = self._evaluate_condition(self.conditions.get(name))
+                finally:
+                    self._depth -= 1
         return self._condition_cache[name]
 
     def _evaluate_condition(self, expr: Any) -> tuple[bool | None, frozenset[str]]:
