@@ -76,7 +76,9 @@ def _typo_of(prefix: str, known: list[str]) -> str | None:
     """The known service prefix ``prefix`` is a typo of: one edit away (two for names longer than
     six letters), else ``None``."""
     allowed = 1 if len(prefix) <= 6 else 2
-    best = min(known, key=lambda k: (_edits(prefix, k), k), default=None)
+    # The edit distance is at least the difference in length: only those names can be close enough.
+    near = [k for k in known if abs(len(k) - len(prefix)) <= allowed]
+    best = min(near, key=lambda k: (_edits(prefix, k), k), default=None)
     return best if best is not None and _edits(prefix, best) <= allowed else None
 
 
