@@ -419,7 +419,8 @@ def render(args: argparse.Namespace, cases: list[Case], synthetic: list[tuple[in
         "and its children. Memory: *largest process* is the peak resident set of the biggest single process",
         "(`os.wait4`); *tree* is the peak of the sum over the process tree (policylint's workers included),",
         "sampled every 20 ms. The machine is shared with other work: the load average before/after each",
-        "case is shown, and a busy machine makes every figure slower, not faster.",
+        "case is shown, and a busy machine makes every figure slower, not faster. Peer figures measured",
+        "earlier on this machine, with another harness: `../shared/research/perf-anchors.md`.",
         "",
         "## Side by side",
         "",
@@ -481,8 +482,10 @@ def render(args: argparse.Namespace, cases: list[Case], synthetic: list[tuple[in
             f"{speedup:.2f}× ({j1.median():.2f} s / {j2.median():.2f} s)", speedup >= 1.6)
     if len(synthetic) >= 2:
         a, b, r2 = slope([(size, t.median()) for size, t in synthetic])
+        ca, cb, cr2 = slope([(size, statistics.median(r.cpu for r in t.results)) for size, t in synthetic])
         row("synthetic tree: time grows linearly with files",
-            f"wall ≈ {a:.2f} s + {b * 1000:.3f} s per 1,000 files (r² = {r2:.4f})", r2 >= 0.98)
+            f"wall ≈ {a:.2f} s + {b * 1000:.3f} s per 1,000 files (r² = {r2:.4f}); CPU ≈ {ca:.2f} s + "
+            f"{cb * 1000:.3f} s per 1,000 files (r² = {cr2:.4f})", r2 >= 0.98)
         lines += ["", "## Synthetic trees", "",
                   "Copies (hard links) of the corpus's files under new folder names, each Terraform module's",
                   "folder kept together; policylint with its default `--jobs` (the number of cores).", "",
@@ -491,7 +494,8 @@ def render(args: argparse.Namespace, cases: list[Case], synthetic: list[tuple[in
         for size, t in synthetic:
             med, rng, cpu, _, tree = _fmt(t)
             lines.append(f"| {size} | {med} | {rng} | {size / t.median():.0f} | {cpu} | {tree} |")
-        lines += ["", f"Least-squares fit: wall = {a:.2f} s + {b * 1000:.3f} s × (files / 1,000), r² = {r2:.4f}."]
+        lines += ["", f"Least-squares fits: wall = {a:.2f} s + {b * 1000:.3f} s × (files / 1,000), r² = {r2:.4f}; "
+                  f"CPU = {ca:.2f} s + {cb * 1000:.3f} s × (files / 1,000), r² = {cr2:.4f}."]
     lines.append("")
     return "\n".join(lines)
 
