@@ -58,8 +58,13 @@ def expand(action: str) -> list[tuple[str, str]] | None:
             if pattern.fullmatch(key)]
 
 
-def _edits(a: str, b: str) -> int:
-    """Edit distance with adjacent transpositions (optimal string alignment)."""
+def _edits(a: str, b: str, bound: int | None = None) -> int:
+    """Edit distance with adjacent transpositions (optimal string alignment).
+
+    With ``bound``, any distance above it is returned as ``bound + 1``: a row can only be reached
+    from the two rows above it, so once both are past the bound every later one is too, and the
+    computation stops there. Distances up to the bound are exact.
+    """
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -68,8 +73,10 @@ def _edits(a: str, b: str) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 current[j] = min(current[j], previous2[j - 2] + 1)
+        if bound is not None and min(current) > bound and min(previous) > bound:
+            return bound + 1
         previous2, previous = previous, current
-    return previous[-1]
+    return previous[-1] if bound is None else min(previous[-1], bound + 1)
 
 
 def _typo_of(prefix: str, known: list[str]) -> str | None:
@@ -78,8 +85,16 @@ def _typo_of(prefix: str, known: list[str]) -> str | None:
     allowed = 1 if len(prefix) <= 6 else 2
     # The edit distance is at least the difference in length: only those names can be close enough.
     near = [k for k in known if abs(len(k) - len(prefix)) <= allowed]
-    best = min(near, key=lambda k: (_edits(prefix, k), k), default=None)
-    return best if best is not None and _edits(prefix, best) <= allowed else None
+    # Distances past ``allowed`` are all capped at allowed + 1: the closest name within reach, and
+    # the alphabetical tie-break among equally close ones, are the same as with exact distances.
+    best = min(near, key=lambda k: (_edits(prefix, k, allowed), k), default=None)
+    return best if best is not None and _edits(prefix, best, allowed) <= allowed else None
+
+
+@lru_cache(maxsize=4096)
+def _service_typo(prefix: str) -> str | None:
+    """``_typo_of`` against the whole catalogue, once per prefix (many actions share one)."""
+    return _typo_of(prefix, _catalogue().Services().get_service_keys())
 
 
 @lru_cache(maxsize=65536)  # policies repeat the same actions; the catalogue never changes in a run
@@ -98,7 +113,7 @@ def action_error(action: str) -> str | None:
         # A prefix close to a known one is a typo; any other is more likely a service AWS has
         # retired (its actions leave the reference, not every policy) or one newer than the
         # installed catalogue, so it is not reported.
-        close = _typo_of(service.lower(), _catalogue().Services().get_service_keys())
+        close = _service_typo(service.lower())
         return f"names an unknown service prefix '{service}'; did you mean '{close}'?" if close else None
     if any(c in name for c in "*?"):
         if not any(_pattern(name).fullmatch(key) for key in known):
@@ -116,6 +131,11 @@ def sensitive_expansion(action: str) -> list[str]:
     ``s3:Put*``); empty for exact actions, unknown services and patterns granting none."""
     if not any(c in action for c in "*?"):
         return []
+    return list(_sensitive_expansion(action))
+
+
+@lru_cache(maxsize=65536)  # the same patterns recur across policies; the catalogue never changes
+def _sensitive_expansion(action: str) -> tuple[str, ...]:
     matched = expand(action.strip())
-    return [name for name, level in matched or []
-            if PERMISSIONS_MANAGEMENT in level and not _READ_VERB.match(name.partition(":")[2])]
+    return tuple(name for name, level in matched or []
+                 if PERMISSIONS_MANAGEMENT in level and not _READ_VERB.match(name.partition(":")[2]))
