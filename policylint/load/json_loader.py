@@ -15,16 +15,20 @@ from .errors import LoadError
 from .limits import MAX_DEPTH, MAX_VALUES
 from .located import LocDict, LocList, Span
 
+# Leading whitespace is consumed by the token's own match (one regex call per token, not two).
 _TOKEN = re.compile(
     r"""
-    (?P<ws>[ \t\r\n]+)
-  | (?P<str>"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")
+    [ \t\r\n]*
+    (?:
+    (?P<str>"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")
   | (?P<num>-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)
   | (?P<punct>[{}\[\]:,])
   | (?P<lit>true|false|null)
+    )
     """,
     re.VERBOSE,
 )
+_SPACE = re.compile(r"[ \t\r\n]*")
 _LITERALS = {"true": True, "false": False, "null": None}
 
 
@@ -84,15 +88,14 @@ def load_json(text: str, line_offset: int = 0) -> Any:
     while True:
         match = _TOKEN.match(text, i)
         if match is None:
+            i = _SPACE.match(text, i).end()
             if i >= n:
                 break
             raise fail(f"unexpected character {text[i]!r}", i)
         kind = match.lastgroup
-        start, end = match.start(), match.end()
+        start, end = match.span(kind)
         i = end
-        if kind == "ws":
-            continue
-        token = match.group()
+        token = match.group(kind)
         state = stack[-1][4] if stack else ("end" if have_root else "value")
         if state == "end":
             raise fail("extra data after the end of the document", start)
