@@ -38,7 +38,10 @@ PEERS_VENV = BENCH / ".venv-peers"
 PEER_PINS = ("checkov==3.3.30", "parliament==1.6.4")
 
 SMALL_CFN = "cfn/aws-cloudformation-templates/S3/S3_LambdaTrigger.yaml"
+# The module-calling case: the file calls a local module (8 files of HCL in all to parse).
 SMALL_TF = "terraform/terraform-aws-security-group/examples/rules-only/main.tf"
+# The plain pre-commit case: a file whose folder calls no module (3 small sibling files as context).
+SMALL_TF_PLAIN = "terraform/terraform-aws-iam/modules/iam-read-only-policy/main.tf"
 SMALL_IAM = "iam/aws-managed-policies-mamip/policies/AmazonS3ReadOnlyAccess.json"
 # Files on which a peer aborts its whole run with no report (see research/perf-anchors.md):
 # excluded for every tool in that case, so that all scan the same files.
@@ -256,6 +259,12 @@ def slope(points: list[tuple[int, float]]) -> tuple[float, float, float]:
     return a, b, 1 - ss_res / ss_tot if ss_tot else 1.0
 
 
+def _lines(path: Path) -> int:
+    """Lines in a text file."""
+    with open(path, encoding="utf-8") as handle:
+        return sum(1 for _ in handle)
+
+
 def display(command: list[str]) -> str:
     """A command as written in the report: tool names without the machine's paths."""
     shown = [Path(part).name if os.path.isabs(part) and Path(part).parent.name == "bin" else part
@@ -278,7 +287,8 @@ def main() -> int:
                         help="runs of Checkov on the Terraform corpus (about 5 minutes each; default 1)")
     parser.add_argument("--sizes", default=",".join(map(str, SYNTHETIC_SIZES)),
                         help="synthetic tree sizes in files, comma-separated")
-    parser.add_argument("--cases", help="only these cases, comma-separated (small-cfn, small-tf, small-iam, cfn, "
+    parser.add_argument("--cases", help="only these cases, comma-separated (small-cfn, small-tf, small-tf-plain, "
+                        "small-iam, cfn, "
                         "iam, terraform, whole, synthetic)")
     parser.add_argument("--policylint", help="the policylint command (default: the one beside this Python)")
     parser.add_argument("--output", default=str(BENCH / "results.md"))
@@ -331,9 +341,15 @@ def main() -> int:
         policylint("policylint", [SMALL_CFN], small_runs),
         *([checkov([SMALL_CFN], "cloudformation", small_runs, peer_warmup)] if with_peers else []),
     ], 1))
-    cases.append(Case("small-tf", f"one Terraform file (`{SMALL_TF}`, 61 lines)", [
+    cases.append(Case("small-tf", f"one Terraform file calling a local module (`{SMALL_TF}`, 61 lines; "
+                      "the called module's folder, 5 more files, is parsed too)", [
         policylint("policylint", [SMALL_TF], small_runs),
         *([checkov([SMALL_TF], "terraform", small_runs, peer_warmup)] if with_peers else []),
+    ], 1))
+    cases.append(Case("small-tf-plain", f"one Terraform file calling no module (`{SMALL_TF_PLAIN}`, "
+                      f"{_lines(corpus / SMALL_TF_PLAIN)} lines; its folder's 3 other files are its context)", [
+        policylint("policylint", [SMALL_TF_PLAIN], small_runs),
+        *([checkov([SMALL_TF_PLAIN], "terraform", small_runs, peer_warmup)] if with_peers else []),
     ], 1))
     cases.append(Case("small-iam", f"one policy (`{SMALL_IAM}`)", [
         policylint("policylint", [SMALL_IAM], small_runs),
@@ -451,7 +467,8 @@ def render(args: argparse.Namespace, cases: list[Case], synthetic: list[tuple[in
     def valid(t: Tool | None) -> bool:
         return t is not None and not exit_note(t)
 
-    for case, peer, ratio_target in (("small-cfn", "checkov", 10), ("small-tf", "checkov", 10)):
+    for case, peer, ratio_target in (("small-cfn", "checkov", 10), ("small-tf", "checkov", 10),
+                                     ("small-tf-plain", "checkov", 10)):
         ours, theirs = tool(case, "policylint"), tool(case, peer)
         if ours:
             row(f"{case}: policylint ≤ 0.25 s", f"{ours.median():.3f} s", ours.median() <= 0.25)
