@@ -80,9 +80,14 @@ class RuleReport:
 
 
 def builtin_fixtures_dir() -> Path | None:
-    """The repository's ``fixtures/rules`` (built-in rule fixtures are not installed with the package)."""
-    candidate = Path(__file__).resolve().parents[1] / "fixtures" / "rules"
-    return candidate if candidate.is_dir() else None
+    """The repository's ``fixtures/rules`` (built-in rule fixtures are not installed with the
+    package): beside the source tree, or in the checkout the command runs from (or above it)."""
+    here = Path.cwd().resolve()
+    for base in (Path(__file__).resolve().parents[1], here, *here.parents):
+        candidate = base / "fixtures" / "rules"
+        if candidate.is_dir() and (base / "rules").is_dir():
+            return candidate
+    return None
 
 
 def user_fixtures_dir(rules_dir: Path) -> Path:
