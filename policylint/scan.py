@@ -227,6 +227,12 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
     # A module file linted on its own and reached from Terraform callers gives each finding once.
     unique = {(f.rule_id, f.file, f.span[:4], f.message): f for f in reversed(findings)}
     findings = list(unique.values())
+    if options.paths and not any(os.path.isdir(p) for p in options.paths):
+        # Files named one by one (a pre-commit hook): the other Terraform files of their folders
+        # and the modules they call are context; findings there are reported when those files are
+        # named. (A policy read through file() is part of the named file's configuration.)
+        named = {c.display for c in candidates}
+        findings = [f for f in findings if f.file in named or not f.file.endswith((".tf", ".tf.json"))]
     # A --var-file with a syntax error is met by every Terraform task: report it once.
     parse_errors = list({(f.file, f.span[:4], f.message): f for f in reversed(parse_errors)}.values())
     all_findings = sorted(findings + parse_errors, key=Finding.sort_key)

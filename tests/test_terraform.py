@@ -151,3 +151,11 @@ def test_one_file_of_a_module_is_linted_with_its_folder_as_context(tmp_path):
     assert [(f["rule"], f["file"], f["line"]) for f in report["findings"]] == [("PL3001", "main.tf", 6)]
     both = scan_json("main.tf", "variables.tf", "--select", "PL3001,PL3002", cwd=tmp_path)
     assert sorted((f["file"], f["line"]) for f in both["findings"]) == [("main.tf", 6), ("variables.tf", 5)]
+
+
+def test_files_named_one_by_one_report_only_their_own_findings():
+    # The pre-commit case: the named file's folder and called modules are context only.
+    report = scan("modules/main.tf", "--select", "PL1001,PL2001")
+    assert found(report) == [("PL1001", "modules/main.tf", 15), ("PL2001", "modules/main.tf", 4)]
+    both = scan("modules/main.tf", str(TF / "modules/modules/policy/main.tf"), "--select", "PL1001")
+    assert ("PL1001", "modules/modules/policy/main.tf", 17) in found(both)
