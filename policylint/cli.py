@@ -304,9 +304,22 @@ def _load(rule_dirs: list[str]) -> list[Any]:
         raise fail(f"invalid rule: {exc}") from None
 
 
+def _fewer_collections() -> None:
+    """Run the cyclic garbage collector less often: a scan allocates millions of short-lived
+    objects (parse trees, located values) that reference counting frees, and with the default
+    youngest-generation threshold (700) the collector runs hundreds of times on a single small
+    Terraform file, twice over the whole heap. A threshold of 50,000 allocations keeps collections
+    (and the cyclic garbage they free) bounded while cutting their count; output is unchanged."""
+    import gc
+
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(50_000, older, oldest)
+
+
 def run() -> None:
     """Console entry point: any error we did not foresee is one line on stderr and exit code 2,
     never a traceback and never exit code 1 (which means findings)."""
+    _fewer_collections()
     try:
         main.main(prog_name="policylint", standalone_mode=True)
     except SystemExit:
