@@ -316,6 +316,17 @@ def _fewer_collections() -> None:
     gc.set_threshold(50_000, older, oldest)
 
 
+def _no_collection_at_exit() -> None:
+    """Spare the interpreter's full collections at exit, which traverse the whole heap (parser
+    tables, rules, parse results) before it is freed: some 40 ms of a 0.3 s Terraform run. Objects
+    still alive are moved out of the collector's reach; the process is ending and its output is
+    already written. ``atexit`` handlers still run and modules are still torn down (objects freed
+    by reference counting as usual); only reference cycles left at exit are not collected."""
+    import gc
+
+    gc.freeze()
+
+
 def run() -> None:
     """Console entry point: any error we did not foresee is one line on stderr and exit code 2,
     never a traceback and never exit code 1 (which means findings)."""
@@ -333,3 +344,5 @@ def run() -> None:
         if os.environ.get("POLICYLINT_DEBUG"):
             raise
         sys.exit(EXIT_ERROR)
+    finally:
+        _no_collection_at_exit()
