@@ -124,30 +124,3 @@ def test_file_outside_the_scanned_tree_is_not_read(tmp_path):
     props = resources["null_resource.r"].props
     assert props["inside"] == '{"Statement": []}'
     assert isinstance(props["outside"], Unknown) and isinstance(props["escape"], Unknown)
-
-
-def test_the_post_lexer_gives_python_hcl2s_tokens():
-    """``hcl._PostLexer`` stands in for python-hcl2's own (not imported, to spare its package's
-    imports): the same parse, token for token, newlines merged into the operators that follow them."""
-    from hcl2.postlexer import PostLexer
-    from lark import Lark
-
-    from conftest import FIXTURES
-    from policylint.load import hcl
-
-    theirs = Lark.open("hcl2.lark", rel_to=hcl._hcl2_parser_file(), parser="lalr", propagate_positions=False,
-                       postlex=PostLexer(), cache=hcl._cache_file(hcl._hcl2_parser_file()))
-    texts = [SOURCE, "a = 1\n  # c\n  + 2\nb = -2\nc = x\n  ? y\n  : z\nd = (1\n  == 2) // e\n"]
-    texts += [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.rglob("*.tf"))]
-    checked = 0
-    for text in texts:
-        try:
-            expected = theirs.parse(text + "\n")
-        except Exception:  # noqa: BLE001 - a fixture with a syntax error on purpose
-            continue
-        got = hcl._lark().parse(text + "\n")
-        assert got == expected
-        assert [(t.type, str(t), t.line, t.column) for t in got.scan_values(lambda v: True)] == \
-            [(t.type, str(t), t.line, t.column) for t in expected.scan_values(lambda v: True)]
-        checked += 1
-    assert checked > 10

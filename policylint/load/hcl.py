@@ -88,58 +88,14 @@ def _lark():
     user's cache folder — never in a shared temporary folder."""
     global _parser
     if _parser is None:
+        import hcl2.parser
+        from hcl2.postlexer import PostLexer
         from lark import Lark
 
-        hcl2_parser = _hcl2_parser_file()
-        _parser = Lark.open("hcl2.lark", rel_to=hcl2_parser, parser="lalr", cache=_cache_file(hcl2_parser),
-                            propagate_positions=False, postlex=_PostLexer())
+        _parser = Lark.open("hcl2.lark", rel_to=hcl2.parser.__file__, parser="lalr",
+                            cache=_cache_file(hcl2.parser.__file__), propagate_positions=False,
+                            postlex=PostLexer())
     return _parser
-
-
-def _hcl2_parser_file() -> str:
-    """python-hcl2's ``parser.py``, beside its grammar, found without importing the ``hcl2`` package
-    (whose ``__init__`` imports its whole API, which is not used here)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("hcl2")
-    if spec is None or not spec.submodule_search_locations:
-        import hcl2.parser
-
-        return hcl2.parser.__file__
-    return os.path.join(list(spec.submodule_search_locations)[0], "parser.py")
-
-
-# Binary operators a preceding newline (or comment) is merged into: python-hcl2's OPERATOR_TYPES.
-_OPERATORS = frozenset({"DOUBLE_EQ", "NEQ", "LT", "GT", "LEQ", "GEQ", "ASTERISK", "SLASH", "PERCENT",
-                        "DOUBLE_AMP", "DOUBLE_PIPE", "PLUS", "QMARK"})
-
-
-class _PostLexer:
-    """python-hcl2's post-lexer (``hcl2.postlexer.PostLexer``), the same tokens in one generator:
-    a newline or comment right before a binary operator (or ``?``) is merged into the operator's
-    token, so that an expression may continue on the next line. A test checks that both give the
-    same tokens."""
-
-    always_accept: tuple = ()
-
-    def process(self, stream: Any) -> Any:
-        pending = None
-        operators = _OPERATORS
-        for token in stream:
-            if token.type == "NL_OR_COMMENT":
-                if pending is not None:
-                    yield pending
-                pending = token
-                continue
-            if pending is not None:
-                if token.type in operators:
-                    token = token.update(value=str(pending) + str(token))
-                else:
-                    yield pending
-                pending = None
-            yield token
-        if pending is not None:
-            yield pending
 
 
 def _cache_file(hcl2_parser: str) -> str | bool:
