@@ -96,6 +96,11 @@ def resources_of(parsed: Parsed) -> list[Resource]:
     return []
 
 
+def parse_rule_of(rules: list[Rule]) -> Rule | None:
+    """The selected ``PL0001`` rule (``None`` when the user ignores it)."""
+    return next((r for r in rules if r.id == PARSE_ERROR), None)
+
+
 def parse_finding(rule: Rule | None, file: str, error: LoadError) -> Finding:
     """The ``PL0001`` finding for a file (or part of one) that cannot be parsed."""
     severity = rule.severity if rule else "high"
@@ -106,7 +111,7 @@ def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False)
     """Lint one JSON/YAML file."""
     targeted = any(r.files and r.targets_file(candidate.display) for r in rules)
     parsed = load_document(candidate.path, always=always or targeted)
-    parse_rule = next((r for r in rules if r.id == PARSE_ERROR), None)
+    parse_rule = parse_rule_of(rules)
     errors = [parse_finding(parse_rule, candidate.display, p) for p in parsed.problems] if parse_rule else []
     if parsed.format == "other" and not targeted:
         return TaskResult([], [], errors)
@@ -164,7 +169,7 @@ def run_task(task: Task, rules: list[Rule], options: ScanOptions) -> TaskResult:
             return lint_document(task.candidates[0], rules, task.always)
         return lint_terraform(task.candidates, rules, options)
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError, AttributeError, OSError) as exc:
-        parse_rule = next((r for r in rules if r.id == PARSE_ERROR), None)
+        parse_rule = parse_rule_of(rules)
         error = LoadError(f"internal error while linting this file ({type(exc).__name__}: {exc}); "
                           "please report it", Span(1, 1, 1, 1))
         displays = [c.display for c in task.candidates]
@@ -177,7 +182,7 @@ def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: Scan
     from .normalise import terraform
 
     resources, problems = terraform.build_module(candidates, options)
-    parse_rule = next((r for r in rules if r.id == PARSE_ERROR), None)
+    parse_rule = parse_rule_of(rules)
     displays = {c.display for c in candidates}
 
     def ours(file: str) -> bool:  # other .tf files of the folder are context, linted when passed
