@@ -15,6 +15,8 @@ is scanned with only its rule selected; the multiset of finding lines must equal
 """
 from __future__ import annotations
 
+import functools
+
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,9 +122,18 @@ def unlisted_files(folder: Path, expected: dict[str, list[int]]) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.is_file() and p.name != EXPECTED and p.name not in expected)
 
 
+@functools.lru_cache(maxsize=1)
+def _parse_rule() -> list[Rule]:
+    """The built-in ``PL0001`` rule, loaded once: fixtures that cannot be read are reported."""
+    from .scan import PARSE_ERROR, ScanOptions, load_all_rules, parse_rule_of
+
+    found = parse_rule_of(load_all_rules(ScanOptions(select=[PARSE_ERROR])))
+    return [found] if found else []
+
+
 def run_fixture(rule: Rule, folder: Path, name: str, lines: list[int]) -> Outcome:
     """Scan one fixture file with only ``rule`` (plus PL0001, which reports unreadable files)."""
-    from .scan import PARSE_ERROR, ScanOptions, load_all_rules, scan
+    from .scan import PARSE_ERROR, ScanOptions, scan
 
     outcome = Outcome(rule.id, name, lines)
     path = folder / name
@@ -130,8 +141,8 @@ def run_fixture(rule: Rule, folder: Path, name: str, lines: list[int]) -> Outcom
         outcome.problem = f"{name} is listed in {EXPECTED} but does not exist"
         return outcome
     options = ScanOptions(paths=[str(path)], root=str(folder), select=[rule.id])
-    parse_rule = [r for r in load_all_rules(ScanOptions(select=[PARSE_ERROR])) if r.id == PARSE_ERROR]
-    result = scan(options, rules=[rule] + (parse_rule if rule.id != PARSE_ERROR else []))
+    parse_rule = [] if rule.id == PARSE_ERROR else _parse_rule()
+    result = scan(options, rules=[rule] + parse_rule)
     outcome.findings = [f for f in result.findings if f.rule_id == rule.id]
     broken = [f for f in result.parse_errors if f.rule_id != rule.id]
     if broken:
