@@ -1,5 +1,5 @@
-"""A run pays only for what it lints: no Terraform parser without Terraform files, and no process
-pool for a handful of files (``python -X importtime`` lists every module a run imports)."""
+"""A run pays only for what it lints: no Terraform parser without Terraform files, no process
+pool for a handful of files, and never python-hcl2 or Lark (the tests' reference parser only) (``python -X importtime`` lists every module a run imports)."""
 from __future__ import annotations
 
 import subprocess
@@ -19,8 +19,10 @@ def test_cloudformation_and_policy_runs_do_not_import_terraform_or_pool_machiner
     modules = imported_modules("examples/cloudformation", "examples/policies")
     assert "policylint.scan" in modules  # the listing works
     assert not {m for m in modules if m.split(".")[0] in ("lark", "hcl2", "multiprocessing", "concurrent")}
+    assert "policylint.load.hcl_parser" not in modules
 
 
-def test_terraform_runs_import_the_terraform_parser():
+def test_terraform_runs_import_the_terraform_parser_and_not_the_reference_one():
     modules = imported_modules("examples/terraform")
-    assert "lark" in modules
+    assert "policylint.load.hcl_parser" in modules
+    assert not {m for m in modules if m.split(".")[0] in ("lark", "hcl2")}

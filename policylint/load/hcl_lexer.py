@@ -1,0 +1,215 @@
+"""HCL text into tokens: the first half of the Terraform parser (``hcl_parser`` is the second).
+
+A token is a kind and a ``start:end`` range of the text, kept in parallel lists (:class:`Tokens`)
+so that the parser indexes them without building an object per token. Operators and punctuation
+are their own kind (``"=="``, ``"{"``); the other kinds are below. Quoted strings are split while
+lexing — literal text, ``${`` … ``}`` interpolations lexed as ordinary tokens, and ``%{...}``
+directives whole — because a string may hold an interpolation that holds a string.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from .errors import LoadError
+from .located import Span
+
+NAME, NUMBER, NEWLINE, HEREDOC, EOF = "name", "number", "\n", "<<", "end"
+STRING_OPEN, STRING_TEXT, STRING_CLOSE = '"', "text", '"end'
+INTERPOLATION, INTERPOLATION_END, DIRECTIVE = "${", "}end", "%{"
+
+_TOKEN = re.compile(
+    r"[ \t\r\f\v]*(?:"
+    r"(?P<nl>\n|#[^\n]*|//[^\n]*)"
+    r"|(?P<comment>/\*)"
+    r"|(?P<heredoc><<-?[A-Za-z][\w.-]*\r?\n)"
+    r"|(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
+    r"|(?P<name>[^\W\d][\w-]*)"
+    r'|(?P<string>")'
+    r"|(?P<op>\.\.\.|::|==|!=|<=|>=|&&|\|\||=>|\[\*\]|\.\*|[-+*/%<>!?:=.,()\[\]{}~])"
+    r"|(?P<end>\Z)"
+    r")"
+)
+# Literal text of a quoted string: anything up to a quote, an unescaped ${ or %{ (the doubled $${
+# and %%{ are literal), with backslash escapes kept for ``unescape``.
+_STRING_TEXT = re.compile(r'(?:[^"\\$%]|\\.|\$\$\{|%%\{|\$(?!\{)|%(?!\{))+', re.S)
+
+
+class Tokens:
+    """The tokens of one text: ``kinds[i]`` spans ``text[starts[i]:ends[i]]``; ``values[i]`` is the
+    decoded text of a ``STRING_TEXT`` token (``None`` for the others)."""
+
+    __slots__ = ("text", "kinds", "starts", "ends", "values", "line_starts")
+
+    def __init__(self, text: str):
+        self.text = text
+        self.kinds: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.values: list[str | None] = []
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def add(self, kind: str, start: int, end: int, value: str | None = None) -> None:
+        self.kinds.append(kind)
+        self.starts.append(start)
+        self.ends.append(end)
+        self.values.append(value)
+
+
+def lex(text: str, max_depth: int) -> Tokens:
+    """The tokens of ``text``, ending with ``EOF``; raises :class:`LoadError` on a character no
+    token starts with, an unterminated string, heredoc or comment, or brackets nested deeper than
+    ``max_depth``."""
+    tokens = Tokens(text)
+    add = tokens.add
+    match_token, match_text = _TOKEN.match, _STRING_TEXT.match
+    braces: list[str] = []  # "{" an ordinary brace, "$" one that closes an interpolation
+    depth = 0  # open ( [ { and ${
+    in_string = False
+    pos = 0
+    while True:
+        if in_string:
+            m = match_text(text, pos)
+            if m is not None:
+                raw = m.group()
+                add(STRING_TEXT, pos, m.end(), unescape(raw.replace("$${", "${").replace("%%{", "%{")))
+                pos = m.end()
+                continue
+            if text.startswith('"', pos):
+                add(STRING_CLOSE, pos, pos + 1)
+                in_string = False
+                pos += 1
+            elif text.startswith("${", pos):
+                add(INTERPOLATION, pos, pos + 2)
+                braces.append("$")
+                depth += 1
+                in_string = False
+                pos += 2
+            elif text.startswith("%{", pos):
+                close = matching_brace(text, pos + 2)
+                if close < 0:
+                    raise _error(tokens, pos, "unterminated template directive")
+                add(DIRECTIVE, pos, close + 1)
+                pos = close + 1
+            else:
+                raise _error(tokens, _string_start(tokens), "unterminated string")
+            continue
+        m = match_token(text, pos)
+        if m is None:
+            start = pos + len(text[pos:]) - len(text[pos:].lstrip(" \t\r\f\v"))
+            raise _error(tokens, start, f"unexpected character {text[start]!r}")
+        kind = m.lastgroup
+        start, pos = m.start(kind), m.end()
+        if kind == "op":
+            op = m.group(kind)
+            if op in "([{" or op == "${":
+                depth += 1
+                if depth > max_depth:
+                    raise _error(tokens, start, f"nesting deeper than {max_depth} levels")
+                if op == "{":
+                    braces.append("{")
+            elif op in ")]}":
+                depth -= 1
+                if op == "}" and braces and braces.pop() == "$":
+                    add(INTERPOLATION_END, start, pos)
+                    in_string = True
+                    continue
+            add(op, start, pos)
+        elif kind == "name":
+            add(NAME, start, pos)
+        elif kind == "nl":
+            add(NEWLINE, start, pos)
+        elif kind == "number":
+            add(NUMBER, start, pos)
+        elif kind == "string":
+            add(STRING_OPEN, start, pos)
+            in_string = True
+        elif kind == "heredoc":
+            pos = _heredoc_end(tokens, start, pos)
+            add(HEREDOC, start, pos)
+        elif kind == "comment":
+            close = text.find("*/", pos)
+            if close < 0:
+                raise _error(tokens, start, "unterminated comment")
+            pos = close + 2
+            if "\n" in text[start:pos]:
+                add(NEWLINE, start, pos)
+        else:
+            add(EOF, start, start)
+            add(EOF, start, start)  # so that the parser may always look one token ahead
+            return tokens
+
+
+def _heredoc_end(tokens: Tokens, start: int, body: int) -> int:
+    """Where a heredoc ends: after the newline of the first line that holds only its marker
+    (indented or not)."""
+    text = tokens.text
+    opener = text[start:body].rstrip()
+    marker = opener[3:] if opener.startswith("<<-") else opener[2:]
+    closing = re.compile(r"^[ \t]*" + re.escape(marker) + r"\r?\n", re.M).search(text, body)
+    if closing is None:
+        raise _error(tokens, start, f"heredoc {marker} is never closed")
+    return closing.end()
+
+
+def _string_start(tokens: Tokens) -> int:
+    kinds = tokens.kinds
+    for i in range(len(kinds) - 1, -1, -1):
+        if kinds[i] == STRING_OPEN:
+            return tokens.starts[i]
+    return len(tokens.text) - 1
+
+
+def position(tokens: Tokens, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of ``offset``."""
+    line = bisect_right(tokens.line_starts, offset)
+    return line, offset - tokens.line_starts[line - 1] + 1
+
+
+def _error(tokens: Tokens, offset: int, message: str) -> LoadError:
+    line, col = position(tokens, offset)
+    return LoadError(f"Terraform syntax error: {message}", Span(line, col, line, col + 1))
+
+
+def matching_brace(text: str, i: int) -> int:
+    """Index of the ``}`` closing an interpolation or directive whose body starts at ``i`` (``-1``
+    if none)."""
+    depth = 0
+    quote = False
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if quote:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                quote = False
+        elif ch == '"':
+            quote = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            if depth == 0:
+                return i
+            depth -= 1
+        i += 1
+    return -1
+
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)", re.S)
+
+
+def unescape(text: str) -> str:
+    """An HCL quoted-string literal's escapes decoded."""
+    if "\\" not in text:
+        return text
+
+    def one(match: re.Match) -> str:
+        esc = match.group(1)
+        if esc[0] in "uU" and len(esc) > 1:
+            code = int(esc[1:], 16)
+            return chr(code) if code <= 0x10FFFF else match.group()
+        return _ESCAPES.get(esc, "\\" + esc)
+
+    return _ESCAPE.sub(one, text)
