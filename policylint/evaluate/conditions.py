@@ -7,7 +7,6 @@ of the values a finding should point at.
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, NamedTuple
 
 import regex  # the standard library's re cannot bound a match; this engine takes a timeout

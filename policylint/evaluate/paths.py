@@ -8,7 +8,7 @@ it, which is how a finding finds its line.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 WILDCARD = object()
 
