@@ -32,7 +32,6 @@ class Resource:
     props: LocDict
     format: str
     raw: Any = None
-    context: str | None = None  # e.g. "Fn::If: first branches" or "module.vpc"
     related: list[tuple[str, Span]] = field(default_factory=list)
 
     @property

@@ -83,8 +83,7 @@ def build_resources(template: LocDict, path: str) -> list[Resource]:
             props = resolvers[branch].value(properties, body.span_of("Properties")) if properties is not None else None
             if not isinstance(props, LocDict):
                 props = LocDict(body.span_of("Properties") if properties is not None else span)
-            context = None if len(branches) == 1 else f"Fn::If {'first' if branch == 0 else 'second'} branches"
-            out.extend(_resources_of(str(logical), body["Type"], props, span, path, context, body))
+            out.extend(_resources_of(str(logical), body["Type"], props, span, path, body))
     whole = template.span or Span(1, 1, 1, 1)
     for name, kind, facet in cfn_template_facets(template, whole):
         out.append(Resource(kind, kind, name, path, facet.span, facet, FORMAT, raw=facet))
@@ -92,10 +91,10 @@ def build_resources(template: LocDict, path: str) -> list[Resource]:
 
 
 def _resources_of(
-    logical: str, rtype: str, props: LocDict, span: Span, path: str, context: str | None, body: LocDict
+    logical: str, rtype: str, props: LocDict, span: Span, path: str, body: LocDict
 ) -> Iterator[Resource]:
     def make(kind: str | None, name: str, facet: LocDict, where: Span) -> Resource:
-        return Resource(kind, rtype, name, path, where, facet, FORMAT, raw=props, context=context)
+        return Resource(kind, rtype, name, path, where, facet, FORMAT, raw=props)
 
     yield make(None, logical, props, span)
     for prop_path, attachment in POLICY_LOCATIONS.get(rtype, ()):

@@ -92,7 +92,7 @@ S3_COMPANIONS = {
 @dataclass
 class Source:
     """One Terraform resource ready for the model: ``local`` is its address inside its module
-    (what references name), ``name`` its full address, ``context`` the module call that made it."""
+    (what references name), ``name`` its full address."""
 
     type: str
     local: str
@@ -101,13 +101,11 @@ class Source:
     span: Span
     props: LocDict
     format: str
-    context: str | None = None
     module_key: str = ""  # resources link to buckets only within the same module instance
     extra: dict[str, Any] = field(default_factory=dict)
 
     def make(self, kind: str | None, name: str, facet: LocDict, span: Span) -> Resource:
-        return Resource(kind, self.type, name, self.file, span, facet, self.format, raw=self.props,
-                        context=self.context)
+        return Resource(kind, self.type, name, self.file, span, facet, self.format, raw=self.props)
 
 
 def resources_of(sources: list[Source]) -> list[Resource]:

@@ -77,7 +77,6 @@ class Instance:
         self.overrides = overrides or {}
         self.key = key  # the module key in .terraform/modules/modules.json
         self.chain = chain + (os.path.realpath(folder.path),)
-        self.context = prefix[:-1] if prefix else None
         self._defaults: dict[str, Any] = {}
         self._locals: dict[str, tuple[Any, Span]] = {}
         self._documents: dict[str, Any] = {}
@@ -273,7 +272,7 @@ class Instance:
             for names in self.expansions(block, root):
                 props = self.evaluate_body(block.body, Scope(self, names))
                 self.build.sources.append(Source(rtype, f"{rtype}.{name}", f"{self.prefix}{rtype}.{name}", block.span.file or "",
-                                                 block.span, props, "terraform", self.context, self.prefix,
+                                                 block.span, props, "terraform", self.prefix,
                                                  {"provider_region": region}))
         for block in self.folder.modules:
             self.child(block.labels[0])
@@ -287,7 +286,7 @@ class Instance:
             props = self.evaluate_body(block.body, Scope(self, _unknown_iteration(block)))
             props.put("json", document, block.span)
             self.build.sources.append(Source(dtype, f"data.{dtype}.{name}", f"{self.prefix}data.{dtype}.{name}",
-                                             block.span.file or "", block.span, props, "terraform", self.context, self.prefix))
+                                             block.span.file or "", block.span, props, "terraform", self.prefix))
         for child in self._children.values():
             if child is not None:
                 child.build_resources()
@@ -301,8 +300,7 @@ class Instance:
             if "region" in props:
                 self.build.providers.setdefault(key, (props["region"], props.span_of("region")))
             self.build.extra.append(Resource(None, f"provider.{block.labels[0]}", f"{self.prefix}provider.{key}",
-                                             block.span.file or "", block.span, props, "terraform", raw=props,
-                                             context=self.context))
+                                             block.span.file or "", block.span, props, "terraform", raw=props))
 
     def _module_facets(self, scope: Scope) -> None:
         """The root module's input variables, and the literal strings of each of its files."""

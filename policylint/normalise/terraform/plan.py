@@ -49,4 +49,4 @@ def _sources(found: tuple[LocDict, str], path: str) -> Iterator[Source]:
         name = entry.get("address") if isinstance(entry.get("address"), str) else f"{entry['type']}.{entry.get('name')}"
         span: Span = resources.span_of(i)
         local = name[len(address) + 1:] if address and name.startswith(address + ".") else name
-        yield Source(entry["type"], local, name, path, span, props, FORMAT, address or None, address)
+        yield Source(entry["type"], local, name, path, span, props, FORMAT, address)
