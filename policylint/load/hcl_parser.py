@@ -367,16 +367,14 @@ class _Parser:
         expand = False
         while kinds[self.i] != ")":
             args.append(self.expression())
-            self.newlines()
-            if kinds[self.i] == ",":
-                self.i += 1
-                self.newlines()
-            elif kinds[self.i] == "...":
+            if self.comma():
+                continue
+            if kinds[self.i] == "...":
                 expand = True
                 self.i += 1
                 self.newlines()
                 break
-            elif kinds[self.i] != ")":
+            if kinds[self.i] != ")":
                 self.unexpected()
         return self.make("call", (name, tuple(args), expand), start, self.expect(")"))
 
@@ -420,32 +418,41 @@ class _Parser:
         self.expect(INTERPOLATION_END)
         return expr
 
-    def tuple(self) -> Expr:
-        """``[item, ...]`` or ``[for ...]``."""
-        kinds = self.kinds
+    def open_collection(self) -> tuple[int, bool]:
+        """Step over a ``[`` or ``{`` and the newlines after it: where it starts, and whether a
+        ``for`` expression follows."""
         start = self.starts[self.i]
         self.i += 1
         self.newlines()
-        if self.is_word(self.i, "for") and kinds[self.i + 1] == NAME:
+        return start, self.is_word(self.i, "for") and self.kinds[self.i + 1] == NAME
+
+    def comma(self) -> bool:
+        """Step over the newlines, and a comma and the newlines after it if there is one."""
+        self.newlines()
+        if self.kinds[self.i] != ",":
+            return False
+        self.i += 1
+        self.newlines()
+        return True
+
+    def tuple(self) -> Expr:
+        """``[item, ...]`` or ``[for ...]``."""
+        kinds = self.kinds
+        start, is_for = self.open_collection()
+        if is_for:
             return self.for_expression("tuple", start)
         items = []
         while kinds[self.i] != "]":
             items.append(self.expression())
-            self.newlines()
-            if kinds[self.i] == ",":
-                self.i += 1
-                self.newlines()
-            elif kinds[self.i] != "]":
+            if not self.comma() and kinds[self.i] != "]":
                 self.unexpected()
         return self.make("tuple", tuple(items), start, self.expect("]"))
 
     def object(self) -> Expr:
         """``{key = value, key: value ...}`` (commas or newlines between) or ``{for ...}``."""
         kinds = self.kinds
-        start = self.starts[self.i]
-        self.i += 1
-        self.newlines()
-        if self.is_word(self.i, "for") and kinds[self.i + 1] == NAME:
+        start, is_for = self.open_collection()
+        if is_for:
             return self.for_expression("object", start)
         elems = []
         while kinds[self.i] != "}":
@@ -458,10 +465,7 @@ class _Parser:
                 self.unexpected()
             self.i += 1
             elems.append((key, self.expression()))
-            self.newlines()
-            if kinds[self.i] == ",":
-                self.i += 1
-                self.newlines()
+            self.comma()
         return self.make("object", tuple(elems), start, self.expect("}"))
 
     def for_expression(self, kind: str, start: int) -> Expr:
