@@ -134,7 +134,11 @@ def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_t
     for notice in result.notices:
         click.echo(f"policylint: warning: {notice}", err=True)
     if baseline is not None:
-        mark_baseline(result.findings, baseline)
+        stale = mark_baseline(result.findings, baseline, result.files)
+        if stale:
+            click.echo(f"policylint: note: {stale} baseline entr{'ies' if stale != 1 else 'y'} of the scanned files "
+                       f"no longer found (fixed?); --write-baseline {baseline_path} records today's findings",
+                       err=True)
     shown = at_or_above(result.findings, severity_threshold) + [
         f for f in result.findings if f.suppression is not None
     ]

@@ -73,3 +73,20 @@ def test_a_file_that_is_not_a_baseline_is_an_error(repo):
     assert result.returncode == 2 and "not a policylint baseline" in result.stderr
     missing = run_cli("scan", "stack.yaml", "--baseline", "nope.json", cwd=repo)
     assert missing.returncode == 2 and "cannot read baseline nope.json" in missing.stderr
+
+
+def test_entries_no_finding_matches_any_more_are_noted_for_scanned_files_only(repo):
+    count = record(repo)
+    (repo / "other.yaml").write_text(INSECURE)
+    fixed = INSECURE.replace("Default: Customer_Uploads", "Default: customer-uploads")
+    assert fixed != INSECURE
+    (repo / "stack.yaml").write_text(fixed)
+    result = run_cli("scan", "stack.yaml", "--baseline", "baseline.json", "--no-color", cwd=repo)
+    assert result.returncode == 0, result.stdout
+    assert "1 baseline entry of the scanned files no longer found (fixed?)" in result.stderr
+    assert f"{count - 1} in the baseline" in result.stdout
+    other = run_cli("scan", "other.yaml", "--baseline", "baseline.json", "--no-color", cwd=repo)
+    assert "baseline entr" not in other.stderr  # stack.yaml was not scanned: nothing to say about it
+    (repo / "stack.yaml").write_text(INSECURE)
+    again = run_cli("scan", "stack.yaml", "--baseline", "baseline.json", "--no-color", cwd=repo)
+    assert again.returncode == 0 and "baseline entr" not in again.stderr
