@@ -124,6 +124,8 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
 def _show(value: Any) -> str:
     if isinstance(value, Unknown):
         return value.text
+    if isinstance(value, bool):  # as templates and policies write it
+        return "true" if value else "false"
     if isinstance(value, (dict, list)) or value is None:
         return ""
     return str(value)
