@@ -321,34 +321,14 @@ def _fewer_collections() -> None:
 
 
 def _no_collection_at_exit() -> None:
-    """Spare the interpreter's full collections at exit, which traverse the whole heap (parser
-    tables, rules, parse results) before it is freed: some 40 ms of a 0.3 s Terraform run. Objects
-    still alive are moved out of the collector's reach; the process is ending and its output is
-    already written. When the interpreter does end the usual way (see :func:`_exit_now`), ``atexit``
-    handlers still run and modules are still torn down; only reference cycles left at exit are not
-    collected."""
+    """Spare the interpreter's full collections at exit, which traverse the whole heap (rules,
+    parse results and all they hold) before it is freed: some 15 ms of a 0.12 s Terraform run.
+    Objects still alive are moved out of the collector's reach; the process is ending and its
+    output is already written. ``atexit`` handlers still run and modules are still torn down; only
+    reference cycles left at exit are not collected."""
     import gc
 
     gc.freeze()
-
-
-def _exit_now(code: object) -> None:
-    """End a run that started no worker process without tearing the interpreter down: its output
-    is written and flushed, and freeing every object one by one (parser tables, rules, parse
-    results) would only add some 10 ms to a small run. Returns (and the usual exit follows) when
-    workers were started, when debugging, when the code is not a number, or when flushing fails."""
-    if "multiprocessing" in sys.modules or os.environ.get("POLICYLINT_DEBUG"):
-        return
-    if code is None:
-        code = EXIT_OK
-    if not isinstance(code, int):
-        return
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        return
-    os._exit(code)
 
 
 def run() -> None:
@@ -357,9 +337,6 @@ def run() -> None:
     _fewer_collections()
     try:
         main.main(prog_name="policylint", standalone_mode=True)
-    except SystemExit as exc:
-        _exit_now(exc.code)
-        raise
     except KeyboardInterrupt:
         click.echo("policylint: interrupted", err=True)
         sys.exit(EXIT_ERROR)
