@@ -9,7 +9,6 @@ templates too: :func:`parse_template` splits them into literal text and ``${...}
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from typing import Any
 
 from .errors import LoadError
@@ -59,7 +58,6 @@ class _Parser:
         self.tokens = tokens
         self.text = tokens.text
         self.kinds, self.starts, self.ends, self.values = tokens.kinds, tokens.starts, tokens.ends, tokens.values
-        self.line_starts = tokens.line_starts
         self.i = 0
         self.source = source
         self.display = source.display
@@ -69,9 +67,7 @@ class _Parser:
     def span(self, start: int, end: int) -> Span:
         if self.fixed is not None:
             return self.fixed
-        starts = self.line_starts
-        line, end_line = bisect_right(starts, start), bisect_right(starts, end)
-        return Span(line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1, self.display)
+        return Span(*position(self.tokens, start), *position(self.tokens, end), self.display)
 
     def make(self, op: str, args: tuple, start: int, end: int) -> Expr:
         return Expr(op, args, self.span(start, end), self.source, start, end)
