@@ -172,6 +172,23 @@ def test_if_branch_contradicting_the_defaults_does_not_use_them():
     assert len(names) == 2 and isinstance(names[0], Unknown) and names[1] is None
 
 
+def test_a_condition_is_decided_the_same_wherever_it_is_first_asked():
+    # First asked inside a branch that masks P, NotB must still be decided with P's default.
+    head = textwrap.dedent("""\
+        Parameters:
+          P: {Type: String, Default: "ab"}
+        Conditions:
+          IsAB: !Equals [!Ref P, "ab"]
+          NotB: !Not [!Equals [!Ref P, "b"]]
+        Resources:
+        """)
+    first = """  First:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: !If [IsAB, x, !If [NotB, y, z]]\n"""
+    bucket = """  Bucket:\n    Type: AWS::S3::Bucket\n    Properties:\n      BucketName: !If [NotB, !Ref AWS::NoValue, !Ref P]\n"""
+    for text in (head + bucket, head + first + bucket):
+        names = [r.props.get("name") for r in build_resources(load_yaml(text), "t.yaml") if r.kind == S3_BUCKET]
+        assert names == [None, Unknown("!Ref P")], text
+
+
 def test_foreign_tags_are_problems_but_the_rest_is_loaded():
     problems = []
     data = load_yaml("a: !Rain::Embed x.txt\nb: ok\n", problems)

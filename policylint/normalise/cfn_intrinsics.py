@@ -138,10 +138,12 @@ class Resolver:
             self._condition_cache[name] = (None, frozenset())  # guards against cycles
             if self._depth < MAX_CONDITION_DEPTH:
                 self._depth += 1
+                masked, self.masked = self.masked, frozenset()  # decided with every default, wherever asked
                 try:
                     self._condition_cache[name] = self._evaluate_condition(self.conditions.get(name))
                 finally:
                     self._depth -= 1
+                    self.masked = masked
         return self._condition_cache[name]
 
     def _evaluate_condition(self, expr: Any) -> tuple[bool | None, frozenset[str]]:
