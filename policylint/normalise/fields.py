@@ -4,7 +4,22 @@ from __future__ import annotations
 from typing import Any
 
 from ..load.located import LocDict, LocList, Span, Unknown
-from .s3 import sub
+
+
+def copy(src: Any, key: str, dst: LocDict, name: str) -> None:
+    """``dst[name] = src[key]`` with its spans, or ``None`` at ``dst``'s span when ``src`` lacks it."""
+    if isinstance(src, LocDict) and key in src:
+        dst.put(name, src[key], src.span_of(key), src.key_span_of(key))
+    else:
+        dst.put(name, None, dst.span)
+
+
+def sub(src: Any, mapping: dict[str, str], span: Span) -> LocDict:
+    """``{name: src[raw_key]}`` for each ``name: raw_key`` pair, keeping spans (``None`` when absent)."""
+    out = LocDict(getattr(src, "span", span))
+    for name, key in mapping.items():
+        copy(src, key, out, name)
+    return out
 
 
 def facet(src: Any, mapping: dict[str, str], span: Span) -> LocDict:
@@ -33,12 +48,6 @@ def blocks(attrs: Any, name: str) -> list[tuple[Any, Span]]:
     if isinstance(value, LocList):
         return [(v, value.span_of(i)) for i, v in enumerate(value) if isinstance(v, dict)]
     return []
-
-
-def put(out: LocDict, name: str, src: Any, key: str) -> None:
-    """``out[name] = src[key]`` with its spans when ``src`` has ``key``."""
-    if isinstance(src, LocDict) and key in src:
-        out.put(name, src[key], src.span_of(key), src.key_span_of(key))
 
 
 def inherited(note: str) -> Unknown:

@@ -15,9 +15,8 @@ from typing import Any
 
 from ..load.errors import LoadError
 from ..load.json_loader import load_json
-from ..load.located import LocDict, LocList, Span, Unknown, relocate
-
-ATTACHMENTS = ("identity", "trust", "bucket", "key", "topic", "queue", "resource", "scp", "unknown")
+from ..load.located import LocDict, LocList, Span, Unknown, relocate, span_of
+from .fields import copy
 
 
 def decode_policy_string(text: str, span: Span) -> Any:
@@ -39,14 +38,14 @@ def normalise_policy(doc: Any, span: Span, attachment: str) -> LocDict:
         out.put("version", None, out.span)
         out.put("statements", LocList(out.span), out.span)
         return out
-    _copy(doc, "Version", out, "version")
-    _copy(doc, "Id", out, "id")
+    copy(doc, "Version", out, "version")
+    copy(doc, "Id", out, "id")
     statements = LocList(doc.span_of("Statement") if "Statement" in doc else out.span)
     raw = doc.get("Statement")
     if isinstance(raw, dict):
         raw_list, spans = [raw], [doc.span_of("Statement")]
     elif isinstance(raw, list):
-        raw_list, spans = raw, [_span(raw, i, out.span) for i in range(len(raw))]
+        raw_list, spans = raw, [span_of(raw, i, out.span) for i in range(len(raw))]
     else:
         raw_list, spans = [], []
     for index, (statement, stmt_span) in enumerate(zip(raw_list, spans)):
@@ -61,8 +60,8 @@ def _statement(raw: Any, span: Span, index: int) -> LocDict:
     if not isinstance(raw, dict):
         out.put("effect", Unknown(str(raw)) if isinstance(raw, Unknown) else None, span)
         return out
-    _copy(raw, "Sid", out, "sid")
-    _copy(raw, "Effect", out, "effect")
+    copy(raw, "Sid", out, "sid")
+    copy(raw, "Effect", out, "effect")
     for key, name in (("Action", "actions"), ("NotAction", "not_actions")):
         if key in raw:
             out.put(name, _string_list(raw, key, lower=True), raw.span_of(key), raw.key_span_of(key))
@@ -108,7 +107,7 @@ def _as_list(raw: Any, span: Span) -> LocList:
     if isinstance(raw, list):
         out = LocList(getattr(raw, "span", span))
         for i, item in enumerate(raw):
-            out.add(item, _span(raw, i, span))
+            out.add(item, span_of(raw, i, span))
         return out
     out = LocList(span)
     out.add(raw, span)
@@ -124,13 +123,3 @@ def _string_list(raw: LocDict, key: str, lower: bool) -> LocList:
     return items
 
 
-def _copy(src: LocDict, key: str, dst: LocDict, name: str) -> None:
-    if key in src:
-        dst.put(name, src[key], src.span_of(key), src.key_span_of(key))
-    else:
-        dst.put(name, None, dst.span)
-
-
-def _span(container: Any, index: int, default: Span) -> Span:
-    spans = getattr(container, "spans", None)
-    return spans[index] if spans is not None and index < len(spans) else default

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..load.located import LocDict, Span
+from .fields import copy
 
 INPUT_VARIABLE = "input.variable"
 
@@ -14,10 +15,7 @@ def variable(name: str, name_span: Span, src: Any, keys: dict[str, str], span: S
     out = LocDict(span)
     out.put("name", name, name_span)
     for field, key in keys.items():
-        if isinstance(src, LocDict) and key in src:
-            out.put(field, src[key], src.span_of(key), src.key_span_of(key))
-        else:
-            out.put(field, None, span)
+        copy(src, key, out, field)
     return out
 
 

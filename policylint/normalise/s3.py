@@ -11,9 +11,8 @@ Terraform may be a companion resource)::
 """
 from __future__ import annotations
 
-from typing import Any
-
 from ..load.located import LocDict, LocList, Span
+from .fields import sub
 
 FIELDS = ("name", "acl", "encryption", "public_access_block", "versioning", "logging", "cors_rules", "website")
 PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
@@ -25,17 +24,6 @@ def new_bucket(span: Span) -> LocDict:
     for name in FIELDS:
         facet.put(name, None, span)
     return facet
-
-
-def sub(src: Any, mapping: dict[str, str], span: Span) -> LocDict:
-    """Copy ``src[raw_key]`` to ``out[name]`` for each ``name: raw_key`` pair, keeping spans."""
-    out = LocDict(getattr(src, "span", span))
-    for name, key in mapping.items():
-        if isinstance(src, LocDict) and key in src:
-            out.put(name, src[key], src.span_of(key), src.key_span_of(key))
-        else:
-            out.put(name, None, out.span)
-    return out
 
 
 def bucket_from_cfn(props: LocDict, span: Span) -> LocDict:

@@ -14,6 +14,7 @@ from ...load.located import LocDict, LocList, Span, Unknown
 from ...model import IAM_POLICY, NETWORK, S3_BUCKET, Resource
 from .. import network, s3
 from ..facets import tf_facets
+from ..fields import sub
 from ..iam import normalise_policy
 from ..resource_meta import RESOURCE_META, meta_from_tf
 from ..vpc import VPC, vpc_facet
@@ -269,13 +270,13 @@ def _bucket_facet(bucket: Source) -> LocDict:
     for block, span in blocks(props, "server_side_encryption_configuration"):
         facet.put("encryption", _encryption(block, span), span, props.key_span_of("server_side_encryption_configuration"))
     for block, span in blocks(props, "versioning"):
-        versioning = s3.sub(block, {"mfa_delete": "mfa_delete"}, span)
+        versioning = sub(block, {"mfa_delete": "mfa_delete"}, span)
         enabled = block.get("enabled")
         status = ("Enabled" if enabled else "Suspended") if isinstance(enabled, bool) else enabled
         versioning.put("status", status, block.span_of("enabled"))
         facet.put("versioning", versioning, span)
     for block, span in blocks(props, "logging"):
-        facet.put("logging", s3.sub(block, {"target_bucket": "target_bucket", "target_prefix": "target_prefix"}, span), span)
+        facet.put("logging", sub(block, {"target_bucket": "target_bucket", "target_prefix": "target_prefix"}, span), span)
     cors = blocks(props, "cors_rule")
     if cors:
         facet.put("cors_rules", _cors(cors, props.span_of("cors_rule")), props.span_of("cors_rule"))
@@ -301,7 +302,7 @@ def _encryption(block: LocDict, span: Span) -> LocDict:
 def _cors(found: list[tuple[LocDict, Span]], span: Span) -> LocList:
     rules = LocList(span)
     for block, block_span in found:
-        rules.add(s3.sub(block, {"allowed_origins": "allowed_origins", "allowed_methods": "allowed_methods"}, block_span), block_span)
+        rules.add(sub(block, {"allowed_origins": "allowed_origins", "allowed_methods": "allowed_methods"}, block_span), block_span)
     return rules
 
 
@@ -311,12 +312,12 @@ def _apply_companion(facet: LocDict, companion: Source) -> None:
         facet.put("encryption", _encryption(props, span), span)
     elif companion.type == "aws_s3_bucket_public_access_block":
         flags = {name: name for name in s3.PUBLIC_ACCESS_FLAGS}
-        facet.put("public_access_block", s3.sub(props, flags, span), span)
+        facet.put("public_access_block", sub(props, flags, span), span)
     elif companion.type == "aws_s3_bucket_versioning":
         for block, block_span in blocks(props, "versioning_configuration"):
-            facet.put("versioning", s3.sub(block, {"status": "status", "mfa_delete": "mfa_delete"}, block_span), block_span)
+            facet.put("versioning", sub(block, {"status": "status", "mfa_delete": "mfa_delete"}, block_span), block_span)
     elif companion.type == "aws_s3_bucket_logging":
-        facet.put("logging", s3.sub(props, {"target_bucket": "target_bucket", "target_prefix": "target_prefix"}, span), span)
+        facet.put("logging", sub(props, {"target_bucket": "target_bucket", "target_prefix": "target_prefix"}, span), span)
     elif companion.type == "aws_s3_bucket_acl":
         if props.get("acl") is not None:
             facet.put("acl", props["acl"], props.span_of("acl"), props.key_span_of("acl"))
