@@ -47,7 +47,7 @@ def display_path(path: str, root: str) -> str:
         rel = os.path.relpath(absolute, root)
     except ValueError:
         return Path(absolute).as_posix()
-    if rel.startswith(".."):
+    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
         return Path(absolute).as_posix()
     return Path(rel).as_posix()
 

@@ -105,6 +105,12 @@ def test_directory_discovery_skips_hidden_and_vendor_folders(tmp_path):
     assert report["files_scanned"] == 2
 
 
+def test_a_file_whose_name_starts_with_two_dots_is_shown_relative(tmp_path):
+    (tmp_path / "..stack.yaml").write_text((REPO / INSECURE).read_text())
+    report = scan_json(".", cwd=tmp_path)
+    assert report["findings"] and {f["file"] for f in report["findings"]} == {"..stack.yaml"}
+
+
 def test_broken_file_is_reported_and_the_scan_goes_on(tmp_path):
     (tmp_path / "a.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n")
     (tmp_path / "b.json").write_text('{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}')
