@@ -12,8 +12,9 @@ import os
 import re
 from typing import Any, Sequence
 
+from .discover import TERRAFORM_SUFFIXES
+
 _LOCAL_SOURCE = re.compile(r"""\bsource\s*=\s*"(\.\.?/[^"$]*)\"""")
-TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 
 
 def task_groups(tasks: Sequence[Any]) -> list[list[int]]:

@@ -9,10 +9,10 @@ from typing import Any
 import click
 
 from . import __version__
+from .findings import SEVERITIES
+from .report import FORMATS
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-FORMATS = ("text", "json", "sarif", "github")
-SEVERITIES = ("low", "medium", "high", "critical")
 
 
 def _split(values: tuple[str, ...]) -> list[str]:

@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .discover import display_path
+from .findings import SEVERITIES
 from .load.errors import LoadError
-from .load.located import LocDict, LocList
+from .load.located import LocDict, LocList, plain
 from .load.yaml_loader import load_yaml
+from .report import FORMATS
 from .suppress.directives import Directive, parse_date
 
 YAML_NAMES = (".policylint.yaml", ".policylint.yml")
-SEVERITIES = ("low", "medium", "high", "critical")
-FORMATS = ("text", "json", "sarif", "github")
 KEYS = (
     "select", "ignore", "severity", "options", "exclude", "rule-dirs", "severity-threshold", "format",
     "inline-ignores", "suppress",
@@ -246,7 +246,7 @@ def _validate(config: Config, data: Any, base: Path, root: str) -> None:
     for rule_id, values in options.items():
         if not isinstance(values, dict):
             raise config.error(("options", rule_id), f"options of {rule_id} must be a mapping of option → value")
-        config.options[str(rule_id)] = {str(k): _plain(v) for k, v in values.items()}
+        config.options[str(rule_id)] = {str(k): plain(v) for k, v in values.items()}
     config.exclude = [rebase_glob(g, base, root) for g in _strings(config, data, "exclude")]
     config.rule_dirs = []
     for entry in _strings(config, data, "rule-dirs"):
@@ -338,14 +338,6 @@ def rebase_glob(pattern: str, base: Path, root: str) -> str:
         return f"{prefix}/{pattern}"
     inside = Path(os.path.relpath(root, base)).as_posix() + "/"
     return pattern[len(inside):] if pattern.startswith(inside) else pattern
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def write_starter(path: Path) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from .load.located import Span
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
+SEVERITIES = tuple(SEVERITY_RANK)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .discover import TERRAFORM_SUFFIXES
 from .evaluate.rules import FIXTURES_DIR, Rule
 from .findings import Finding
 from .load.errors import LoadError
@@ -179,7 +180,7 @@ def fixture_format(rule: Rule, name: str) -> str:
     lower = name.lower()
     if lower.endswith(".policy.json"):
         return POLICY_JSON
-    if lower.endswith((".tf", ".tf.json")):
+    if lower.endswith(TERRAFORM_SUFFIXES):
         return TERRAFORM
     if lower.endswith(".json"):
         return CFN_JSON

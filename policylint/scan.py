@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .discover import Candidate, Skipped, discover
+from .discover import TERRAFORM_SUFFIXES, Candidate, Skipped, discover
 from .evaluate.engine import evaluate
 from .evaluate.rules import Rule, builtin_rules_dir, load_rules
 from .findings import SEVERITY_RANK, Finding
@@ -186,7 +186,7 @@ def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: Scan
     displays = {c.display for c in candidates}
 
     def ours(file: str) -> bool:  # other .tf files of the folder are context, linted when passed
-        return file in displays or not file.endswith((".tf", ".tf.json"))
+        return file in displays or not file.endswith(TERRAFORM_SUFFIXES)
 
     notices = [f"{p.file}:{p.span.line}: {p.message}" for p in problems if getattr(p, "note", False)]
     errors = [parse_finding(parse_rule, p.file, LoadError(p.message, p.span)) for p in problems
@@ -237,7 +237,7 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
         # and the modules they call are context; findings there are reported when those files are
         # named. (A policy read through file() is part of the named file's configuration.)
         named = {c.display for c in candidates}
-        findings = [f for f in findings if f.file in named or not f.file.endswith((".tf", ".tf.json"))]
+        findings = [f for f in findings if f.file in named or not f.file.endswith(TERRAFORM_SUFFIXES)]
     # A --var-file with a syntax error is met by every Terraform task: report it once.
     parse_errors = list({(f.file, f.span[:4], f.message): f for f in reversed(parse_errors)}.values())
     all_findings = sorted(findings + parse_errors, key=Finding.sort_key)

@@ -13,6 +13,7 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
+from ..findings import SEVERITIES
 from ..load.documents import duplicate_keys
 from ..load.errors import LoadError
 from ..load.located import LocDict, Span
@@ -22,7 +23,6 @@ from ..model import DOCUMENT
 from .conditions import Condition, ConditionError, compile_condition
 from .paths import PathError, compile_path
 
-SEVERITIES = ("low", "medium", "high", "critical")
 REQUIRED = ("id", "name", "severity", "title", "description", "remediation", "references", "tags")
 OPTIONAL = (
     "resource", "for_each", "where", "forbid", "require", "message", "unknown", "location",

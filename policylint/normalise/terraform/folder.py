@@ -6,6 +6,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ...discover import TERRAFORM_SUFFIXES
 from ...load.errors import LoadError
 from ...load.hcl import Block, Body, Source, json_body, parse_hcl
 from ...load.json_loader import load_json
@@ -70,7 +71,7 @@ def terraform_files(path: str) -> list[str]:
         names = sorted(os.listdir(path))
     except OSError:
         return []
-    return [os.path.join(path, n) for n in names if n.endswith((".tf", ".tf.json")) and os.path.isfile(os.path.join(path, n))]
+    return [os.path.join(path, n) for n in names if n.endswith(TERRAFORM_SUFFIXES) and os.path.isfile(os.path.join(path, n))]
 
 
 def load_folder(path: str, display: Callable[[str], str]) -> Folder:
