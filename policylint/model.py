@@ -7,7 +7,7 @@ CIDR. ``kind`` names the normalised facet in ``props`` (the same shape whatever 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .load.located import LocDict, Span
@@ -32,12 +32,6 @@ class Resource:
     props: LocDict
     format: str
     raw: Any = None
-    related: list[tuple[str, Span]] = field(default_factory=list)
-
-    @property
-    def address(self) -> str:
-        """A stable, line-independent identity used in fingerprints."""
-        return f"{self.type}:{self.name}"
 
 
 @dataclass
@@ -47,14 +41,3 @@ class ParseProblem:
     file: str
     message: str
     span: Span
-
-
-@dataclass
-class Document:
-    """What the loaders made of one file."""
-
-    path: str
-    format: str  # cloudformation | terraform | policy | tf-plan | other
-    resources: list[Resource] = field(default_factory=list)
-    problems: list[ParseProblem] = field(default_factory=list)
-    text: str | None = None

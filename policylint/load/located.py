@@ -7,7 +7,7 @@ from the source file to the finding.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 
 class Span(NamedTuple):
@@ -101,20 +101,6 @@ def span_of(container: Any, key: Any, default: Span) -> Span:
     if isinstance(container, (LocDict, LocList)):
         return container.span_of(key)
     return default
-
-
-def node_span(value: Any, default: Span) -> Span:
-    """The span of a container value itself, or ``default`` for scalars."""
-    return getattr(value, "span", None) or default
-
-
-def items(value: Any) -> Iterator[tuple[Any, Any]]:
-    """(key, child) pairs of a mapping or sequence; nothing for scalars."""
-    if isinstance(value, dict):
-        return iter(value.items())
-    if isinstance(value, list):
-        return iter(enumerate(value))
-    return iter(())
 
 
 def relocate(value: Any, span: Span) -> Any:

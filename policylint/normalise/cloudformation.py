@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..load.located import LocDict, LocList, Span, Unknown
-from ..model import IAM_POLICY, NETWORK, S3_BUCKET, Resource
+from ..model import IAM_POLICY, NETWORK, S3_BUCKET, SG_RULE, Resource
 from . import network, s3
 from .facets import cfn_facets, cfn_template_facets
 from .cfn_intrinsics import Resolver, uses_if
@@ -83,15 +83,15 @@ def build_resources(template: LocDict, path: str) -> list[Resource]:
             props = resolvers[branch].value(properties, body.span_of("Properties")) if properties is not None else None
             if not isinstance(props, LocDict):
                 props = LocDict(body.span_of("Properties") if properties is not None else span)
-            out.extend(_resources_of(str(logical), body["Type"], props, span, path, body))
-    whole = template.span or Span(1, 1, 1, 1)
+            out.extend(_resources_of(str(logical), body["Type"], props, span, path))
+    whole = template.span
     for name, kind, facet in cfn_template_facets(template, whole):
         out.append(Resource(kind, kind, name, path, facet.span, facet, FORMAT, raw=facet))
     return out
 
 
 def _resources_of(
-    logical: str, rtype: str, props: LocDict, span: Span, path: str, body: LocDict
+    logical: str, rtype: str, props: LocDict, span: Span, path: str
 ) -> Iterator[Resource]:
     def make(kind: str | None, name: str, facet: LocDict, where: Span) -> Resource:
         return Resource(kind, rtype, name, path, where, facet, FORMAT, raw=props)
@@ -103,7 +103,7 @@ def _resources_of(
     if rtype == "AWS::S3::Bucket":
         yield make(S3_BUCKET, logical, s3.bucket_from_cfn(props, span), span)
     for suffix, rule in network.sg_rules_from_cfn(rtype, props, span):
-        yield make(network.SG_RULE, logical + suffix, rule, rule.span)
+        yield make(SG_RULE, logical + suffix, rule, rule.span)
     cidrs = network.cidrs_from_cfn(rtype, props)
     if cidrs is not None:
         yield make(NETWORK, logical, cidrs, span)

@@ -14,8 +14,6 @@ from typing import Any, Iterator
 
 from ..load.located import LocDict, LocList, Span
 
-SG_RULE = "ec2.security_group_rule"
-
 PROTOCOLS = {"-1": "all", "all": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
 # CloudFormation type → CIDR-bearing property names.

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 from ...load.located import LocDict, LocList, Span, Unknown
-from ...model import IAM_POLICY, NETWORK, S3_BUCKET, Resource
+from ...model import IAM_POLICY, NETWORK, S3_BUCKET, SG_RULE, Resource
 from .. import network, s3
 from ..facets import tf_facets
 from ..fields import sub
@@ -194,7 +194,7 @@ def _security_group_rules(source: Source) -> Iterator[Resource]:
                 rule = network.sg_rule(direction, props.get("ip_protocol"), props.get("from_port"), props.get("to_port"),
                                        cidr, cidr_span, source.span, version, props.get("security_group_id"),
                                        props.get("description"), spans)
-                yield source.make(network.SG_RULE, f"{source.name}.{key}", rule, rule.span)
+                yield source.make(SG_RULE, f"{source.name}.{key}", rule, rule.span)
 
 
 def _rules(source: Source, entry: LocDict, span: Span, direction: Any, suffix: str, group: Any) -> Iterator[Resource]:
@@ -204,7 +204,7 @@ def _rules(source: Source, entry: LocDict, span: Span, direction: Any, suffix: s
         for j, (cidr, cidr_span) in enumerate(_items(entry.get(key), entry.span_of(key))):
             rule = network.sg_rule(direction, entry.get("protocol"), entry.get("from_port"), entry.get("to_port"),
                                    cidr, cidr_span, span, version, group, entry.get("description"), spans)
-            yield source.make(network.SG_RULE, f"{source.name}{suffix}.{key}[{j}]", rule, rule.span)
+            yield source.make(SG_RULE, f"{source.name}{suffix}.{key}[{j}]", rule, rule.span)
 
 
 def _cidrs(source: Source) -> LocDict | None:
