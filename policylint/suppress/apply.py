@@ -62,23 +62,22 @@ class SuppressionIndex:
         self.blocks.extend(Block(r.file, r.name, r.span) for r in resources if r.kind is None)
 
 
-def covers(directive: Directive, finding: Finding, blocks: list[Block], block_files: set[str]) -> bool:
-    """Whether ``directive`` is about ``finding``'s rule and place (``block_files``: the files that
-    declare resources)."""
+def covers(directive: Directive, finding: Finding, blocks_by_file: dict[str, list[Block]]) -> bool:
+    """Whether ``directive`` is about ``finding``'s rule and place (``blocks_by_file``: the resource
+    blocks of each file that declares resources)."""
     if not directive.names(finding.rule_id):
         return False
     if directive.paths:
         return any(fnmatch.fnmatchcase(finding.file, pattern) for pattern in directive.paths)
-    elsewhere = finding.file not in block_files
+    elsewhere = finding.file not in blocks_by_file
+    blocks = blocks_by_file.get(directive.file, ())
     if directive.resource is not None:
-        return any(b.name == directive.resource and b.file == directive.file and b.holds(finding, elsewhere)
-                   for b in blocks)
+        return any(b.name == directive.resource and b.holds(finding, elsewhere) for b in blocks)
     if directive.line is None:
         return False
     if finding.file == directive.file and finding.span.line == directive.line:
         return True
-    return any(b.file == directive.file and b.span.line == directive.line and b.holds(finding, elsewhere)
-               for b in blocks)
+    return any(b.span.line == directive.line and b.holds(finding, elsewhere) for b in blocks)
 
 
 def apply_suppressions(findings: list[Finding], index: SuppressionIndex, today: dt.date) -> list[str]:
@@ -91,11 +90,13 @@ def apply_suppressions(findings: list[Finding], index: SuppressionIndex, today: 
         elif directive.expired(today):
             notices.append(f"{directive.origin}: suppression of {', '.join(directive.rule_ids)} "
                            f"expired on {directive.expires.isoformat()}: no longer applied")
-    block_files = {b.file for b in index.blocks}
+    blocks_by_file: dict[str, list[Block]] = {}
+    for block in index.blocks:
+        blocks_by_file.setdefault(block.file, []).append(block)
     for finding in findings:
         if finding.suppression is not None:
             continue
-        relevant = [d for d in index.directives if covers(d, finding, index.blocks, block_files)]
+        relevant = [d for d in index.directives if covers(d, finding, blocks_by_file)]
         valid = next((d for d in relevant if not d.problem and not d.expired(today)), None)
         if valid is not None:
             finding.suppression = Suppression(valid.kind, valid.reason, valid.origin)
@@ -103,6 +104,5 @@ def apply_suppressions(findings: list[Finding], index: SuppressionIndex, today: 
         for directive in relevant:
             note = (f"suppression at {directive.origin} ignored: {directive.problem}" if directive.problem
                     else f"suppression at {directive.origin} expired on {directive.expires.isoformat()}")
-            finding.notes.append(note)
             finding.message += f" [{note}]"
     return notices
