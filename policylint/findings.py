@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .load.located import Span
 
@@ -33,7 +33,6 @@ class Finding:
     element: str = ""  # the offending element's path inside the resource (line-independent)
     suppression: Suppression | None = None
     baseline_state: str | None = None
-    notes: list[str] = field(default_factory=list)
 
     def sort_key(self) -> tuple:
         return (self.file, self.span.line, self.span.col, self.rule_id, self.message)

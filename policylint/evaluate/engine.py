@@ -105,9 +105,8 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
         "path": _trail_text(witness.trail),
     }
     message = _PLACEHOLDER.sub(lambda m: values[m.group(1)] or (m.group(2) or ""), rule.message)
-    notes = [span.note] if span.note else []
-    if notes:
-        message += f" ({notes[0]})"
+    if span.note:
+        message += f" ({span.note})"
     if unresolved:
         message += f" — could not be resolved statically: {_show(value)}"
     if span.file:
@@ -117,7 +116,7 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
         file = resource.file
     return Finding(
         rule_id=rule.id, severity=rule.severity, message=message, file=file, span=span,
-        resource=resource.name, element=_trail_text(trail), notes=notes,
+        resource=resource.name, element=_trail_text(trail),
     )
 
 
