@@ -123,9 +123,11 @@ def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_t
         jobs=jobs or default_jobs(), var_files=list(var_files), variables=_variables(variables),
     )
     try:
+        loaded = None
         if config.file:
-            config.check_rules(_load(options.rule_dirs))
-        result = run_scan(options)
+            loaded = _load(options.rule_dirs)
+            config.check_rules(loaded)
+        result = run_scan(options, loaded=loaded)
         baseline = load_baseline(baseline_path) if baseline_path else None
     except RuleError as exc:
         raise fail(f"invalid rule: {exc}") from None

@@ -70,10 +70,12 @@ def select_rules(rules: list[Rule], select: list[str], ignore: list[str]) -> lis
     return [r for r in chosen if not named(r, ignore)]
 
 
-def load_all_rules(options: ScanOptions) -> list[Rule]:
-    """Built-in rules plus the user's directories, selected."""
-    directories = [builtin_rules_dir()] + [Path(d) for d in options.rule_dirs]
-    rules = load_rules(directories, options.option_overrides)
+def load_all_rules(options: ScanOptions, loaded: list[Rule] | None = None) -> list[Rule]:
+    """Built-in rules plus the user's directories, selected. ``loaded``: the same rules, already
+    compiled without option overrides (used unless the options override some)."""
+    rules = loaded
+    if rules is None or options.option_overrides:
+        rules = load_rules([builtin_rules_dir()] + [Path(d) for d in options.rule_dirs], options.option_overrides)
     for rule in rules:
         rule.severity = options.severity_overrides.get(rule.id, options.severity_overrides.get(rule.name, rule.severity))
     return select_rules(rules, options.select, options.ignore)
@@ -209,10 +211,11 @@ def _text_or_none(path: str) -> str | None:
         return None
 
 
-def scan(options: ScanOptions, rules: list[Rule] | None = None) -> ScanResult:
-    """Run the pipeline over ``options.paths``."""
+def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rule] | None = None) -> ScanResult:
+    """Run the pipeline over ``options.paths`` with ``rules`` (default: :func:`load_all_rules`, given
+    the rules already ``loaded``)."""
     reload = load_all_rules if rules is None else None
-    rules = load_all_rules(options) if rules is None else rules
+    rules = load_all_rules(options, loaded) if rules is None else rules
     root = os.path.abspath(options.root)
     candidates, skipped = discover(options.paths, root, options.exclude, options.follow_symlinks)
     explicit = {os.path.abspath(p) for p in options.paths if not os.path.isdir(p)}
