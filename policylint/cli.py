@@ -166,7 +166,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_t
         from .report.text import summary
 
         click.echo(summary(result, shown), err=True)
-    failing = [f for f in at_or_above(result.findings, severity_threshold) if f.baseline_state != "unchanged"]
+    failing = [f for f in at_or_above(result.findings, severity_threshold) if f.active]
     raise click.exceptions.Exit(EXIT_FINDINGS if failing and not write_baseline_path else EXIT_OK)
 
 

@@ -37,6 +37,15 @@ class Finding:
     def sort_key(self) -> tuple:
         return (self.file, self.span.line, self.span.col, self.rule_id, self.message)
 
+    def identity(self) -> tuple:
+        """What makes two findings the same one: rule, place and message."""
+        return (self.rule_id, self.file, self.span[:4], self.message)
+
+    @property
+    def active(self) -> bool:
+        """Counted and reported: neither suppressed nor recorded in the baseline."""
+        return self.suppression is None and self.baseline_state != "unchanged"
+
     @property
     def fingerprint(self) -> str:
         """Stable across line shifts: rule, file, resource address and element path."""

@@ -233,7 +233,7 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rul
         if options.inline_ignores:
             index.extend(result.suppressions)
     # A module file linted on its own and reached from Terraform callers gives each finding once.
-    unique = {(f.rule_id, f.file, f.span[:4], f.message): f for f in reversed(findings)}
+    unique = {f.identity(): f for f in reversed(findings)}
     findings = list(unique.values())
     if options.paths and not any(os.path.isdir(p) for p in options.paths):
         # Files named one by one (a pre-commit hook): the other Terraform files of their folders

@@ -28,8 +28,7 @@ def evaluate(rules: list[Rule], resources: Iterable[Resource]) -> list[Finding]:
             if rule.files and not rule.targets_file(resource.file):
                 continue
             for finding in evaluate_rule(rule, resource):
-                dedupe = (finding.rule_id, finding.file, finding.span[:4], finding.message)
-                findings.setdefault(dedupe, finding)
+                findings.setdefault(finding.identity(), finding)
     return sorted(findings.values(), key=Finding.sort_key)
 
 

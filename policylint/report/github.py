@@ -34,6 +34,6 @@ def render(result: ScanResult, findings: list[Finding]) -> str:
     """Commands for the active findings (not suppressed, not in the baseline) and a summary notice."""
     from .text import summary
 
-    lines = [command(f) for f in findings if f.suppression is None and f.baseline_state != "unchanged"]
+    lines = [command(f) for f in findings if f.active]
     lines.append(escape_data(summary(result, findings)))
     return "\n".join(lines) + "\n"

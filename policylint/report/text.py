@@ -1,7 +1,7 @@
 """The human report: ``path:line:col: ID severity message``, grouped by file, and a summary."""
 from __future__ import annotations
 
-from ..findings import Finding
+from ..findings import SEVERITIES, Finding
 from ..scan import ScanResult
 
 _COLOURS = {"critical": "\033[1;31m", "high": "\033[31m", "medium": "\033[33m", "low": "\033[36m"}
@@ -13,7 +13,7 @@ def render(result: ScanResult, findings: list[Finding], colour: bool = False) ->
     """The report for the findings to show (already filtered and suppressed)."""
     lines: list[str] = []
     current = None
-    shown = [f for f in findings if f.suppression is None and f.baseline_state != "unchanged"]
+    shown = [f for f in findings if f.active]
     for finding in shown:
         if finding.file != current:
             if current is not None:
@@ -37,8 +37,8 @@ def render(result: ScanResult, findings: list[Finding], colour: bool = False) ->
 def summary(result: ScanResult, findings: list[Finding]) -> str:
     """One line: files, findings by severity, parse errors, suppressed, already in the baseline."""
     known = sum(1 for f in findings if f.suppression is None and f.baseline_state == "unchanged")
-    active = [f for f in findings if f.suppression is None and f.baseline_state != "unchanged"]
-    counts = {s: sum(1 for f in active if f.severity == s) for s in ("critical", "high", "medium", "low")}
+    active = [f for f in findings if f.active]
+    counts = {s: sum(1 for f in active if f.severity == s) for s in reversed(SEVERITIES)}
     parts = [f"{n} {s}" for s, n in counts.items() if n]
     suppressed = sum(1 for f in findings if f.suppression is not None)
     text = f"{len(result.files)} file{'s' if len(result.files) != 1 else ''} scanned, "
