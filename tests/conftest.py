@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -42,8 +41,3 @@ def scan_json(*args: str, cwd: Path | str | None = None) -> dict:
     result = run_cli("scan", *args, "-f", "json", cwd=cwd)
     assert result.returncode in (0, 1), result.stderr
     return json.loads(result.stdout)
-
-
-@pytest.fixture
-def cli():
-    return run_cli
