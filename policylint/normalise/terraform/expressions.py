@@ -147,11 +147,11 @@ def _reference(expr: Expr, scope: Scope) -> tuple[Any, Span]:
 def apply_steps(value: Any, span: Span, steps: list[Any], expr: Expr, scope: Scope) -> tuple[Any, Span]:
     """``value`` followed through attribute names and index expressions."""
     for item in steps:
-        value, span = step(value, item, expr, scope, span)
+        value, span = step(value, item, expr, scope)
     return value, span
 
 
-def step(value: Any, key: Any, expr: Expr, scope: Scope, span: Span | None = None) -> tuple[Any, Span]:
+def step(value: Any, key: Any, expr: Expr, scope: Scope) -> tuple[Any, Span]:
     """One ``.name`` or ``[index]`` step."""
     if isinstance(key, Expr):
         key, _ = evaluate(key, scope)

@@ -14,11 +14,11 @@ from ...load.located import LocDict, LocList, Span, Unknown
 from ...model import IAM_POLICY, NETWORK, S3_BUCKET, SG_RULE, Resource
 from .. import network, s3
 from ..facets import tf_facets
-from ..fields import sub
+from ..fields import blocks, sub
 from ..iam import normalise_policy
 from ..resource_meta import RESOURCE_META, meta_from_tf
 from ..vpc import VPC, vpc_facet
-from .values import blocks, decoded
+from .values import decoded
 
 # type → [(attribute path, attachment)]; a path step "*" walks every nested block of that name.
 POLICY_ATTRIBUTES: dict[str, list[tuple[tuple[str, ...], str]]] = {
@@ -133,19 +133,14 @@ def _vpcs(sources: list[Source]) -> Iterator[Resource]:
     """``ec2.vpc`` facets: each ``aws_vpc`` with the ``aws_flow_log`` resources that refer to it."""
     logs = [s for s in sources if s.type == "aws_flow_log"]
     for vpc in (s for s in sources if s.type == "aws_vpc"):
-        names = [log.name for log in logs if refers_to(log, log.props.get("vpc_id"), vpc)]
+        names = [log.name for log in logs if refers_to(log.props.get("vpc_id"), vpc)]
         yield vpc.make(VPC, vpc.name, vpc_facet(names, vpc.span), vpc.span)
-
-
-def policy_document(value: Any) -> Any:
-    """The document behind an attribute value: located data for ``jsonencode``/heredoc/``file()``."""
-    return decoded(value)
 
 
 def _policies(source: Source) -> Iterator[Resource]:
     for path, attachment in POLICY_ATTRIBUTES.get(source.type, ()):
         for suffix, value, span in _walk(source.props, path, source.span):
-            doc = policy_document(value)
+            doc = decoded(value)
             if doc is None or doc == "" or isinstance(doc, Unknown):
                 continue
             doc_span = getattr(doc, "span", span)
@@ -246,7 +241,7 @@ def _linked(companion: Source, buckets: list[Source]) -> list[Source]:
     out = []
     for bucket in buckets:
         if isinstance(target, Unknown):
-            if refers_to(companion, target, bucket):
+            if refers_to(target, bucket):
                 out.append(bucket)
         elif isinstance(target, str) and target and target == bucket.props.get("bucket") \
                 and bucket.module_key == companion.module_key:
@@ -254,9 +249,9 @@ def _linked(companion: Source, buckets: list[Source]) -> list[Source]:
     return out
 
 
-def refers_to(source: Source, value: Any, target: Source) -> bool:
-    """Whether ``value`` (an argument of ``source``) depends on resource ``target``, in the same
-    module instance or through module outputs and inputs."""
+def refers_to(value: Any, target: Source) -> bool:
+    """Whether ``value`` (a resource's argument) depends on resource ``target``, in the same module
+    instance or through module outputs and inputs."""
     return isinstance(value, Unknown) and target.name in value.refs
 
 

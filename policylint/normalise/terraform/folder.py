@@ -28,7 +28,6 @@ class Folder:
     providers: list[Block] = field(default_factory=list)
     outputs: dict[str, Block] = field(default_factory=dict)
     problems: list[ParseProblem] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)  # display paths
     bodies: list[Body] = field(default_factory=list)  # each file's top level, in file order
 
     def resource(self, rtype: str, name: str) -> Block | None:
@@ -85,7 +84,6 @@ def load_folder(path: str, display: Callable[[str], str]) -> Folder:
     folder = Folder(path)
     for file in terraform_files(path):
         shown = display(file)
-        folder.files.append(shown)
         try:
             body = parse_file(file, shown)
             folder.bodies.append(body)

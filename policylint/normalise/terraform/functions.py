@@ -329,10 +329,6 @@ def _one(args: Args, expr: Expr, scope: Scope) -> Any:
     raise ValueError
 
 
-def _distinct(args: Args, expr: Expr, scope: Scope) -> Any:
-    return _toset(args, expr, scope)
-
-
 _FUNCTIONS: dict[str, Callable[[Args, Expr, Scope], Any]] = {
     "jsonencode": _jsonencode,
     "jsondecode": _jsondecode,
@@ -349,7 +345,7 @@ _FUNCTIONS: dict[str, Callable[[Args, Expr, Scope], Any]] = {
     "coalescelist": _coalescelist,
     "flatten": _flatten,
     "compact": _compact,
-    "distinct": _distinct,
+    "distinct": _toset,  # a set keeps the first of each value, in order
     "element": _element,
     "one": _one,
     "keys": _keys_or_values("keys"),

@@ -69,12 +69,12 @@ class Instance:
     """A module folder instantiated with values for its variables."""
 
     def __init__(self, build: Build, folder: Folder, prefix: str = "", inputs: dict[str, tuple[Any, Span]] | None = None,
-                 overrides: dict[str, tuple[Any, str]] | None = None, key: str = "", chain: tuple[str, ...] = ()):
+                 key: str = "", chain: tuple[str, ...] = ()):
         self.build = build
         self.folder = folder
         self.prefix = prefix  # "" or "module.a." (or "module.a.module.b.")
         self.inputs = inputs or {}
-        self.overrides = overrides or {}
+        self.overrides: dict[str, tuple[Any, str]] = {}  # --var and --var-file values, root module only
         self.key = key  # the module key in .terraform/modules/modules.json
         self.chain = chain + (os.path.realpath(folder.path),)
         self._defaults: dict[str, Any] = {}
@@ -344,7 +344,7 @@ class Instance:
             if arg not in MODULE_ARGUMENTS:
                 inputs[arg] = evaluate(expr, Scope(self, names))
         key = f"{self.key}.{name}" if self.key else name
-        child = Instance(self.build, folder, f"{self.prefix}module.{name}.", inputs, None, key, self.chain)
+        child = Instance(self.build, folder, f"{self.prefix}module.{name}.", inputs, key, self.chain)
         self._children[name] = child
         return child
 

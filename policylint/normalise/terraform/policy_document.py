@@ -10,7 +10,8 @@ from typing import Any
 
 from ...load.located import LocDict, LocList, Span, Unknown
 from ..iam import decode_policy_string
-from .values import blocks, decoded
+from ..fields import blocks
+from .values import decoded
 
 _LISTS = (("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"),
           ("not_resources", "NotResource"))

@@ -49,10 +49,6 @@ def unknown(text: str, *parts: Any) -> Unknown:
     return Unknown(text, tuple(refs))
 
 
-def is_unknown(value: Any) -> bool:
-    return isinstance(value, Unknown)
-
-
 def shift_spans(value: Any, lines: int, file: str | None) -> Any:
     """``value`` with every span moved down ``lines`` lines and set in ``file`` (in place)."""
     def move(span: Span) -> Span:
@@ -71,24 +67,6 @@ def shift_spans(value: Any, lines: int, file: str | None) -> Any:
             item.spans = [move(s) for s in item.spans]
             stack.extend(item)
     return value
-
-
-def blocks(props: Any, name: str) -> list[tuple[LocDict, Span]]:
-    """The nested blocks ``name`` of evaluated properties, with their spans: a block written once
-    or several times, an attribute holding a list of objects (``ingress = [{...}]``) or one object."""
-    if not isinstance(props, LocDict) or name not in props:
-        return []
-    value = props[name]
-    if isinstance(value, LocDict):
-        return [(value, props.span_of(name))]
-    if isinstance(value, LocList):
-        return [(item, value.span_of(i)) for i, item in enumerate(value) if isinstance(item, LocDict)]
-    return []
-
-
-def first_block(props: Any, name: str) -> LocDict | None:
-    found = blocks(props, name)
-    return found[0][0] if found else None
 
 
 def to_text(value: Any) -> str | None:
