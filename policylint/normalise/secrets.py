@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..load.located import LocDict, LocList, Span
+from ..load.located import LocDict, LocList, Span, span_of
 
 STRINGS = "strings"
 VALUE_KEYS = ("Default", "default")
@@ -21,13 +21,13 @@ def strings_facet(data: Any, span: Span) -> LocDict:
         value, key, where = stack.pop()
         if isinstance(value, dict):
             for child_key, child in reversed(list(value.items())):
-                child_span = value.span_of(child_key) if isinstance(value, LocDict) else where
+                child_span = span_of(value, child_key, where)
                 # A parameter's or variable's Default is named by the parameter, not by "Default".
                 named = key if child_key in VALUE_KEYS and isinstance(key, str) else child_key
                 stack.append((child, named, child_span))
         elif isinstance(value, list):
             for i in range(len(value) - 1, -1, -1):
-                stack.append((value[i], key, value.span_of(i) if isinstance(value, LocList) else where))
+                stack.append((value[i], key, span_of(value, i, where)))
         elif isinstance(value, str) and MIN_LENGTH <= len(value) <= MAX_LENGTH:
             entry = LocDict(where)
             entry.put("key", key if isinstance(key, str) else "", where)

@@ -11,7 +11,7 @@ import json
 from typing import Any, Protocol
 
 from ...load.errors import LoadError
-from ...load.hcl import Expr, Interpolation
+from ...load.hcl import Expr, Interpolation, is_json_text
 from ...load.json_loader import load_json
 from ...load.located import LocDict, LocList, Span, Unknown, plain
 from .values import LocatedText, Missing, decoded, nullish, shift_spans, to_text, unknown
@@ -345,7 +345,7 @@ def render(parts: tuple, scope: Scope, expr: Expr, start_line: int, file: str | 
         out.append(text)
     rendered = "".join(out)
     data = None
-    if rendered.lstrip().startswith(("{", "[")):
+    if is_json_text(rendered):
         try:
             data = shift_spans(load_json(rendered), start_line - 1, file)
         except LoadError:

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from ...load.errors import LoadError
 from ...load.hcl import Expr, Source, is_json_text, parse_template
 from ...load.json_loader import load_json
-from ...load.located import LocDict, LocList, Span, Unknown, plain, relocate
+from ...load.located import LocDict, LocList, Span, Unknown, plain, relocate, span_of
 from .expressions import Scope, evaluate, render
 from .values import LocatedText, Missing, decoded, shift_spans, to_text, unknown
 
@@ -135,7 +135,7 @@ def _concat(args: Args, expr: Expr, scope: Scope) -> Any:
         if not isinstance(value, list):
             raise TypeError
         for i, item in enumerate(value):
-            out.add(item, value.span_of(i) if isinstance(value, LocList) else span)
+            out.add(item, span_of(value, i, span))
     return out
 
 
@@ -178,7 +178,7 @@ def _toset(args: Args, expr: Expr, scope: Scope) -> Any:
     for i, item in enumerate(value):
         if plain(item) not in seen:
             seen.append(plain(item))
-            out.add(item, value.span_of(i) if isinstance(value, LocList) else span)
+            out.add(item, span_of(value, i, span))
     return out
 
 
@@ -233,7 +233,7 @@ def _flatten(args: Args, expr: Expr, scope: Scope) -> Any:
     while stack:
         value, span = stack.pop()
         if isinstance(value, list):
-            stack.extend(reversed([(v, value.span_of(i) if isinstance(value, LocList) else span) for i, v in enumerate(value)]))
+            stack.extend(reversed([(v, span_of(value, i, span)) for i, v in enumerate(value)]))
         else:
             items.append((value, span))
     for value, span in items:
@@ -325,7 +325,7 @@ def _contains(items: Any, value: Any) -> bool:
 def _one(args: Args, expr: Expr, scope: Scope) -> Any:
     value, span = args[0]
     if isinstance(value, list) and len(value) <= 1:
-        return (value[0], value.span_of(0) if isinstance(value, LocList) else span) if value else None
+        return (value[0], span_of(value, 0, span)) if value else None
     raise ValueError
 
 

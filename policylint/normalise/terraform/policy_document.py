@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...load.located import LocDict, LocList, Span, Unknown
+from ...load.located import LocDict, LocList, Span, Unknown, span_of
 from ..iam import decode_policy_string
 from ..fields import blocks
 from .values import decoded
@@ -75,7 +75,7 @@ def _principals(found: list[tuple[LocDict, Span]], span: Span) -> Any:
             out.put(kind, merged, block.span_of("identifiers"), block.key_span_of("type"))
         if isinstance(ids, list):
             for i, item in enumerate(ids):
-                merged.add(item, ids.span_of(i) if isinstance(ids, LocList) else block_span)
+                merged.add(item, span_of(ids, i, block_span))
         else:
             merged.add(ids, block.span_of("identifiers"))
     if list(out) == ["*"]:  # type = "*", identifiers = ["*"] renders "Principal": "*"
