@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from ...load.errors import LoadError
 from ...load.hcl import Expr, Interpolation, is_json_text
 from ...load.json_loader import load_json
-from ...load.located import LocDict, LocList, Span, Unknown, plain
+from ...load.located import LocDict, LocList, Span, Unknown, plain, relocate
 from .values import LocatedText, Missing, decoded, nullish, shift_spans, to_text, unknown
 
 MAX_ITEMS = 10_000
@@ -127,8 +127,8 @@ def _reference(expr: Expr, scope: Scope) -> tuple[Any, Span]:
         value, span = scope.names[root]
         return apply_steps(value, span, steps, expr, scope)
     if root == "var" and steps and isinstance(steps[0], str):
-        value, span = scope.module.variable(steps[0], expr.span)
-        return apply_steps(value, span, steps[1:], expr, scope)
+        value, span, into = scope.module.variable(steps[0], expr.span)
+        return apply_steps(value, span, steps[1:], expr, scope, into)
     if root == "local" and steps and isinstance(steps[0], str):
         value, span = scope.module.local(steps[0], expr.span)
         return apply_steps(value, span, steps[1:], expr, scope)
@@ -144,15 +144,22 @@ def _reference(expr: Expr, scope: Scope) -> tuple[Any, Span]:
     return unknown(expr.text), expr.span
 
 
-def apply_steps(value: Any, span: Span, steps: list[Any], expr: Expr, scope: Scope) -> tuple[Any, Span]:
-    """``value`` followed through attribute names and index expressions."""
+def apply_steps(value: Any, span: Span, steps: list[Any], expr: Expr, scope: Scope,
+                into: Span | None = None) -> tuple[Any, Span]:
+    """``value`` followed through attribute names and index expressions. ``into``: the span that
+    data written elsewhere takes here (a variable's default): what the steps reach is copied there,
+    once, rather than the whole value before the first step."""
     for item in steps:
-        value, span = step(value, item, expr, scope)
+        if isinstance(value, LocatedText):
+            into = None  # decoded JSON keeps the positions where it was written
+        value, span = step(value, item, expr, scope, into)
+    if into is not None and isinstance(value, (dict, list)):
+        value = relocate(value, into)
     return value, span
 
 
-def step(value: Any, key: Any, expr: Expr, scope: Scope) -> tuple[Any, Span]:
-    """One ``.name`` or ``[index]`` step."""
+def step(value: Any, key: Any, expr: Expr, scope: Scope, into: Span | None = None) -> tuple[Any, Span]:
+    """One ``.name`` or ``[index]`` step; what it reaches is located at ``into`` when given."""
     if isinstance(key, Expr):
         key, _ = evaluate(key, scope)
     if isinstance(value, Unknown) or isinstance(key, Unknown):
@@ -162,12 +169,12 @@ def step(value: Any, key: Any, expr: Expr, scope: Scope) -> tuple[Any, Span]:
     if isinstance(value, LocDict):
         text = to_text(key)
         if text in value:
-            return value[text], value.span_of(text)
+            return value[text], into or value.span_of(text)
         return Missing(expr.text), expr.span
     if isinstance(value, LocList) and isinstance(key, (int, float)) and not isinstance(key, bool):
         index = int(key)
         if 0 <= index < len(value):
-            return value[index], value.span_of(index)
+            return value[index], into or value.span_of(index)
     return unknown(expr.text), expr.span
 
 

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from ...load.errors import LoadError
 from ...load.hcl import Block, Body, Expr
-from ...load.located import LocDict, LocList, Span, Unknown, plain, relocate
+from ...load.located import LocDict, LocList, Span, Unknown, plain
 from ...load.text import read_text
 from ...model import ParseProblem, Resource
 from .expressions import Scope, evaluate
@@ -85,22 +85,24 @@ class Instance:
         self._used_documents: set[str] = set()  # policy documents some argument refers to
 
     # -- what expressions ask -----------------------------------------------------------------
-    def variable(self, name: str, span: Span) -> tuple[Any, Span]:
+    def variable(self, name: str, span: Span) -> tuple[Any, Span, Span | None]:
+        """``var.NAME`` read at ``span``: its value, where it is, and (``into``) the span its data
+        takes when it was written outside the module (a default, a tfvars file, ``--var``): it is
+        located at the reference, with a note naming its origin."""
         if name in self.inputs:
-            return self.inputs[name]
+            value, where = self.inputs[name]
+            return value, where, None
         if name in self.overrides:
             value, origin = self.overrides[name]
-            return self._located(value, span.with_note(f"from {origin}"))
+            into = span.with_note(f"from {origin}")
+            return value, into, into
         block = self.folder.variables.get(name)
         if block is None or "default" not in block.body.attrs:
-            return Unknown(f"var.{name}", (f"var.{name}",)), span
+            return Unknown(f"var.{name}", (f"var.{name}",)), span, None
         if name not in self._defaults:
             self._defaults[name] = evaluate(block.body.attrs["default"], Scope(self))[0]
-        return self._located(self._defaults[name], span.with_note(f"from the default of variable '{name}'"))
-
-    @staticmethod
-    def _located(value: Any, span: Span) -> tuple[Any, Span]:
-        return (relocate(value, span) if isinstance(value, (dict, list)) else value), span
+        into = span.with_note(f"from the default of variable '{name}'")
+        return self._defaults[name], into, into
 
     def local(self, name: str, span: Span) -> tuple[Any, Span]:
         if name in self._locals:
