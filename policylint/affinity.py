@@ -13,6 +13,8 @@ import re
 from typing import Any, Sequence
 
 from .discover import TERRAFORM_SUFFIXES
+from .load.errors import LoadError
+from .load.text import read_text
 
 _LOCAL_SOURCE = re.compile(r"""\bsource\s*=\s*"(\.\.?/[^"$]*)\"""")
 
@@ -71,8 +73,7 @@ def _local_sources(folder: str) -> list[str]:
     for name in names:
         if name.endswith(TERRAFORM_SUFFIXES):
             try:
-                with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as handle:
-                    out.extend(_LOCAL_SOURCE.findall(handle.read()))
-            except OSError:
+                out.extend(_LOCAL_SOURCE.findall(read_text(os.path.join(folder, name))))
+            except LoadError:  # reported when the file is linted
                 continue
     return out
