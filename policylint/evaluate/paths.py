@@ -2,8 +2,8 @@
 
 Syntax: dotted fields (``encryption.algorithms``), ``[*]`` (every item of a list, or every value
 of a mapping), ``[n]``, and quoted keys (``conditions['aws:sourceip']``). A path is compiled once
-when the rule loads; :func:`walk` yields each matched value with the container and key that hold
-it, which is how a finding finds its line.
+when the rule loads; :func:`walk` yields each matched value with its trail of keys, which is how
+a finding finds its line (:func:`resolve_trail`).
 """
 from __future__ import annotations
 
@@ -29,10 +29,8 @@ class PathError(ValueError):
 
 
 class Match(NamedTuple):
-    """One value found by a path: ``container[key] is value``; ``trail`` is the full key path."""
+    """One value found by a path; ``trail`` is the full key path to it."""
 
-    container: Any
-    key: Any
     value: Any
     trail: tuple[Any, ...]
 
@@ -78,13 +76,13 @@ def walk(root: Any, path: tuple[Any, ...]) -> tuple[list[Match], tuple[Any, ...]
         return _walk_plain(root, path)
     matches: list[Match] = []
     deepest: list[tuple[Any, ...]] = [()]
-    _walk(root, path, 0, (), None, None, matches, deepest)
+    _walk(root, path, 0, (), matches, deepest)
     return matches, deepest[0]
 
 
 def _walk_plain(value: Any, path: tuple[Any, ...]) -> tuple[list[Match], tuple[Any, ...]]:
     """:func:`walk` for a path without ``[*]`` (most paths): one loop, no recursion."""
-    container, key, trail = None, None, ()
+    trail: tuple[Any, ...] = ()
     for segment in path:
         if isinstance(segment, int):
             if not (isinstance(value, list) and -len(value) <= segment < len(value)):
@@ -92,34 +90,34 @@ def _walk_plain(value: Any, path: tuple[Any, ...]) -> tuple[list[Match], tuple[A
             segment %= len(value)
         elif not (isinstance(value, dict) and value.get(segment) is not None):
             return [], trail
-        container, key, value = value, segment, value[segment]
+        value = value[segment]
         trail += (segment,)
-    return [Match(container, key, value, trail)], trail
+    return [Match(value, trail)], trail
 
 
-def _walk(value: Any, path: tuple[Any, ...], i: int, trail: tuple[Any, ...], container: Any, key: Any,
-          out: list[Match], deepest: list[tuple[Any, ...]]) -> None:
+def _walk(value: Any, path: tuple[Any, ...], i: int, trail: tuple[Any, ...], out: list[Match],
+          deepest: list[tuple[Any, ...]]) -> None:
     if len(trail) > len(deepest[0]):
         deepest[0] = trail
     if i == len(path):
-        out.append(Match(container, key, value, trail))
+        out.append(Match(value, trail))
         return
     segment = path[i]
     if segment is WILDCARD:
         if isinstance(value, list):
             for index, item in enumerate(value):
-                _walk(item, path, i + 1, trail + (index,), value, index, out, deepest)
+                _walk(item, path, i + 1, trail + (index,), out, deepest)
         elif isinstance(value, dict):
             for k, item in value.items():
-                _walk(item, path, i + 1, trail + (k,), value, k, out, deepest)
+                _walk(item, path, i + 1, trail + (k,), out, deepest)
         return
     if isinstance(segment, int):
         if isinstance(value, list) and -len(value) <= segment < len(value):
             index = segment % len(value)
-            _walk(value[index], path, i + 1, trail + (index,), value, index, out, deepest)
+            _walk(value[index], path, i + 1, trail + (index,), out, deepest)
         return
     if isinstance(value, dict) and segment in value and value[segment] is not None:
-        _walk(value[segment], path, i + 1, trail + (segment,), value, segment, out, deepest)
+        _walk(value[segment], path, i + 1, trail + (segment,), out, deepest)
 
 
 def resolve_trail(root: Any, trail: tuple[Any, ...]) -> tuple[Any, Any]:
