@@ -103,18 +103,21 @@ def parse_rule_of(rules: list[Rule]) -> Rule | None:
     return next((r for r in rules if r.id == PARSE_ERROR), None)
 
 
-def parse_finding(rule: Rule | None, file: str, error: LoadError) -> Finding:
-    """The ``PL0001`` finding for a file (or part of one) that cannot be parsed."""
-    severity = rule.severity if rule else "high"
-    return Finding(PARSE_ERROR, severity, error.message, file, error.span, resource="", element=error.message)
+def parse_findings(rules: list[Rule], problems: list[tuple[str, str, Span]]) -> list[Finding]:
+    """The ``PL0001`` findings for ``(file, message, span)`` of what could not be parsed (none when
+    the user ignores ``PL0001``)."""
+    rule = parse_rule_of(rules)
+    if rule is None:
+        return []
+    return [Finding(PARSE_ERROR, rule.severity, message, file, span, resource="", element=message)
+            for file, message, span in problems]
 
 
 def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False) -> "TaskResult":
     """Lint one JSON/YAML file."""
     targeted = any(r.files and r.targets_file(candidate.display) for r in rules)
     parsed = load_document(candidate.path, always=always or targeted)
-    parse_rule = parse_rule_of(rules)
-    errors = [parse_finding(parse_rule, candidate.display, p) for p in parsed.problems] if parse_rule else []
+    errors = parse_findings(rules, [(candidate.display, p.message, p.span) for p in parsed.problems])
     if parsed.format == "other" and not targeted:
         return TaskResult([], [], errors)
     if parsed.format == "unparsable":
@@ -171,12 +174,9 @@ def run_task(task: Task, rules: list[Rule], options: ScanOptions) -> TaskResult:
             return lint_document(task.candidates[0], rules, task.always)
         return lint_terraform(task.candidates, rules, options)
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError, AttributeError, OSError) as exc:
-        parse_rule = parse_rule_of(rules)
-        error = LoadError(f"internal error while linting this file ({type(exc).__name__}: {exc}); "
-                          "please report it", Span(1, 1, 1, 1))
+        message = f"internal error while linting this file ({type(exc).__name__}: {exc}); please report it"
         displays = [c.display for c in task.candidates]
-        errors = [parse_finding(parse_rule, d, error) for d in displays] if parse_rule else []
-        return TaskResult(displays, [], errors)
+        return TaskResult(displays, [], parse_findings(rules, [(d, message, Span(1, 1, 1, 1)) for d in displays]))
 
 
 def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: ScanOptions) -> TaskResult:
@@ -184,15 +184,14 @@ def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: Scan
     from .normalise import terraform
 
     resources, problems = terraform.build_module(candidates, options)
-    parse_rule = parse_rule_of(rules)
     displays = {c.display for c in candidates}
 
     def ours(file: str) -> bool:  # other .tf files of the folder are context, linted when passed
         return file in displays or not file.endswith(TERRAFORM_SUFFIXES)
 
-    notices = [f"{p.file}:{p.span.line}: {p.message}" for p in problems if getattr(p, "note", False)]
-    errors = [parse_finding(parse_rule, p.file, LoadError(p.message, p.span)) for p in problems
-              if not getattr(p, "note", False) and ours(p.file)] if parse_rule else []
+    notices = [f"{p.file}:{p.span.line}: {p.message}" for p in problems if isinstance(p, terraform.SkippedModule)]
+    errors = parse_findings(rules, [(p.file, p.message, p.span) for p in problems
+                                   if not isinstance(p, terraform.SkippedModule) and ours(p.file)])
     # A finding inside a called module is reported too: its resource names the module call.
     findings = [f for f in evaluate(rules, resources) if ours(f.file) or f.resource.startswith("module.")]
     index = SuppressionIndex()

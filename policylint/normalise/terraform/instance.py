@@ -37,8 +37,6 @@ MODULE_ARGUMENTS = {"source", "version", "count", "for_each", "depends_on", "pro
 class SkippedModule(ParseProblem):
     """A note, not an error: a module call that could not be followed (remote and not downloaded)."""
 
-    note = True
-
 
 @dataclass
 class Build:
