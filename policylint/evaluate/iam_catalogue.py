@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from .predicates import iam_glob
+
 PERMISSIONS_MANAGEMENT = "Permissions management"
 # Actions that only read (some, like backup:ListIndexedRecoveryPointsForSearch, carry the
 # permissions-management level in AWS's reference) cannot change who has access.
@@ -40,10 +42,6 @@ def service_actions(service: str) -> dict[str, tuple[str, str]] | None:
 
 
 @lru_cache(maxsize=8192)
-def _pattern(name: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in name.lower()))
-
-
 def expand(action: str) -> list[tuple[str, str]] | None:
     """``[(service:Action, access level)]`` matched by an action pattern of one service, or
     ``None`` when its service is not in the catalogue (or the pattern is not ``service:name``)."""
@@ -53,7 +51,7 @@ def expand(action: str) -> list[tuple[str, str]] | None:
     known = service_actions(service.lower())
     if known is None:
         return None
-    pattern = _pattern(name)
+    pattern = iam_glob(name)
     return [(f"{service.lower()}:{proper}", level) for key, (proper, level) in sorted(known.items())
             if pattern.fullmatch(key)]
 
@@ -116,9 +114,7 @@ def action_error(action: str) -> str | None:
         close = _service_typo(service.lower())
         return f"names an unknown service prefix '{service}'; did you mean '{close}'?" if close else None
     if any(c in name for c in "*?"):
-        if not any(_pattern(name).fullmatch(key) for key in known):
-            return f"matches no action of service '{service.lower()}'"
-        return None
+        return None if expand(text) else f"matches no action of service '{service.lower()}'"
     if name.lower() in known:
         return None
     close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.75)

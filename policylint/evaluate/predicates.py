@@ -16,7 +16,7 @@ from ..load.located import Unknown
 
 
 @lru_cache(maxsize=4096)
-def _glob(pattern: str) -> re.Pattern[str]:
+def iam_glob(pattern: str) -> re.Pattern[str]:
     """IAM wildcards: only ``*`` and ``?``; everything else literal; case-insensitive."""
     parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
@@ -31,7 +31,7 @@ def action_covers(pattern: str, action: str) -> bool:
         return bool(re.fullmatch(r"\*+(:\*+)?", pattern))
     if "*" not in pattern and "?" not in pattern and pattern.isascii() and action.isascii():
         return pattern.lower() == action.lower()  # what the case-insensitive regex answers, without compiling it
-    return _glob(pattern).fullmatch(action) is not None
+    return iam_glob(pattern).fullmatch(action) is not None
 
 
 @lru_cache(maxsize=4096)
