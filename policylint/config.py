@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .discover import display_path
-from .findings import SEVERITIES
+from .findings import RULE_ID, SEVERITIES
 from .load.errors import LoadError
 from .load.located import LocDict, LocList, plain
 from .load.yaml_loader import load_yaml
@@ -306,7 +306,7 @@ def _suppressions(config: Config, data: dict, base: Path, root: str) -> list[Dir
         if not rules or not paths:
             raise config.error(where, "suppress entries need 'rules' and 'paths'")
         for rule in rules:
-            if not re.fullmatch(r"PL\d{4}", rule):
+            if not RULE_ID.fullmatch(rule):
                 raise config.error(where + ("rules",), f"suppress: {rule!r} is not a rule id")
         reason = entry.get("reason")
         if not isinstance(reason, str) or not reason.strip():

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from .load.located import Span
 
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 SEVERITIES = tuple(SEVERITY_RANK)
+RULE_ID = re.compile(r"PL\d{4}")  # a rule id (use fullmatch)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 from typing import Any
 
-from ..findings import SEVERITIES
+from ..findings import RULE_ID, SEVERITIES
 from ..load.documents import duplicate_keys
 from ..load.errors import LoadError
 from ..load.located import LocDict, Span
@@ -29,7 +29,6 @@ OPTIONAL = (
     "options", "enabled", "engine", "precision",
 )
 FIXTURES_DIR = "fixtures"  # inside a rule directory: the rules' test files (see rule_tests.py)
-_ID = re.compile(r"^PL\d{4}$")
 _NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 
@@ -146,7 +145,7 @@ def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str,
     for key in REQUIRED:
         if key not in data:
             raise err(None, f"missing required key {key!r}")
-    if not isinstance(data["id"], str) or not _ID.match(data["id"]):
+    if not isinstance(data["id"], str) or not RULE_ID.fullmatch(data["id"]):
         raise err("id", "id must be 'PL' followed by four digits")
     if not isinstance(data["name"], str) or not _NAME.match(data["name"]):
         raise err("name", "name must be PascalCase")

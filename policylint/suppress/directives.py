@@ -18,13 +18,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..findings import RULE_ID
 from ..load.located import LocDict, LocList
 
 _COMMENT = re.compile(r"(?:^|(?<=\s))(?:#|//)\s*policylint:\s*ignore\b(?P<rest>.*)$")
 _TOKEN = re.compile(
     r"""\s*(?:(?P<key>[A-Za-z_-]+)=(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|\S*)|(?P<word>[^\s=]+))"""
 )
-_RULE_ID = re.compile(r"^PL\d{4}$")
 
 
 @dataclass
@@ -79,7 +79,7 @@ def parse_comment(rest: str) -> tuple[tuple[str, ...], str, dt.date | None, str 
     for match in _TOKEN.finditer(rest):
         if match.group("word"):
             for part in filter(None, match.group("word").split(",")):
-                if _RULE_ID.match(part):
+                if RULE_ID.fullmatch(part):
                     ids.append(part)
                 else:
                     problems.append(f"{part!r} is not a rule id")
@@ -155,7 +155,7 @@ def _from_metadata(entry: Any, file: str, line: int, logical: str) -> Directive:
                          problem="each ignore entry must be a mapping {id, reason, expires}")
     problems = [f"unknown key {k!r}" for k in entry if k not in ("id", "reason", "expires")]
     rule_id = entry.get("id")
-    ids = (rule_id,) if isinstance(rule_id, str) and _RULE_ID.match(rule_id) else ()
+    ids = (rule_id,) if isinstance(rule_id, str) and RULE_ID.fullmatch(rule_id) else ()
     if not ids:
         problems.insert(0, "'id' must be a rule id such as PL1001")
     reason = entry.get("reason")
