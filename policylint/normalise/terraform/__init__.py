@@ -20,7 +20,7 @@ from ...load.located import Span, Unknown
 from ...model import ParseProblem, Resource
 from .expressions import Scope, evaluate
 from .facets import resources_of
-from .folder import load_folder, parse_file
+from .folder import parse_file
 from .instance import Build, Instance, SkippedModule
 
 __all__ = ["build_module", "SkippedModule"]
@@ -37,10 +37,7 @@ def build_module(candidates: list[Any], options: Any) -> tuple[list[Resource], l
         return shown.get(os.path.realpath(path)) or display_path(path, root)
 
     build = Build(display, _allowed_roots(options, folder_path), folder_path, _manifest(folder_path))
-    folder = load_folder(folder_path, display)
-    build.problems.extend(folder.problems)
-    build.seen_folders.add(folder_path)
-    instance = Instance(build, folder)
+    instance = Instance(build, build.folder(folder_path))
     instance.overrides = _overrides(instance, options, folder_path, display, build.problems)
     instance.build_resources()
     return resources_of(build.sources) + build.extra, build.problems

@@ -52,6 +52,15 @@ class Build:
     seen_folders: set[str] = field(default_factory=set)
     providers: dict[str, tuple[Any, Span]] = field(default_factory=dict)  # "aws" / "aws.west" → region
 
+    def folder(self, path: str) -> Folder:
+        """The module folder at ``path``, parsed (once per process); its syntax errors are recorded
+        the first time this build meets it."""
+        folder = load_folder(path, self.display)
+        if path not in self.seen_folders:
+            self.seen_folders.add(path)
+            self.problems.extend(folder.problems)
+        return folder
+
     def read_file(self, path: str) -> tuple[str, str] | None:
         """Text and display name of ``path`` if it lies inside the scanned tree."""
         full = os.path.realpath(path if os.path.isabs(path) else os.path.join(self.root_dir, path))
@@ -120,6 +129,15 @@ class Instance:
 
     def path(self, kind: str) -> str:
         return os.path.abspath(self.folder.path if kind == "module" else self.build.root_dir)
+
+    def folder(self, path: str) -> Folder:
+        """The module folder at ``path``, parsed (once per process); its syntax errors are recorded
+        the first time this build meets it."""
+        folder = load_folder(path, self.display)
+        if path not in self.seen_folders:
+            self.seen_folders.add(path)
+            self.problems.extend(folder.problems)
+        return folder
 
     def read_file(self, path: str) -> tuple[str, str] | None:
         return self.build.read_file(path)
@@ -331,10 +349,7 @@ class Instance:
         folder_path = self._module_folder(block)
         if folder_path is None or os.path.realpath(folder_path) in self.chain:
             return None
-        folder = load_folder(folder_path, self.build.display)
-        if folder_path not in self.build.seen_folders:
-            self.build.seen_folders.add(folder_path)
-            self.build.problems.extend(folder.problems)
+        folder = self.build.folder(folder_path)
         expansions = self.expansions(block, Scope(self))
         names = expansions[0] if expansions else None
         if names is None:
