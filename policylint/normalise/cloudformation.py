@@ -14,6 +14,7 @@ from ..model import IAM_POLICY, NETWORK, S3_BUCKET, SG_RULE, Resource
 from . import network, s3
 from .facets import cfn_facets, cfn_template_facets
 from .cfn_intrinsics import Resolver, uses_if
+from .fields import entry_span
 from .iam import normalise_policy
 
 FORMAT = "cloudformation"
@@ -72,9 +73,7 @@ def build_resources(template: LocDict, path: str) -> list[Resource]:
     for logical, body in resources.items():
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
             continue
-        key_span = resources.key_span_of(logical)
-        whole = resources.span_of(logical)
-        span = Span(key_span.line, key_span.col, whole.end_line, whole.end_col)
+        span = entry_span(resources, logical)
         properties = body.get("Properties")
         branches = [0, 1] if uses_if(properties) else [0]
         for branch in branches:

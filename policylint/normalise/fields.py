@@ -22,6 +22,12 @@ def sub(src: Any, mapping: dict[str, str], span: Span) -> LocDict:
     return out
 
 
+def entry_span(mapping: LocDict, key: Any) -> Span:
+    """From an entry's key to the end of its value (a CloudFormation resource or parameter)."""
+    key_span, whole = mapping.key_span_of(key), mapping.span_of(key)
+    return Span(key_span.line, key_span.col, whole.end_line, whole.end_col)
+
+
 def facet(src: Any, mapping: dict[str, str], span: Span) -> LocDict:
     """``{name: src[raw_key]}`` for each ``name: raw_key`` (``None`` when absent), rooted at the
     resource's ``span`` so that a finding about a missing setting points at the resource."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..load.located import LocDict, Span
-from .fields import copy
+from .fields import copy, entry_span
 
 INPUT_VARIABLE = "input.variable"
 
@@ -25,10 +25,8 @@ def parameters_from_cfn(template: LocDict) -> Iterator[tuple[str, LocDict]]:
     if not isinstance(parameters, LocDict):
         return
     for name, body in parameters.items():
-        key_span, whole = parameters.key_span_of(name), parameters.span_of(name)
-        span = Span(key_span.line, key_span.col, whole.end_line, whole.end_col)
-        yield str(name), variable(str(name), key_span, body,
-                                  {"default": "Default", "sensitive": "NoEcho", "type": "Type"}, span)
+        keys = {"default": "Default", "sensitive": "NoEcho", "type": "Type"}
+        yield str(name), variable(str(name), parameters.key_span_of(name), body, keys, entry_span(parameters, name))
 
 
 def variable_from_tf(name: str, name_span: Span, body: Any, span: Span) -> LocDict:

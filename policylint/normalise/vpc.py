@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator
 
 from ..load.located import LocDict, LocList, Span
-from .fields import blocks, facet
+from .fields import blocks, entry_span, facet
 from .network import normalise_protocol, port
 
 NACL_ENTRY = "ec2.network_acl_entry"
@@ -120,6 +120,5 @@ def vpcs_from_cfn(resources: LocDict) -> Iterator[tuple[str, LocDict]]:
                 targets.setdefault(name, []).append(str(logical))
     for logical, body in resources.items():
         if isinstance(body, dict) and body.get("Type") == "AWS::EC2::VPC":
-            key_span, whole = resources.key_span_of(logical), resources.span_of(logical)
-            span = Span(key_span.line, key_span.col, whole.end_line, whole.end_col)
+            span = entry_span(resources, logical)
             yield str(logical), vpc_facet(targets.get(str(logical), []), span)
