@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import json
+import functools
 import os
 from typing import Any
 
@@ -33,6 +34,7 @@ def build_module(candidates: list[Any], options: Any) -> tuple[list[Resource], l
     folder_path = os.path.dirname(candidates[0].path) or "."
     shown = {os.path.realpath(c.path): c.display for c in candidates}
 
+    @functools.lru_cache(maxsize=None)  # asked for the same few folders and files again and again
     def display(path: str) -> str:
         return shown.get(os.path.realpath(path)) or display_path(path, root)
 
