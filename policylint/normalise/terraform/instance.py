@@ -130,15 +130,6 @@ class Instance:
     def path(self, kind: str) -> str:
         return os.path.abspath(self.folder.path if kind == "module" else self.build.root_dir)
 
-    def folder(self, path: str) -> Folder:
-        """The module folder at ``path``, parsed (once per process); its syntax errors are recorded
-        the first time this build meets it."""
-        folder = load_folder(path, self.display)
-        if path not in self.seen_folders:
-            self.seen_folders.add(path)
-            self.problems.extend(folder.problems)
-        return folder
-
     def read_file(self, path: str) -> tuple[str, str] | None:
         return self.build.read_file(path)
 
