@@ -68,9 +68,11 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Report format (default: text, or the configuration's format).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
+@click.option("-f", "--format", "fmts", type=click.Choice(FORMATS), multiple=True,
+              help="Report format (default: text, or the configuration's format). Repeatable: the n-th "
+                   "--format goes to the n-th --output.")
+@click.option("-o", "--output", "outputs", type=click.Path(dir_okay=False, allow_dash=True), multiple=True,
+              help="Write the report to this file ('-': standard output). Repeatable, paired with --format.")
 @click.option("--severity-threshold", type=click.Choice(SEVERITIES), default=None,
               help="Report and fail only on findings at or above this severity (default: low).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
@@ -96,7 +98,7 @@ def main() -> None:
               help="Terraform variables file for the scanned modules (repeatable; later files win).")
 @click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
               help="Terraform variable value for the scanned modules (repeatable; wins over --var-file).")
-def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_threshold: str | None,
+def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...], severity_threshold: str | None,
          rule_dirs: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
          exclude: tuple[str, ...], follow_symlinks: bool, color: bool | None, config_path: str | None,
          no_config: bool, no_inline_ignores: bool, show_suppressed: bool, baseline_path: str | None,
@@ -112,7 +114,7 @@ def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_t
 
     scan_paths = list(paths) or ["."]
     config = _config(scan_paths, config_path, no_config)
-    fmt = fmt or config.format or "text"
+    reports = _reports(fmts, outputs, config.format or "text")
     severity_threshold = severity_threshold or config.threshold or "low"
     options = ScanOptions(
         paths=scan_paths, rule_dirs=config.rule_dirs + list(rule_dirs), select=_split(select) or config.select,
@@ -153,21 +155,44 @@ def scan(paths: tuple[str, ...], fmt: str | None, output: str | None, severity_t
         recorded = sum(1 for f in result.findings if f.suppression is None)
         click.echo(f"policylint: baseline of {recorded} finding{'s' if recorded != 1 else ''} written to "
                    f"{write_baseline_path}", err=True)
-    text = _render(fmt, result, shown, colour=color if color is not None else (output is None and sys.stdout.isatty()),
-                   show_suppressed=show_suppressed)
-    try:
-        if output:
-            write_atomically(output, text)
-        else:
-            click.echo(text, nl=False)
-    except OSError as exc:
-        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
-    if output and fmt != "text":
+    on_stdout = any(path == "-" for _, path in reports)
+    def colour(path: str) -> bool:
+        return color if color is not None else (path == "-" and sys.stdout.isatty())
+
+    rendered = [(path, _render(fmt, result, shown, colour=colour(path), show_suppressed=show_suppressed))
+                for fmt, path in reports]
+    for path, text in rendered:  # every report rendered before any is written
+        try:
+            if path == "-":
+                click.echo(text, nl=False)
+            else:
+                write_atomically(path, text)
+        except OSError as exc:
+            raise fail(f"cannot write {path}: {exc.strerror or exc}") from None
+    if not on_stdout:
         from .report.text import summary
 
         click.echo(summary(result, shown), err=True)
     failing = [f for f in at_or_above(result.findings, severity_threshold) if f.active]
     raise click.exceptions.Exit(EXIT_FINDINGS if failing and not write_baseline_path else EXIT_OK)
+
+
+def _reports(fmts: tuple[str, ...], outputs: tuple[str, ...], default: str) -> list[tuple[str, str]]:
+    """``(format, path)`` pairs: the n-th ``--format`` to the n-th ``--output`` (``-`` is standard
+    output). One format and no output goes to standard output; no format, to the default format."""
+    if not fmts and len(outputs) <= 1:
+        fmts = (default,)
+    if not outputs and len(fmts) == 1:
+        outputs = ("-",)
+    if len(fmts) != len(outputs):
+        raise fail(f"{len(fmts)} --format option{'s' if len(fmts) != 1 else ''} and {len(outputs)} --output "
+                   f"option{'s' if len(outputs) != 1 else ''}: give one --output for each --format "
+                   "(in the same order; '-o -' is standard output)")
+    files = [o for o in outputs if o != "-"]
+    repeated = sorted({o for o in files if files.count(o) > 1})
+    if repeated:
+        raise fail(f"--output {repeated[0]} is named more than once")
+    return list(zip(fmts, outputs))
 
 
 def _config(paths: list[str], explicit: str | None, disabled: bool) -> Any:
@@ -188,21 +213,9 @@ def _config(paths: list[str], explicit: str | None, disabled: bool) -> Any:
 
 
 def _render(fmt: str, result: Any, findings: list[Any], colour: bool, show_suppressed: bool = False) -> str:
-    if fmt == "sarif":
-        from .report import sarif
+    from .report import render
 
-        return sarif.render(result, findings, include_suppressed=show_suppressed)
-    if fmt == "github":
-        from .report import github
-
-        return github.render(result, findings)
-    if fmt == "json":
-        from .report import json_report
-
-        return json_report.render(result, findings)
-    from .report import text
-
-    return text.render(result, findings, colour=colour)
+    return render(fmt, result, findings, colour=colour, show_suppressed=show_suppressed)
 
 
 @main.group(invoke_without_command=True)

@@ -1,3 +1,24 @@
-"""Reports: text for people, JSON for scripts, SARIF for code scanning."""
+"""Reports: text for people, JSON for scripts, SARIF for code scanning, and the formats CI systems
+read (GitHub workflow commands, JUnit XML, GitLab Code Quality, Markdown, CSV)."""
+from __future__ import annotations
 
-FORMATS = ("text", "json", "sarif", "github")
+from typing import Any
+
+FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown", "csv")
+
+
+def render(fmt: str, result: Any, findings: list[Any], colour: bool = False, show_suppressed: bool = False) -> str:
+    """The report ``fmt`` for the findings to show (modules are imported only when used)."""
+    if fmt == "sarif":
+        from . import sarif
+
+        return sarif.render(result, findings, include_suppressed=show_suppressed)
+    if fmt == "text":
+        from . import text
+
+        return text.render(result, findings, colour=colour)
+    from importlib import import_module
+
+    module = {"json": "json_report", "github": "github", "junit": "junit", "gitlab": "gitlab",
+              "markdown": "markdown", "csv": "csv_report"}[fmt]
+    return import_module(f".{module}", __name__).render(result, findings)

@@ -1,11 +1,14 @@
-"""GitHub Actions workflow commands: one ``::error``/``::warning``/``::notice`` line per finding,
-shown as annotations on the pull request without code scanning."""
+"""GitHub Actions workflow commands: ``::error``/``::warning``/``::notice`` lines, shown as
+annotations on the pull request without code scanning. GitHub shows at most
+:data:`ANNOTATIONS_PER_TYPE` annotations of each type per step, so no more are emitted: the most
+severe findings first, and a line counting the rest."""
 from __future__ import annotations
 
-from ..findings import Finding
+from ..findings import SEVERITY_RANK, Finding
 from ..scan import ScanResult
 
 COMMANDS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}
+ANNOTATIONS_PER_TYPE = 10
 
 
 def escape_data(text: str) -> str:
@@ -31,9 +34,22 @@ def command(finding: Finding) -> str:
 
 
 def render(result: ScanResult, findings: list[Finding]) -> str:
-    """Commands for the active findings (not suppressed, not in the baseline) and a summary notice."""
+    """Commands for the active findings (not suppressed, not in the baseline), most severe first and
+    at most :data:`ANNOTATIONS_PER_TYPE` of each type, then the summary."""
     from .text import summary
 
-    lines = [command(f) for f in findings if f.active]
+    lines: list[str] = []
+    emitted = {kind: 0 for kind in COMMANDS.values()}
+    left_out = 0
+    for finding in sorted((f for f in findings if f.active), key=lambda f: (-SEVERITY_RANK[f.severity], f.sort_key())):
+        kind = COMMANDS[finding.severity]
+        if emitted[kind] >= ANNOTATIONS_PER_TYPE:
+            left_out += 1
+            continue
+        emitted[kind] += 1
+        lines.append(command(finding))
+    if left_out:
+        lines.append(f"policylint: {left_out} more finding{'s' if left_out != 1 else ''} not annotated (GitHub shows "
+                     f"{ANNOTATIONS_PER_TYPE} annotations of each type per step; the text or SARIF report lists all)")
     lines.append(escape_data(summary(result, findings)))
     return "\n".join(lines) + "\n"
