@@ -77,8 +77,9 @@ def main() -> None:
               help="Report and fail only on findings at or above this severity (default: low).")
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True),
               help="Extra rule directory or file (repeatable).")
-@click.option("--select", multiple=True, help="Only these rules (ids, names or tags; repeatable or comma-separated).")
-@click.option("--ignore", multiple=True, help="Skip these rules (ids, names or tags).")
+@click.option("--select", multiple=True, help="Only these rules (ids, names, tags, benchmarks such as "
+              "cis-aws-foundations-3.0, or benchmark controls such as aws-fsbp:S3.5; repeatable or comma-separated).")
+@click.option("--ignore", multiple=True, help="Skip these rules (ids, names, tags, benchmarks or benchmark controls).")
 @click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable).")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned tree.")
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: only on a terminal).")
@@ -221,19 +222,24 @@ def _render(fmt: str, result: Any, findings: list[Any], colour: bool, show_suppr
 @main.group(invoke_without_command=True)
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option("--rules", "rule_dirs", multiple=True, type=click.Path(exists=True), help="Extra rule directory.")
+@click.option("--compliance", "benchmark", metavar="BENCHMARK",
+              help="List the controls of a benchmark (cis-aws-foundations-3.0, aws-fsbp) and the rules that check each.")
 @click.pass_context
-def rules(ctx: click.Context, fmt: str, rule_dirs: tuple[str, ...]) -> None:
-    """List the rules (id, name, severity, title)."""
+def rules(ctx: click.Context, fmt: str, rule_dirs: tuple[str, ...], benchmark: str | None) -> None:
+    """List the rules (id, name, severity, title), or a benchmark's controls with their rules."""
     ctx.obj = list(rule_dirs)
     if ctx.invoked_subcommand is not None:
         return
     loaded = _load(ctx.obj)
+    if benchmark is not None:
+        _compliance(loaded, benchmark, fmt)
+        return
     if fmt == "json":
         import json
 
         click.echo(json.dumps([
             {"id": r.id, "name": r.name, "severity": r.severity, "title": r.title, "tags": r.tags,
-             "enabled": r.enabled}
+             "enabled": r.enabled, "compliance": {b: list(ids) for b, ids in r.compliance.items()}}
             for r in loaded
         ], indent=2))
         return
@@ -242,6 +248,33 @@ def rules(ctx: click.Context, fmt: str, rule_dirs: tuple[str, ...]) -> None:
     for r in loaded:
         disabled = "" if r.enabled else " (off by default)"
         click.echo(f"{r.id:<8} {r.name:<{width}} {r.severity:<9} {r.title}{disabled}")
+
+
+def _compliance(loaded: list[Any], benchmark: str, fmt: str) -> None:
+    """Print every control of ``benchmark`` with the rules that check it, or why none does."""
+    from .compliance import benchmarks, coverage, status
+
+    known = benchmarks()
+    if benchmark not in known:
+        raise fail(f"no benchmark {benchmark!r} (known: {', '.join(sorted(known))})")
+    rows = coverage(loaded, benchmark)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps([
+            {"control": c.id, "title": c.title, "status": status(c, ids), "rules": ids,
+             "reason": "" if ids else c.reason}
+            for c, ids in rows
+        ], indent=2))
+        return
+    click.echo(known[benchmark].title)
+    width = max(len(c.id) for c, _ in rows)
+    for control, ids in rows:
+        said = ", ".join(ids) if ids else f"{status(control, ids)}: {control.reason}"
+        click.echo(f"{control.id:<{width}}  {said}")
+    covered = sum(1 for _, ids in rows if ids)
+    decidable = sum(1 for c, ids in rows if ids or c.decidable)
+    click.echo(f"{covered} of {decidable} decidable controls checked ({len(rows)} controls)")
 
 
 @rules.command("show")
@@ -259,6 +292,10 @@ def rules_show(rule_dirs: list[str], rule_id: str) -> None:
                 click.echo("Options (set under options: in the configuration file):")
                 for name, (default, text) in r.option_help.items():
                     click.echo(f"  {name}: {text} (default: {default!r})")
+            if r.compliance:
+                click.echo("Compliance:")
+                for bench, ids in r.compliance.items():
+                    click.echo(f"  {bench}: {', '.join(ids)}")
             click.echo(f"Tags: {', '.join(r.tags)}")
             return
     raise fail(f"no rule {rule_id!r} (see 'policylint rules')")

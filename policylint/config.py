@@ -102,7 +102,10 @@ class Config:
 
     def check_rules(self, rules: list[Any]) -> None:
         """Every rule the file names exists, and every option it sets is one the rule has."""
+        from .compliance import selectors
+
         known = {r.id for r in rules} | {r.name for r in rules} | {t for r in rules for t in r.tags}
+        known |= {s for r in rules for s in selectors(r.compliance)}
         for key in ("select", "ignore"):
             for name in getattr(self, key):
                 if name not in known:

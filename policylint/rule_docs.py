@@ -70,6 +70,9 @@ def render(rules: list[Rule]) -> str:
         facts.append("applies to: " + ", ".join(formats))
         out += ["; ".join(facts) + ". Tags: " + ", ".join(f"`{t}`" for t in rule.tags) + ".", ""]
         out += [rule.description, "", f"**Remediation.** {rule.remediation}", ""]
+        if rule.compliance:
+            mapped = "; ".join(f"{bench} {', '.join(ids)}" for bench, ids in rule.compliance.items())
+            out += [f"**Compliance** ([compliance.md](compliance.md)): {mapped}.", ""]
         if rule.option_help:
             out.append("**Options.**")
             out.append("")

@@ -34,3 +34,5 @@ def test_wheel_contains_packages_and_rules(tmp_path):
     assert rules_in_repo and rules_in_repo <= rules_in_wheel
     for package in _declared_packages() - {"policylint.builtin_rules"}:
         assert package.replace(".", "/") + "/__init__.py" in names, package
+    benchmarks = {p.name for p in (REPO / "policylint" / "benchmarks").glob("*.yaml")}
+    assert benchmarks and {f"policylint/benchmarks/{b}" for b in benchmarks} <= names

@@ -26,7 +26,7 @@ from .paths import PathError, compile_path
 REQUIRED = ("id", "name", "severity", "title", "description", "remediation", "references", "tags")
 OPTIONAL = (
     "resource", "for_each", "where", "forbid", "require", "message", "unknown", "location",
-    "options", "enabled", "engine", "precision",
+    "options", "enabled", "engine", "precision", "compliance",
 )
 FIXTURES_DIR = "fixtures"  # inside a rule directory: the rules' test files (see rule_tests.py)
 _NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
@@ -69,6 +69,7 @@ class Rule:
     enabled: bool = True
     engine: str | None = None  # built-in rules with no conditions (PL0001)
     precision: str = "high"
+    compliance: dict[str, tuple[str, ...]] = field(default_factory=dict)  # benchmark → control ids
 
     def selects(self, kind: str | None, rtype: str) -> bool:
         # ``types`` selects the provider's resource as written, not the facets derived from it.
@@ -163,6 +164,13 @@ def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str,
         references=list(data["references"]), tags=list(data["tags"]), file=file,
         enabled=data.get("enabled", True) is not False, precision=str(data.get("precision", "high")),
     )
+    if "compliance" in data:
+        from ..compliance import mapping_error
+
+        problem = mapping_error(data["compliance"])
+        if problem:
+            raise err("compliance", problem)
+        rule.compliance = {str(b): tuple(ids) for b, ids in data["compliance"].items()}
     if "engine" in data:
         if data["engine"] != "parse-error":
             raise err("engine", "engine must be 'parse-error'")

@@ -31,6 +31,8 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
     if references:
         markdown += f"\n\n**References**\n\n{references}"
     properties: dict[str, Any] = {"tags": rule.tags[:MAX_TAGS], "precision": rule.precision}
+    if rule.compliance:
+        properties["compliance"] = {bench: list(ids) for bench, ids in rule.compliance.items()}
     if "security" in rule.tags:
         properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
     else:
