@@ -214,6 +214,7 @@ class Leaf(Condition):
             matches = [(trail + m.trail, m.value) for m in found]
             deepest = trail + deep
         if self.operator == "exists":
+            matches = [(t, v) for t, v in matches if not (isinstance(v, str) and not v.strip())]  # "" is not set
             present = bool(matches)
             if not present:
                 return (not self.arg), [Witness(deepest, None, None)]

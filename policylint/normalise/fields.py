@@ -6,10 +6,17 @@ from typing import Any
 from ..load.located import LocDict, LocList, Span, Unknown
 
 
+def is_set(value: Any) -> bool:
+    """Whether a setting is configured: ``None`` and empty or whitespace-only strings are not
+    (``KMSKeyId: ""``, ``kms_master_key_id = ""`` mean no key)."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
 def copy(src: Any, key: str, dst: LocDict, name: str) -> None:
-    """``dst[name] = src[key]`` with its spans, or ``None`` at ``dst``'s span when ``src`` lacks it."""
+    """``dst[name] = src[key]`` with its spans, or ``None`` when ``src`` lacks it or it is not set
+    (see :func:`is_set`)."""
     if isinstance(src, LocDict) and key in src:
-        dst.put(name, src[key], src.span_of(key), src.key_span_of(key))
+        dst.put(name, src[key] if is_set(src[key]) else None, src.span_of(key), src.key_span_of(key))
     else:
         dst.put(name, None, dst.span)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..load.located import LocDict, LocList, Span
+from .fields import is_set
 
 PROTOCOLS = {"-1": "all", "all": "all", "6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 
@@ -62,7 +63,7 @@ def sg_rule(direction: str, protocol: Any, from_port: Any, to_port: Any, cidr: A
     rule.put("cidr", cidr, cidr_span)
     rule.put("ip_version", ip_version, cidr_span)
     rule.put("group", group, span)
-    rule.put("description", description, span)
+    rule.put("description", description if is_set(description) else None, span)
     return rule
 
 

@@ -12,7 +12,7 @@ Terraform may be a companion resource)::
 from __future__ import annotations
 
 from ..load.located import LocDict, LocList, Span
-from .fields import sub
+from .fields import is_set, sub
 
 FIELDS = ("name", "acl", "encryption", "public_access_block", "versioning", "logging", "cors_rules", "website")
 PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
@@ -29,9 +29,9 @@ def new_bucket(span: Span) -> LocDict:
 def bucket_from_cfn(props: LocDict, span: Span) -> LocDict:
     """The facet of an ``AWS::S3::Bucket``'s resolved properties."""
     facet = new_bucket(span)
-    if "BucketName" in props:
+    if is_set(props.get("BucketName")):
         facet.put("name", props["BucketName"], props.span_of("BucketName"), props.key_span_of("BucketName"))
-    if "AccessControl" in props:
+    if is_set(props.get("AccessControl")):
         facet.put("acl", props["AccessControl"], props.span_of("AccessControl"))
     enc = props.get("BucketEncryption")
     if isinstance(enc, LocDict):
@@ -41,9 +41,9 @@ def bucket_from_cfn(props: LocDict, span: Span) -> LocDict:
         for i, rule in enumerate(rules if isinstance(rules, LocList) else []):
             default = rule.get("ServerSideEncryptionByDefault") if isinstance(rule, LocDict) else None
             if isinstance(default, LocDict):
-                if "SSEAlgorithm" in default:
+                if is_set(default.get("SSEAlgorithm")):
                     algorithms.add(default["SSEAlgorithm"], default.span_of("SSEAlgorithm"))
-                if "KMSMasterKeyID" in default:
+                if is_set(default.get("KMSMasterKeyID")):
                     keys.add(default["KMSMasterKeyID"], default.span_of("KMSMasterKeyID"))
         encryption.put("algorithms", algorithms, encryption.span)
         encryption.put("kms_key_ids", keys, encryption.span)

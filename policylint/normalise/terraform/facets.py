@@ -14,7 +14,7 @@ from ...load.located import LocDict, LocList, Span, Unknown
 from ...model import IAM_POLICY, NETWORK, S3_BUCKET, SG_RULE, Resource
 from .. import network, s3
 from ..facets import tf_facets
-from ..fields import blocks, sub
+from ..fields import blocks, is_set, sub
 from ..iam import normalise_policy
 from ..resource_meta import RESOURCE_META, meta_from_tf
 from ..vpc import VPC, vpc_facet
@@ -258,9 +258,9 @@ def refers_to(value: Any, target: Source) -> bool:
 def _bucket_facet(bucket: Source) -> LocDict:
     props = bucket.props
     facet = s3.new_bucket(bucket.span)
-    if props.get("bucket") is not None:
+    if is_set(props.get("bucket")):
         facet.put("name", props["bucket"], props.span_of("bucket"), props.key_span_of("bucket"))
-    if props.get("acl") is not None:
+    if is_set(props.get("acl")):
         facet.put("acl", props["acl"], props.span_of("acl"), props.key_span_of("acl"))
     for block, span in blocks(props, "server_side_encryption_configuration"):
         facet.put("encryption", _encryption(block, span), span, props.key_span_of("server_side_encryption_configuration"))
@@ -285,9 +285,9 @@ def _encryption(block: LocDict, span: Span) -> LocDict:
     algorithms, keys = LocList(span), LocList(span)
     for rule, _ in blocks(block, "rule"):
         for default, _ in blocks(rule, "apply_server_side_encryption_by_default"):
-            if "sse_algorithm" in default:
+            if is_set(default.get("sse_algorithm")):
                 algorithms.add(default["sse_algorithm"], default.span_of("sse_algorithm"))
-            if default.get("kms_master_key_id") is not None:
+            if is_set(default.get("kms_master_key_id")):
                 keys.add(default["kms_master_key_id"], default.span_of("kms_master_key_id"))
     encryption.put("algorithms", algorithms, span)
     encryption.put("kms_key_ids", keys, span)
@@ -314,7 +314,7 @@ def _apply_companion(facet: LocDict, companion: Source) -> None:
     elif companion.type == "aws_s3_bucket_logging":
         facet.put("logging", sub(props, {"target_bucket": "target_bucket", "target_prefix": "target_prefix"}, span), span)
     elif companion.type == "aws_s3_bucket_acl":
-        if props.get("acl") is not None:
+        if is_set(props.get("acl")):
             facet.put("acl", props["acl"], props.span_of("acl"), props.key_span_of("acl"))
     elif companion.type == "aws_s3_bucket_cors_configuration":
         facet.put("cors_rules", _cors(blocks(props, "cors_rule"), span), span)
