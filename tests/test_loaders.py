@@ -82,3 +82,32 @@ def test_yaml_syntax_error_at_end_of_file_points_at_the_last_line():
 def test_yaml_duplicate_keys_are_recorded():
     data = load_yaml("a: 1\nb: 2\na: 3\n")
     assert data["a"] == 3 and data.duplicates[0][0] == "a"
+
+
+_DEEP = "[" * 150 + "]" * 150
+
+
+@pytest.mark.parametrize("text", [
+    "a: |\n  " + _DEEP[:150] + "\n  more\nb: 1\n",  # a literal block scalar
+    "a: >-\n    " + "{" * 150 + "\nb: 1\n",  # a folded one
+    "a: '" + "[" * 150 + "'\n",  # quoted, on one line and over several
+    'a: "' + "{" * 150 + '\n  ' + "[" * 150 + '"\n',
+    "a: b" + "[" * 150 + "\n",  # inside a plain scalar
+    "# " + "[" * 150 + "\na: 1 # " + "{" * 150 + "\n",  # comments
+    "a: [x, '" + "[" * 150 + "', \"" + "{" * 150 + "\", y#z] # " + "[" * 150 + "\n",  # in a flow list
+])
+def test_yaml_brackets_that_open_nothing_do_not_count_as_nesting(text):
+    load_yaml(text)  # no LoadError: the depth pre-pass skips what is not a flow collection
+
+
+@pytest.mark.parametrize("text, line, col", [
+    ("a: " + _DEEP + "\n", 1, 104),
+    ("a:\n  - !Join ['', " + _DEEP + "]\n", 2, 115),
+    ("a: |\n  text\nb:\n  c: {k: " + "{k: " * 150 + "1" + "}" * 151 + "\n", 4, 406),
+    ("'quoted key': " + "[" * 5000 + "]" * 5000 + "\n", 1, 115),
+])
+def test_yaml_flow_nesting_past_the_bound_is_policylints_error_before_the_parsers(text, line, col):
+    with pytest.raises(LoadError) as info:
+        load_yaml(text)
+    assert info.value.message == "nesting deeper than 100 levels"
+    assert info.value.span[:2] == (line, col)

@@ -16,6 +16,7 @@ import yaml
 from .errors import LoadError
 from .limits import MAX_DEPTH, MAX_VALUES
 from .located import LocDict, LocList, Span, Unknown
+from .yaml_depth import deepest_flow
 
 try:
     _Loader = yaml.CSafeLoader
@@ -226,6 +227,11 @@ def load_yaml(text: str, problems: list[LoadError] | None = None) -> Any:
 
     With a ``problems`` list, a value under an unsupported tag (``!Rain::Embed``) is recorded
     there and loaded as :class:`Unknown` so that the rest of the document is still linted."""
+    too_deep = deepest_flow(text, MAX_DEPTH)
+    if too_deep is not None:
+        line = text.count("\n", 0, too_deep) + 1
+        col = too_deep - (text.rfind("\n", 0, too_deep) + 1) + 1
+        raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", Span(line, col, line, col + 1))
     loader = _Loader(text)
     try:
         return _Builder(problems).document(loader)
