@@ -131,10 +131,13 @@ def resources_of(sources: list[Source]) -> list[Resource]:
 
 def _vpcs(sources: list[Source]) -> Iterator[Resource]:
     """``ec2.vpc`` facets: each ``aws_vpc`` with the ``aws_flow_log`` resources that refer to it."""
-    logs = [s for s in sources if s.type == "aws_flow_log"]
+    logs: dict[str, list[str]] = {}  # VPC address → the flow logs that refer to it, in order
+    for log in (s for s in sources if s.type == "aws_flow_log"):
+        vpc_id = log.props.get("vpc_id")
+        for ref in dict.fromkeys(vpc_id.refs) if isinstance(vpc_id, Unknown) else ():
+            logs.setdefault(ref, []).append(log.name)
     for vpc in (s for s in sources if s.type == "aws_vpc"):
-        names = [log.name for log in logs if refers_to(log.props.get("vpc_id"), vpc)]
-        yield vpc.make(VPC, vpc.name, vpc_facet(names, vpc.span), vpc.span)
+        yield vpc.make(VPC, vpc.name, vpc_facet(list(logs.get(vpc.name, ())), vpc.span), vpc.span)
 
 
 def _policies(source: Source) -> Iterator[Resource]:
@@ -226,27 +229,41 @@ def _cidrs(source: Source) -> LocDict | None:
 def _buckets(sources: list[Source]) -> Iterator[Resource]:
     buckets = [s for s in sources if s.type == "aws_s3_bucket"]
     facets = {id(b): _bucket_facet(b) for b in buckets}
+    index = _BucketIndex(buckets)
     for companion in sources:
         if companion.type not in S3_COMPANIONS:
             continue
-        for bucket in _linked(companion, buckets):
+        for bucket in index.linked(companion):
             _apply_companion(facets[id(bucket)], companion)
     for bucket in buckets:
         yield bucket.make(S3_BUCKET, bucket.name, facets[id(bucket)], bucket.span)
 
 
-def _linked(companion: Source, buckets: list[Source]) -> list[Source]:
-    """Buckets a companion resource configures: by reference (``aws_s3_bucket.x.id``) or name."""
-    target = companion.props.get("bucket")
-    out = []
-    for bucket in buckets:
+class _BucketIndex:
+    """The buckets of a module by address and by (bucket name, module instance), so that linking
+    each companion costs the same however many buckets there are."""
+
+    def __init__(self, buckets: list[Source]):
+        self.by_address: dict[str, list[int]] = {}
+        self.by_name: dict[tuple[str, str], list[int]] = {}
+        self.buckets = buckets
+        for i, bucket in enumerate(buckets):
+            self.by_address.setdefault(bucket.name, []).append(i)
+            name = bucket.props.get("bucket")
+            if isinstance(name, str) and name:
+                self.by_name.setdefault((name, bucket.module_key), []).append(i)
+
+    def linked(self, companion: Source) -> list[Source]:
+        """Buckets a companion resource configures: by reference (``aws_s3_bucket.x.id``) or name,
+        in the buckets' order."""
+        target = companion.props.get("bucket")
         if isinstance(target, Unknown):
-            if refers_to(target, bucket):
-                out.append(bucket)
-        elif isinstance(target, str) and target and target == bucket.props.get("bucket") \
-                and bucket.module_key == companion.module_key:
-            out.append(bucket)
-    return out
+            found = sorted({i for ref in target.refs for i in self.by_address.get(ref, ())})
+        elif isinstance(target, str) and target:
+            found = self.by_name.get((str(target), companion.module_key), [])
+        else:
+            found = []
+        return [self.buckets[i] for i in found]
 
 
 def refers_to(value: Any, target: Source) -> bool:

@@ -29,18 +29,17 @@ class Folder:
     outputs: dict[str, Block] = field(default_factory=dict)
     problems: list[ParseProblem] = field(default_factory=list)
     bodies: list[Body] = field(default_factory=list)  # each file's top level, in file order
+    by_address: dict[tuple[str, str], Block] = field(default_factory=dict)  # the first block of each type.name
 
     def resource(self, rtype: str, name: str) -> Block | None:
-        for block in self.resources:
-            if block.labels[:2] == [rtype, name]:
-                return block
-        return None
+        return self.by_address.get((rtype, name))
 
     def add(self, body: Body) -> None:
         for block in body.blocks:
             labels = block.labels
             if block.type == "resource" and len(labels) == 2:
                 self.resources.append(block)
+                self.by_address.setdefault((labels[0], labels[1]), block)
             elif block.type == "data" and len(labels) == 2:
                 self.data.setdefault((labels[0], labels[1]), block)
             elif block.type == "variable" and len(labels) == 1:
