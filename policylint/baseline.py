@@ -1,10 +1,13 @@
 """Baselines: record today's findings, then fail only on new ones.
 
-A baseline file lists fingerprints (rule id, file, resource address, element path: never line
-numbers), so findings stay matched when lines shift. Each fingerprint is counted: two identical
-findings in the baseline excuse two, not three. Entries of scanned files that no finding matches
-any more are reported (the baseline is stale: a fix, or a change that hides the old finding);
-they are never written to SARIF as ``absent`` results, which code scanning would show as alerts.
+A baseline file lists fingerprints keyed by meaning (rule id, file, resource address and the
+offending element's content: a statement's ``Sid`` or a hash of the normalised statement, a CIDR's
+value; never line numbers or positions), so findings stay matched when lines shift, statements are
+inserted and resources reordered, and stop matching when the offending content changes. Each
+fingerprint is counted: two identical findings in the baseline excuse two, not three. Entries of
+scanned files that no finding matches any more are *absent* (the baseline is stale: a fix, or a
+change that hides the old finding): listed in the text report, never written to SARIF as
+``absent`` results, which code scanning would show as alerts.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from .findings import Finding
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1: fingerprints by element position (statements[1]...), no longer matched
 
 
 class BaselineError(Exception):
@@ -24,16 +27,17 @@ class BaselineError(Exception):
 
 @dataclass
 class Baseline:
-    """The fingerprints a baseline file records, counted, and the file each one is in."""
+    """The fingerprints a baseline file records, counted, and the entry of each one."""
 
     counts: Counter[str] = field(default_factory=Counter)
-    files: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, dict] = field(default_factory=dict)
 
 
 def render_baseline(findings: list[Finding]) -> str:
     """The baseline file for the active (unsuppressed) findings."""
     entries = [
-        {"fingerprint": f.fingerprint, "rule": f.rule_id, "file": f.file, "resource": f.resource, "element": f.element}
+        {"fingerprint": f.fingerprint, "rule": f.rule_id, "file": f.file, "resource": f.resource,
+         "element": f.element, "key": f.meaning if f.meaning is not None else f.element}
         for f in sorted(findings, key=Finding.sort_key)
         if f.suppression is None
     ]
@@ -50,6 +54,9 @@ def load_baseline(path: str) -> Baseline:
         raise BaselineError(f"cannot read baseline {path}: {exc.strerror or exc}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise BaselineError(f"{path} is not a policylint baseline (invalid JSON: {exc})") from None
+    if isinstance(document, dict) and document.get("policylint_baseline") == 1:
+        raise BaselineError(f"{path} was written by an older policylint, whose fingerprints used element positions; "
+                            f"record it again with --write-baseline {path}")
     if not isinstance(document, dict) or document.get("policylint_baseline") != FORMAT_VERSION:
         raise BaselineError(f"{path} is not a policylint baseline (written by --write-baseline)")
     entries = document.get("findings")
@@ -58,14 +65,13 @@ def load_baseline(path: str) -> Baseline:
     baseline = Baseline()
     for entry in entries:
         baseline.counts[entry["fingerprint"]] += 1
-        if isinstance(entry.get("file"), str):
-            baseline.files[entry["fingerprint"]] = entry["file"]
+        baseline.entries[entry["fingerprint"]] = entry
     return baseline
 
 
-def mark_baseline(findings: list[Finding], baseline: Baseline, scanned: list[str]) -> int:
+def mark_baseline(findings: list[Finding], baseline: Baseline, scanned: list[str]) -> list[dict]:
     """Set ``baseline_state`` on every finding: ``unchanged`` when the baseline holds it, else ``new``.
-    Returns how many entries of the ``scanned`` files no finding matched."""
+    Returns the entries of the ``scanned`` files that no finding matched (``absent``), once per count."""
     remaining = Counter(baseline.counts)
     for finding in sorted(findings, key=Finding.sort_key):
         if finding.suppression is None and remaining[finding.fingerprint] > 0:
@@ -77,4 +83,6 @@ def mark_baseline(findings: list[Finding], baseline: Baseline, scanned: list[str
         else:
             finding.baseline_state = "new"
     files = set(scanned)
-    return sum(count for fingerprint, count in remaining.items() if baseline.files.get(fingerprint) in files)
+    absent = [baseline.entries[fingerprint] for fingerprint, count in remaining.items()
+              if baseline.entries[fingerprint].get("file") in files for _ in range(count)]
+    return sorted(absent, key=lambda e: tuple(str(e.get(k, "")) for k in ("file", "rule", "resource", "element")))

@@ -139,8 +139,9 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
     for notice in result.notices:
         click.echo(f"policylint: warning: {notice}", err=True)
     if baseline is not None:
-        stale = mark_baseline(result.findings, baseline, result.files)
-        if stale:
+        result.absent = mark_baseline(result.findings, baseline, result.files)
+        if result.absent:
+            stale = len(result.absent)
             click.echo(f"policylint: note: {stale} baseline entr{'ies' if stale != 1 else 'y'} of the scanned files "
                        f"no longer found (fixed?); --write-baseline {baseline_path} records today's findings",
                        err=True)

@@ -33,6 +33,7 @@ class Finding:
     span: Span
     resource: str = ""
     element: str = ""  # the offending element's path inside the resource (line-independent)
+    meaning: str | None = None  # the offending element by content (see evaluate.engine.meaning); default: element
     suppression: Suppression | None = None
     baseline_state: str | None = None
 
@@ -50,6 +51,14 @@ class Finding:
 
     @property
     def fingerprint(self) -> str:
-        """Stable across line shifts: rule, file, resource address and element path."""
-        text = "\x1f".join((self.rule_id, self.file, self.resource, self.element))
+        """What the finding is about, not where it is: rule, file, resource address (positions in
+        it left out) and the offending element's content. Stable when lines shift, statements are
+        inserted or resources reordered; changed when the offending content changes."""
+        address = _POSITION.sub("[]", self.resource)
+        meaning = self.element if self.meaning is None else self.meaning
+        text = "\x1f".join((FINGERPRINT_VERSION, self.rule_id, self.file, address, meaning))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+FINGERPRINT_VERSION = "2"
+_POSITION = re.compile(r"\[\d+\]")  # a list position inside a resource address: Policies[0]

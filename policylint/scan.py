@@ -52,6 +52,7 @@ class ScanResult:
     parse_errors: list[Finding]
     skipped: list[Skipped]
     notices: list[str] = field(default_factory=list)  # suppressions that were not applied, and why
+    absent: list[dict] = field(default_factory=list)  # baseline entries of the scanned files no finding matched
 
 
 def select_rules(rules: list[Rule], select: list[str], ignore: list[str]) -> list[Rule]:

@@ -90,3 +90,84 @@ def test_entries_no_finding_matches_any_more_are_noted_for_scanned_files_only(re
     (repo / "stack.yaml").write_text(INSECURE)
     again = run_cli("scan", "stack.yaml", "--baseline", "baseline.json", "--no-color", cwd=repo)
     assert again.returncode == 0 and "baseline entr" not in again.stderr
+
+
+STACK = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+{first}
+{second}
+"""
+POLICY = """\
+  DeployPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+{extra}          - Effect: Allow
+            Action: {action}
+            Resource: "*"
+          - Sid: Admin
+            Effect: Allow
+            Action: "*"
+            Resource: "*"
+"""
+GROUP = """\
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: web
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 22
+          ToPort: 22
+          CidrIp: 0.0.0.0/0
+"""
+DENY = """\
+          - Effect: Deny
+            Action: s3:DeleteBucket
+            Resource: "*"
+"""
+
+
+def test_baseline_survives_an_inserted_statement_and_reordered_resources_but_not_a_changed_action(tmp_path):
+    (tmp_path / ".git").mkdir()
+    stack = tmp_path / "stack.yaml"
+    stack.write_text(STACK.format(first=POLICY.format(extra="", action="s3:*"), second=GROUP))
+    assert run_cli("scan", "stack.yaml", "--write-baseline", "b.json", cwd=tmp_path).returncode == 0
+    recorded = json.loads((tmp_path / "b.json").read_text())["findings"]
+    assert {e["rule"] for e in recorded} >= {"PL1001", "PL3001"} and len(recorded) >= 4
+
+    stack.write_text(STACK.format(first=GROUP, second=POLICY.format(extra=DENY, action="s3:*")))
+    edited = run_cli("scan", "stack.yaml", "--baseline", "b.json", "-f", "json", cwd=tmp_path)
+    assert edited.returncode == 0, edited.stdout
+    findings = json.loads(edited.stdout)["findings"]
+    assert len(findings) == len(recorded) and {f["baseline_state"] for f in findings} == {"unchanged"}
+    assert "statements[1].actions[0]" in {f["element"] for f in findings if f["rule"] == "PL1001"}  # it moved
+
+    stack.write_text(STACK.format(first=GROUP, second=POLICY.format(extra=DENY, action="ec2:*")))
+    changed = run_cli("scan", "stack.yaml", "--baseline", "b.json", "--no-color", cwd=tmp_path)
+    assert changed.returncode == 1, changed.stdout
+    new = [line for line in changed.stdout.splitlines() if line.startswith("stack.yaml:")]
+    assert new and all("ec2:*" in line for line in new), new
+    assert "In the baseline, no longer found" in changed.stdout  # the s3:* entries are absent now
+    assert "stack.yaml: PL1001 DeployPolicy.PolicyDocument statements[0].actions[0]" in changed.stdout
+
+
+def test_a_changed_cidr_is_a_new_finding(tmp_path):
+    (tmp_path / ".git").mkdir()
+    stack = tmp_path / "stack.yaml"
+    stack.write_text(STACK.format(first=GROUP.replace("0.0.0.0/0", "10.0.1.0/16"), second=""))  # host bits set
+    assert run_cli("scan", "stack.yaml", "--write-baseline", "b.json", cwd=tmp_path).returncode == 0
+    stack.write_text(STACK.format(first=GROUP.replace("0.0.0.0/0", "10.0.2.0/16"), second=""))
+    result = run_cli("scan", "stack.yaml", "--baseline", "b.json", "-f", "json", "--select", "PL3002", cwd=tmp_path)
+    assert result.returncode == 1
+    states = [f["baseline_state"] for f in json.loads(result.stdout)["findings"]]
+    assert states == ["new"]
+
+
+def test_a_baseline_of_the_old_positional_format_is_an_error_that_says_what_to_do(repo):
+    (repo / "old.json").write_text(json.dumps({"policylint_baseline": 1, "findings": []}))
+    result = run_cli("scan", "stack.yaml", "--baseline", "old.json", cwd=repo)
+    assert result.returncode == 2 and "--write-baseline old.json" in result.stderr

@@ -67,4 +67,9 @@ def test_suppressions_and_baseline_state_validate(validator, tmp_path):
     results = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r for r in log["runs"][0]["results"]}
     assert results["quiet.yaml"]["suppressions"] == [{"kind": "inSource", "justification": "kept for the demo"}]
     assert results["quiet.yaml"]["baselineState"] == "new"
-    assert results["loud.yaml"]["suppressions"] == [] and results["loud.yaml"]["baselineState"] == "unchanged"
+    assert results["loud.yaml"]["baselineState"] == "unchanged"  # in the baseline: suppressed externally
+    assert [s["kind"] for s in results["loud.yaml"]["suppressions"]] == ["external"]
+    plain = sarif_of(".", "--select", "PL1001", "--baseline", "b.json", cwd=tmp_path)  # without --show-suppressed
+    assert_valid(validator, plain)
+    assert [(r["baselineState"], r["suppressions"]) for r in plain["runs"][0]["results"]] == [
+        ("unchanged", results["loud.yaml"]["suppressions"])]

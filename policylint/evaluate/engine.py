@@ -1,11 +1,13 @@
 """Apply compiled rules to resources and turn witnesses into located findings."""
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from typing import Any, Iterable
 
 from ..findings import Finding
-from ..load.located import LocDict, LocList, Span, Unknown
+from ..load.located import LocDict, LocList, Span, Unknown, plain
 from ..model import Resource
 from .conditions import Witness
 from .paths import resolve_trail, walk
@@ -115,8 +117,43 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
         file = resource.file
     return Finding(
         rule_id=rule.id, severity=rule.severity, message=message, file=file, span=span,
-        resource=resource.name, element=_trail_text(trail),
+        resource=resource.name, element=_trail_text(trail), meaning=meaning(resource.props, trail),
     )
+
+
+POSITIONAL_FIELDS = frozenset({"index"})  # a statement's position in its policy: not its meaning
+
+
+def meaning(props: Any, trail: tuple[Any, ...]) -> str:
+    """The element at ``trail`` named by content rather than position: each list position is
+    replaced by what the item is (a statement by its ``sid``, else a hash of the normalised item; a
+    scalar by its value), and a scalar reached at the end by its value. ``statements[2].actions[0]``
+    becomes ``statements[sid:Admin].actions[=s3:*]``; ``cidr`` becomes ``cidr=0.0.0.0/0``."""
+    parts: list[str] = []
+    node: Any = props
+    for step in trail:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            parts.append(f"[{step}]" if isinstance(step, int) else f".{step}")
+            node = None
+            continue
+        parts.append(f"[{_item_key(node)}]" if isinstance(step, int) else f".{step}")
+    if trail and not isinstance(trail[-1], int) and node is not None and not isinstance(node, (dict, list)):
+        parts.append(f"={_show(node)}")
+    return "".join(parts).lstrip(".")
+
+
+def _item_key(item: Any) -> str:
+    if isinstance(item, dict):
+        sid = item.get("sid")
+        if isinstance(sid, str) and sid:
+            return f"sid:{sid}"
+        item = {k: v for k, v in item.items() if k not in POSITIONAL_FIELDS}
+    if isinstance(item, (dict, list)):
+        text = json.dumps(plain(item), sort_keys=True, ensure_ascii=False, default=str)
+        return "#" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return f"={_show(item)}"
 
 
 def _show(value: Any) -> str:

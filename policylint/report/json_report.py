@@ -38,6 +38,7 @@ def render(result: ScanResult, findings: list[Finding]) -> str:
         "files_scanned": len(result.files),
         "findings": [finding_dict(f) for f in findings],
         "skipped": [{"path": s.display, "reason": s.reason} for s in result.skipped],
+        "baseline_absent": result.absent,
         "summary": {
             "findings": sum(1 for f in findings if f.suppression is None),
             "suppressed": sum(1 for f in findings if f.suppression is not None),

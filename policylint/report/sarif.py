@@ -78,11 +78,22 @@ def _message(finding: Finding) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _suppressions(finding: Finding) -> list[dict[str, Any]]:
+    """The result's ``suppressions``: its own (a comment, the configuration), or an ``external`` one
+    when the baseline holds it, so that code scanning does not raise it; empty when active."""
+    if finding.suppression is not None:
+        return [{"kind": finding.suppression.kind, "justification": finding.suppression.justification}]
+    if finding.baseline_state == "unchanged":
+        return [{"kind": "external", "justification": "recorded in the baseline (--baseline)"}]
+    return []
+
+
 def render(result: ScanResult, findings: list[Finding], include_suppressed: bool = False) -> str:
     """The SARIF log for ``findings``; suppressed ones are left out unless ``include_suppressed``."""
     rules = sorted(result.rules, key=lambda r: r.id)
     index = {rule.id: i for i, rule in enumerate(rules)}
     shown = [f for f in findings if include_suppressed or f.suppression is None]
+    baselined = any(f.baseline_state for f in shown)  # then every result says whether it is suppressed
     results = []
     for finding in shown:
         entry: dict[str, Any] = {
@@ -94,12 +105,8 @@ def render(result: ScanResult, findings: list[Finding], include_suppressed: bool
         }
         if finding.rule_id in index:
             entry["ruleIndex"] = index[finding.rule_id]
-        if include_suppressed:
-            entry["suppressions"] = (
-                [{"kind": finding.suppression.kind, "justification": finding.suppression.justification}]
-                if finding.suppression is not None
-                else []
-            )
+        if include_suppressed or baselined:
+            entry["suppressions"] = _suppressions(finding)
         if finding.baseline_state:
             entry["baselineState"] = finding.baseline_state
         results.append(entry)

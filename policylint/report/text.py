@@ -28,6 +28,13 @@ def render(result: ScanResult, findings: list[Finding], colour: bool = False) ->
         )
     for skipped in result.skipped:
         lines.append(f"note: {skipped.display}: {skipped.reason}")
+    if result.absent:
+        if lines:
+            lines.append("")
+        lines.append(f"In the baseline, no longer found ({len(result.absent)}):")
+        for entry in result.absent:
+            what = " ".join(str(entry[k]) for k in ("rule", "resource", "element") if entry.get(k))
+            lines.append(f"  {entry.get('file', '?')}: {what}")
     if lines:
         lines.append("")
     lines.append(summary(result, findings))
@@ -51,4 +58,6 @@ def summary(result: ScanResult, findings: list[Finding]) -> str:
         text += f", {suppressed} suppressed"
     if known:
         text += f", {known} in the baseline"
+    if result.absent:
+        text += f", {len(result.absent)} baseline entr{'ies' if len(result.absent) != 1 else 'y'} no longer found"
     return text
