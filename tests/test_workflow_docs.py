@@ -101,7 +101,9 @@ def test_configuration_baseline_snippet(repo):
     (repo / "stack.yaml").write_text(INSECURE.replace("Resources:\n", "Resources:\n  # moved\n", 1))
     assert run_cli(*check[1:], cwd=repo).returncode == 0
     (repo / "stack.yaml").write_text(INSECURE.replace("SSEAlgorithm: AES256", "SSEAlgorithm: none"))
-    assert run_cli(*check[1:], cwd=repo).returncode == 0  # same finding, different value: still known
+    changed = run_cli(*check[1:], "-f", "json", cwd=repo)  # the offending value changed: a new finding
+    assert changed.returncode == 1
+    assert [f["rule"] for f in json.loads(changed.stdout)["findings"] if f["baseline_state"] == "new"] == ["PL2001"]
 
 
 def test_github_actions_workflow_snippet(tmp_path, action_venv):  # noqa: F811
