@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, field
-from importlib import resources as importlib_resources
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -88,15 +88,20 @@ def glob_matches(display: str, pattern: str) -> bool:
 
 
 def builtin_rules_dir() -> Path:
-    """Where the rules shipped with policylint live: inside the installed package, or the
-    repository's ``rules/`` when running from a source checkout."""
+    """Where the rules shipped with policylint live: the folder of the installed package
+    ``policylint.builtin_rules`` (the repository's ``rules/`` in an editable install), or that
+    ``rules/`` when running from a source checkout that is not installed."""
+    # The package has no __init__.py: it is a namespace package, whose search locations are the
+    # one way to its folder that every supported Python keeps (importlib.resources.files() gives
+    # a MultiplexedPath there, and its joinpath('.') raises StopIteration on 3.12.1 and 3.13.0).
     try:
-        found = importlib_resources.files("policylint.builtin_rules")
+        spec = importlib.util.find_spec("policylint.builtin_rules")
     except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "rules"
-    # A folder without __init__.py is a namespace package: files() gives a MultiplexedPath,
-    # whose str() is not a path.
-    return Path(str(found.joinpath("."))) if not isinstance(found, Path) else found
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec is not None else []:
+        if Path(location).is_dir():
+            return Path(location)
+    return Path(__file__).resolve().parents[2] / "rules"
 
 
 def load_rules(directories: list[Path], option_overrides: dict[str, dict[str, Any]] | None = None) -> list[Rule]:
