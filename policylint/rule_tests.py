@@ -30,6 +30,7 @@ from .load.yaml_loader import load_yaml
 
 EXPECTED = "expected.yaml"
 CFN_YAML, CFN_JSON, TERRAFORM, POLICY_JSON, DOCUMENT = "CloudFormation YAML", "CloudFormation JSON", "Terraform", "policy JSON", "document"
+TF_PLAN = "Terraform plan JSON"  # optional: `terraform show -json` output, named *.tfplan.json
 _IAC = (CFN_YAML, CFN_JSON, TERRAFORM)
 # Which source formats produce each normalised kind (see docs/architecture.md).
 KIND_FORMATS: dict[str, tuple[str, ...]] = {"iam.policy": _IAC + (POLICY_JSON,), "document": (DOCUMENT,)}
@@ -180,6 +181,8 @@ def fixture_format(rule: Rule, name: str) -> str:
     lower = name.lower()
     if lower.endswith(".policy.json"):
         return POLICY_JSON
+    if lower.endswith(".tfplan.json"):
+        return TF_PLAN
     if lower.endswith(TERRAFORM_SUFFIXES):
         return TERRAFORM
     if lower.endswith(".json"):

@@ -394,6 +394,41 @@ def _missing_reason(value: Any, wanted: Any) -> str | None:
     return f"missing {', '.join(str(m) for m in missing)}" if missing else None
 
 
+# --- accounts and S3 resources -----------------------------------------------------------------
+
+_ACCOUNT_PRINCIPAL = re.compile(r"^(?:arn:aws[a-z-]*:(?:iam|sts)::)?(\d{12})(?::.*)?$")
+
+
+def account_outside(principal: Any, allowed: Any) -> bool | None:
+    """Whether an ``AWS`` principal value (``123456789012``, ``arn:aws:iam::123456789012:root``,
+    a role or user ARN) names an account that is not in ``allowed`` (a list of account ids)."""
+    if isinstance(principal, Unknown):
+        return None
+    m = _ACCOUNT_PRINCIPAL.match(principal) if isinstance(principal, str) else None
+    if m is None:
+        return False
+    wanted = allowed if isinstance(allowed, list) else [allowed]
+    return m.group(1) not in {str(a) for a in wanted}
+
+
+_BUCKET_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::[^/]+$")
+
+
+def covers_bucket_and_objects(statement: Any, _arg: Any = True) -> bool | None:
+    """Whether a statement's ``Resource`` covers a bucket and its objects: ``*``, or a bucket ARN
+    together with the same ARN followed by ``/*``."""
+    resources = statement.get("resources") if isinstance(statement, dict) else None
+    if not isinstance(resources, list):
+        return False
+    known = [r for r in resources if isinstance(r, str)]
+    if any(r in ("*", "arn:aws:s3:::*") for r in known):
+        return True
+    buckets = {r for r in known if _BUCKET_ARN.match(r)}
+    if any(r.endswith("/*") and r[:-2] in buckets for r in known):
+        return True
+    return None if len(known) < len(resources) else False
+
+
 # Name → (function, explain) where explain(value, arg) gives a reason for a failing value.
 PREDICATES = {
     "service_wildcard": (is_service_wildcard, None),
@@ -409,4 +444,6 @@ PREDICATES = {
     "actions_cover": (actions_cover, None),
     "ports_include": (ports_include, None),
     "contains_all": (contains_all, _missing_reason),
+    "account_outside": (account_outside, None),
+    "covers_bucket_and_objects": (covers_bucket_and_objects, None),
 }

@@ -69,6 +69,7 @@ def build_resources(template: LocDict, path: str) -> list[Resource]:
     if not isinstance(resources, dict):
         return []
     resolvers = [Resolver(template, 0)]
+    links = s3.links_from_cfn(resources)
     out: list[Resource] = []
     for logical, body in resources.items():
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
@@ -82,7 +83,7 @@ def build_resources(template: LocDict, path: str) -> list[Resource]:
             props = resolvers[branch].value(properties, body.span_of("Properties")) if properties is not None else None
             if not isinstance(props, LocDict):
                 props = LocDict(body.span_of("Properties") if properties is not None else span)
-            out.extend(_resources_of(str(logical), body["Type"], props, span, path))
+            out.extend(_resources_of(str(logical), body["Type"], props, span, path, links))
     whole = template.span
     for name, kind, facet in cfn_template_facets(template, whole):
         out.append(Resource(kind, kind, name, path, facet.span, facet, FORMAT, raw=facet))
@@ -90,7 +91,7 @@ def build_resources(template: LocDict, path: str) -> list[Resource]:
 
 
 def _resources_of(
-    logical: str, rtype: str, props: LocDict, span: Span, path: str
+    logical: str, rtype: str, props: LocDict, span: Span, path: str, links: dict[str, list[tuple[str, str]]]
 ) -> Iterator[Resource]:
     def make(kind: str | None, name: str, facet: LocDict, where: Span) -> Resource:
         return Resource(kind, rtype, name, path, where, facet, FORMAT, raw=props)
@@ -100,7 +101,11 @@ def _resources_of(
         for suffix, doc, doc_span in _walk(props, prop_path, span):
             yield make(IAM_POLICY, logical + suffix, normalise_policy(doc, doc_span, attachment), doc_span)
     if rtype == "AWS::S3::Bucket":
-        yield make(S3_BUCKET, logical, s3.bucket_from_cfn(props, span), span)
+        bucket = s3.bucket_from_cfn(props, span)
+        name = bucket["name"]
+        for link, other in links.get(logical, []) + (links.get(name, []) if isinstance(name, str) else []):
+            s3.add_link(bucket, link, other)
+        yield make(S3_BUCKET, logical, bucket, span)
     for suffix, rule in network.sg_rules_from_cfn(rtype, props, span):
         yield make(SG_RULE, logical + suffix, rule, rule.span)
     cidrs = network.cidrs_from_cfn(rtype, props)

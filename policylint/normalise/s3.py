@@ -7,14 +7,20 @@ Terraform may be a companion resource)::
     encryption: {algorithms: [..], kms_key_ids: [..]},
     public_access_block: {block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets},
     versioning: {status, mfa_delete}, logging: {target_bucket, target_prefix},
-    cors_rules: [{allowed_origins: [..], allowed_methods: [..]}], website: {...}
+    cors_rules: [{allowed_origins: [..], allowed_methods: [..]}], website: {...},
+    policies: [names of the bucket policies attached in the same template or module],
+    trail_logs: [names of the CloudTrail trails that deliver their logs to this bucket]
 """
 from __future__ import annotations
 
+from typing import Any
+
 from ..load.located import LocDict, LocList, Span
 from .fields import is_set, sub
+from .vpc import refs_in
 
 FIELDS = ("name", "acl", "encryption", "public_access_block", "versioning", "logging", "cors_rules", "website")
+LINKS = ("policies", "trail_logs")
 PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
 
 
@@ -23,7 +29,38 @@ def new_bucket(span: Span) -> LocDict:
     facet = LocDict(span)
     for name in FIELDS:
         facet.put(name, None, span)
+    for name in LINKS:
+        facet.put(name, LocList(span), span)
     return facet
+
+
+def add_link(facet: LocDict, link: str, name: str) -> None:
+    """Record that resource ``name`` is a policy of (``policies``) or a trail logging into
+    (``trail_logs``) the bucket of ``facet``."""
+    names: LocList = facet[link]
+    if name not in names:
+        names.add(name, facet.span)
+
+
+# CloudFormation type → (property naming the bucket, link recorded on the bucket)
+_CFN_LINKS = {"AWS::S3::BucketPolicy": ("Bucket", "policies"), "AWS::CloudTrail::Trail": ("S3BucketName", "trail_logs")}
+
+
+def links_from_cfn(resources: Any) -> dict[str, list[tuple[str, str]]]:
+    """``{bucket logical id or literal name: [(link, resource logical id)]}`` for the bucket
+    policies and trails of a template's raw ``Resources`` (``Ref``/``GetAtt`` to the bucket, or
+    its name written out)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for logical, body in resources.items() if isinstance(resources, dict) else ():
+        if not isinstance(body, dict) or not isinstance(body.get("Type"), str) or body["Type"] not in _CFN_LINKS:
+            continue
+        key, link = _CFN_LINKS[body["Type"]]
+        props = body.get("Properties")
+        target = props.get(key) if isinstance(props, dict) else None
+        names = {target} if isinstance(target, str) else refs_in(target)
+        for name in names:
+            out.setdefault(name, []).append((link, str(logical)))
+    return out
 
 
 def bucket_from_cfn(props: LocDict, span: Span) -> LocDict:

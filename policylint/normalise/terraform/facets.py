@@ -231,12 +231,21 @@ def _buckets(sources: list[Source]) -> Iterator[Resource]:
     facets = {id(b): _bucket_facet(b) for b in buckets}
     index = _BucketIndex(buckets)
     for companion in sources:
-        if companion.type not in S3_COMPANIONS:
-            continue
-        for bucket in index.linked(companion):
-            _apply_companion(facets[id(bucket)], companion)
+        if companion.type in S3_COMPANIONS:
+            for bucket in index.linked(companion):
+                _apply_companion(facets[id(bucket)], companion)
+        elif companion.type in _S3_LINKS:
+            key, link = _S3_LINKS[companion.type]
+            for bucket in index.linked(companion, key):
+                s3.add_link(facets[id(bucket)], link, companion.name)
     for bucket in buckets:
+        if is_set(bucket.props.get("policy")):
+            s3.add_link(facets[id(bucket)], "policies", bucket.name)
         yield bucket.make(S3_BUCKET, bucket.name, facets[id(bucket)], bucket.span)
+
+
+# type → (argument naming the bucket, link recorded on the bucket facet)
+_S3_LINKS = {"aws_s3_bucket_policy": ("bucket", "policies"), "aws_cloudtrail": ("s3_bucket_name", "trail_logs")}
 
 
 class _BucketIndex:
@@ -253,10 +262,10 @@ class _BucketIndex:
             if isinstance(name, str) and name:
                 self.by_name.setdefault((name, bucket.module_key), []).append(i)
 
-    def linked(self, companion: Source) -> list[Source]:
-        """Buckets a companion resource configures: by reference (``aws_s3_bucket.x.id``) or name,
-        in the buckets' order."""
-        target = companion.props.get("bucket")
+    def linked(self, companion: Source, key: str = "bucket") -> list[Source]:
+        """Buckets a companion resource configures (or a trail logs into, ``key``): by reference
+        (``aws_s3_bucket.x.id``) or name, in the buckets' order."""
+        target = companion.props.get(key)
         if isinstance(target, Unknown):
             found = sorted({i for ref in target.refs for i in self.by_address.get(ref, ())})
         elif isinstance(target, str) and target:

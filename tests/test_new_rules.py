@@ -1,0 +1,54 @@
+"""The issue-16 rules: predicates and options that the fixtures alone do not exercise."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, scan_json
+from policylint.evaluate.predicates import account_outside, covers_bucket_and_objects
+from policylint.load.located import Unknown
+
+
+@pytest.mark.parametrize("principal, allowed, expected", [
+    ("arn:aws:iam::444455556666:root", [], True),
+    ("444455556666", ["444455556666"], False),
+    ("arn:aws:iam::111122223333:role/x", ["444455556666"], True),
+    ("arn:aws-us-gov:iam::111122223333:user/y", ["111122223333"], False),
+    ("*", [], False),
+    ("arn:aws:iam::12345:root", [], False),
+    (Unknown("${AWS::AccountId}"), [], None),
+])
+def test_account_outside(principal, allowed, expected):
+    assert account_outside(principal, allowed) is expected
+
+
+@pytest.mark.parametrize("resources, expected", [
+    (["*"], True),
+    (["arn:aws:s3:::b", "arn:aws:s3:::b/*"], True),
+    (["arn:aws:s3:::b/*"], False),
+    (["arn:aws:s3:::b", "arn:aws:s3:::c/*"], False),
+    (["arn:aws:s3:::b/*", Unknown("${Bucket.Arn}")], None),
+])
+def test_covers_bucket_and_objects(resources, expected):
+    assert covers_bucket_and_objects({"resources": resources}) is expected
+
+
+def test_allowed_accounts_option(tmp_path: Path):
+    config = tmp_path / ".policylint.yaml"
+    config.write_text(textwrap.dedent("""\
+        options:
+          PL2015:
+            allowed_accounts: ["444455556666", "111122223333"]
+        """))
+    target = str(FIXTURES / "rules" / "PL2015" / "fail.yaml")
+    report = scan_json(target, "--select", "PL2015", "--config", str(config))
+    assert [f["line"] for f in report["findings"]] == [24]
+
+
+def test_a_resource_type_that_is_not_a_string_does_not_stop_bucket_linking(tmp_path: Path):
+    (tmp_path / "t.json").write_text('{"Resources": {"Odd": {"Type": {"x": 1}}, '
+                                     '"B": {"Type": "AWS::S3::Bucket", "Properties": {}}}}')
+    report = scan_json(str(tmp_path), "--select", "PL2006")
+    assert [f["rule"] for f in report["findings"]] == ["PL2006"] and not report.get("parse_errors")
