@@ -32,6 +32,7 @@ class Resource:
     props: LocDict
     format: str
     raw: Any = None
+    origin: str | None = None  # what generated it (a SAM role, a Fn::ForEach loop, a CDK construct), in messages
 
 
 @dataclass

@@ -85,12 +85,12 @@ def load_all_rules(options: ScanOptions, loaded: list[Rule] | None = None) -> li
     return select_rules(rules, options.select, options.ignore)
 
 
-def resources_of(parsed: Parsed) -> list[Resource]:
-    """Normalise one parsed document."""
+def resources_of(parsed: Parsed, notices: list[str] | None = None) -> list[Resource]:
+    """Normalise one parsed document (``notices`` gains what it refers to and is not followed)."""
     if parsed.format == "cloudformation":
         from .normalise import cloudformation
 
-        return cloudformation.build_resources(parsed.data, parsed.path)
+        return cloudformation.build_resources(parsed.data, parsed.path, notices)
     if parsed.format == "policy":
         from .normalise import policy_file
 
@@ -127,7 +127,8 @@ def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False)
     if parsed.format == "unparsable":
         return TaskResult([candidate.display], [], errors)
     parsed.path = candidate.display
-    resources = resources_of(parsed)
+    notices: list[str] = []
+    resources = resources_of(parsed, notices)
     if targeted:
         from .normalise.document import document_resource
 
@@ -135,7 +136,7 @@ def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False)
     index = SuppressionIndex()
     index.add_source(candidate.display, parsed.text, parsed.data if parsed.format == "cloudformation" else None)
     index.add_resources(resources)
-    return TaskResult([candidate.display], evaluate(rules, resources), errors, index)
+    return TaskResult([candidate.display], evaluate(rules, resources), errors, index, notices)
 
 
 @dataclass

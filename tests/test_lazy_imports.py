@@ -26,3 +26,16 @@ def test_terraform_runs_import_the_terraform_parser_and_not_the_reference_one():
     modules = imported_modules("examples/terraform")
     assert "policylint.load.hcl_parser" in modules
     assert not {m for m in modules if m.split(".")[0] in ("lark", "hcl2")}
+
+
+def test_plain_scans_import_no_sam_serverless_or_language_extension_code():
+    modules = imported_modules("examples/cloudformation", "examples/policies", "examples/terraform")
+    transforms = {m for m in modules if m.startswith(("policylint.normalise.sam", "policylint.normalise.serverless",
+                                                      "policylint.normalise.language_extensions",
+                                                      "policylint.normalise.cfn_transforms"))}
+    assert "policylint.normalise.cloudformation" in modules and not transforms
+
+
+def test_a_sam_scan_imports_the_sam_transform():
+    modules = imported_modules("fixtures/sam/function-policies.yaml")
+    assert "policylint.normalise.sam" in modules and "policylint.normalise.language_extensions" not in modules

@@ -108,6 +108,8 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
     message = _PLACEHOLDER.sub(lambda m: values[m.group(1)] or (m.group(2) or ""), rule.message)
     if span.note:
         message += f" ({span.note})"
+    if resource.origin:
+        message += f" ({resource.origin})"
     if unresolved:
         message += f" — could not be resolved statically: {_show(value)}"
     if span.file:

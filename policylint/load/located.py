@@ -128,3 +128,36 @@ def plain(value: Any) -> Any:
     if isinstance(value, Unknown):
         return f"<unknown: {value.text}>"
     return value
+
+
+class At(NamedTuple):
+    """A scalar and the span :func:`build` is to locate it at."""
+
+    value: Any
+    span: Span
+
+
+def build(value: Any, span: Span) -> Any:
+    """Located data from plain dicts and lists (for resources a transform generates): located
+    containers are kept as they are, an :class:`At` is placed at its span, the rest at ``span``."""
+    if isinstance(value, At):
+        return value.value
+    if isinstance(value, (LocDict, LocList)):
+        return value
+    if isinstance(value, dict):
+        out = LocDict(span)
+        for key, child in value.items():
+            out.put(key, build(child, span), _span(child, span), span)
+        return out
+    if isinstance(value, list):
+        out_list = LocList(span)
+        for child in value:
+            out_list.add(build(child, span), _span(child, span))
+        return out_list
+    return value
+
+
+def _span(value: Any, default: Span) -> Span:
+    if isinstance(value, At):
+        return value.span
+    return getattr(value, "span", default) if isinstance(value, (LocDict, LocList)) else default

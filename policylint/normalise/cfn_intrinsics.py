@@ -2,17 +2,19 @@
 
 ``Ref`` to a parameter resolves to its ``Default``, pseudo parameters to what is knowable
 (``AWS::Partition`` → ``aws``), and ``Fn::Sub`` (both forms), ``Fn::Join``, ``Fn::Select``,
-``Fn::Split``, ``Fn::FindInMap`` and ``Fn::If`` are evaluated. ``Fn::If`` takes the branch chosen
+``Fn::Split``, ``Fn::FindInMap``, ``Fn::If`` and the language extensions' ``Fn::Length`` and
+``Fn::ToJsonString`` are evaluated. ``Fn::If`` takes the branch chosen
 by the resolver's ``branch`` (0 = first, 1 = second), so evaluating a resource with both resolvers
 sees every branch. Anything else becomes :class:`Unknown`. A resolved value keeps the span of the
 property that used it, with a note naming where the value came from.
 """
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
-from ..load.located import LocDict, LocList, Span, Unknown, relocate
+from ..load.located import LocDict, LocList, Span, Unknown, plain, relocate
 
 NO_VALUE = object()
 MAX_CONDITION_DEPTH = 50  # conditions naming conditions deeper than this are "cannot tell"
@@ -260,6 +262,16 @@ class Resolver:
             out.add(part, span)
         return out, None
 
+    def _length(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+        items = self.value(arg, span)
+        return (len(items), None) if isinstance(items, list) else None
+
+    def _tojsonstring(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+        value = self.value(arg, span)
+        if _has_unknown(value):
+            return None
+        return json.dumps(plain(value), separators=(",", ":")), None
+
     def _findinmap(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
         name, top, second = (self.value(a, span) for a in arg[:3])
         if not all(isinstance(k, str) for k in (name, top, second)):
@@ -269,6 +281,19 @@ class Resolver:
         if isinstance(value, (dict, list)):
             return relocate(value, span.with_note(note)), note
         return value, note
+
+
+def _has_unknown(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Unknown):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def _refs(value: Any) -> tuple[str, ...]:

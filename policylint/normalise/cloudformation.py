@@ -63,8 +63,15 @@ def is_template(data: Any) -> bool:
     )
 
 
-def build_resources(template: LocDict, path: str) -> list[Resource]:
-    """Every resource of a template, raw and normalised."""
+def build_resources(template: LocDict, path: str, notices: list[str] | None = None) -> list[Resource]:
+    """Every resource of a template, raw and normalised; what is not followed (a nested SAM
+    application) is added to ``notices``."""
+    origins: dict[str, str] = {}
+    source = template
+    if _transformed(template):
+        from .cfn_transforms import expand
+
+        template = expand(template, path, origins, notices if notices is not None else [])
     resources = template.get("Resources")
     if not isinstance(resources, dict):
         return []
@@ -83,18 +90,37 @@ def build_resources(template: LocDict, path: str) -> list[Resource]:
             props = resolvers[branch].value(properties, body.span_of("Properties")) if properties is not None else None
             if not isinstance(props, LocDict):
                 props = LocDict(body.span_of("Properties") if properties is not None else span)
-            out.extend(_resources_of(str(logical), body["Type"], props, span, path, links))
+            origin = origins.get(str(logical)) or _cdk_origin(body)
+            out.extend(_resources_of(str(logical), body["Type"], props, span, path, links, origin))
     whole = template.span
-    for name, kind, facet in cfn_template_facets(template, whole):
+    for name, kind, facet in cfn_template_facets(template, whole, source):
         out.append(Resource(kind, kind, name, path, facet.span, facet, FORMAT, raw=facet))
     return out
 
 
+def _transformed(template: LocDict) -> bool:
+    """Whether a template needs a transform (SAM, language extensions) before it is read."""
+    if "Transform" in template:
+        return True
+    found = template.get("Resources")
+    return isinstance(found, dict) and any(
+        isinstance(body, dict) and str(body.get("Type", "")).startswith("AWS::Serverless::") or str(key).startswith("Fn::ForEach")
+        for key, body in found.items())
+
+
+def _cdk_origin(body: LocDict) -> str | None:
+    """The CDK construct path a synthesized resource records in ``aws:cdk:path``."""
+    metadata = body.get("Metadata")
+    path = metadata.get("aws:cdk:path") if isinstance(metadata, dict) else None
+    return f"CDK construct {path}" if isinstance(path, str) else None
+
+
 def _resources_of(
-    logical: str, rtype: str, props: LocDict, span: Span, path: str, links: dict[str, list[tuple[str, str]]]
+    logical: str, rtype: str, props: LocDict, span: Span, path: str, links: dict[str, list[tuple[str, str]]],
+    origin: str | None = None,
 ) -> Iterator[Resource]:
     def make(kind: str | None, name: str, facet: LocDict, where: Span) -> Resource:
-        return Resource(kind, rtype, name, path, where, facet, FORMAT, raw=props)
+        return Resource(kind, rtype, name, path, where, facet, FORMAT, raw=props, origin=origin)
 
     yield make(None, logical, props, span)
     for prop_path, attachment in POLICY_LOCATIONS.get(rtype, ()):

@@ -39,15 +39,16 @@ def cfn_facets(rtype: str, props: LocDict, span: Span) -> Iterator[Facet]:
         yield "", resource_meta.RESOURCE_META, meta
 
 
-def cfn_template_facets(template: LocDict, span: Span) -> Iterator[tuple[str, str, LocDict]]:
-    """``(name, kind, facet)`` of the facets built from a whole template."""
+def cfn_template_facets(template: LocDict, span: Span, source: LocDict | None = None) -> Iterator[tuple[str, str, LocDict]]:
+    """``(name, kind, facet)`` of the facets built from a whole template (``source``: the template
+    as written, when ``template`` is what a transform made of it: its strings are read there once)."""
     resources = template.get("Resources")
     if isinstance(resources, LocDict):
         for logical, facet in vpc.vpcs_from_cfn(resources):
             yield logical, vpc.VPC, facet
     for name, facet in inputs.parameters_from_cfn(template):
         yield f"Parameters.{name}", inputs.INPUT_VARIABLE, facet
-    yield "template", secrets.STRINGS, secrets.strings_facet(template, span)
+    yield "template", secrets.STRINGS, secrets.strings_facet(template if source is None else source, span)
 
 
 def tf_facets(rtype: str, attrs: Any, span: Span) -> Iterator[Facet]:

@@ -8,7 +8,7 @@ from ..load.located import LocDict, LocList, Span
 from .fields import block
 
 LAMBDA_FUNCTION = "lambda.function"
-CFN_TYPES = ("AWS::Lambda::Function", "AWS::Serverless::Function")
+CFN_TYPES = ("AWS::Lambda::Function",)  # a SAM function is read as the AWS::Lambda::Function SAM generates
 
 
 def _facet(variables: Any, span: Span) -> LocDict:
@@ -25,7 +25,7 @@ def _facet(variables: Any, span: Span) -> LocDict:
 
 
 def function_from_cfn(props: LocDict, span: Span) -> LocDict:
-    """The facet of an ``AWS::Lambda::Function`` or SAM ``AWS::Serverless::Function``."""
+    """The facet of an ``AWS::Lambda::Function``."""
     environment = props.get("Environment")
     return _facet(environment.get("Variables") if isinstance(environment, dict) else None, span)
 
