@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from .load.text import read_text
+from .load.yaml_loader import load_yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DATA_DIR = Path(__file__).resolve().parent / "benchmarks"
 
 
@@ -46,7 +46,7 @@ def benchmarks() -> dict[str, Benchmark]:
     """Every shipped benchmark by id."""
     out: dict[str, Benchmark] = {}
     for path in sorted(DATA_DIR.glob("*.yaml")):
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
+        data = load_yaml(read_text(str(path)))
         controls = {}
         for cid, spec in data["controls"].items():
             decidable = spec.get("decidable", True) is not False
