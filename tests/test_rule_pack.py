@@ -133,19 +133,19 @@ def test_rule_option_default_and_override(tmp_path):
               GroupDescription: app
               SecurityGroupIngress:
                 - IpProtocol: tcp
-                  FromPort: 8080
-                  ToPort: 8080
+                  FromPort: 8443
+                  ToPort: 8443
                   CidrIp: 0.0.0.0/0
     """)
     default = scan_json(str(template), "--select", "PL3003", "--no-config", cwd=tmp_path)
     assert default["findings"] == []
-    write(tmp_path / ".policylint.yaml", "options:\n  PL3003:\n    ports: [8080]\n")
+    write(tmp_path / ".policylint.yaml", "options:\n  PL3003:\n    ports: [8443]\n")
     configured = scan_json(str(template), "--select", "PL3003", cwd=tmp_path)
     assert [f["line"] for f in configured["findings"]] == [10]
 
 
 def test_unknown_option_is_an_error(tmp_path):
-    write(tmp_path / ".policylint.yaml", "options:\n  PL3003:\n    portz: [8080]\n")
+    write(tmp_path / ".policylint.yaml", "options:\n  PL3003:\n    portz: [8443]\n")
     result = run_cli("scan", ".", cwd=tmp_path)
     assert result.returncode == 2
     assert "portz" in result.stderr

@@ -241,9 +241,16 @@ def cidr_valid(value: Any, arg: Any = True) -> bool | None:
 
 
 def cidr_is_world(value: Any, _arg: Any = True) -> bool | None:
-    """Whether ``value`` is a CIDR open to every address (``0.0.0.0/0``, ``::/0``)."""
+    """Whether ``value`` is a CIDR open to every address (``0.0.0.0/0``, ``::/0``), or a list of
+    CIDRs that together cover all of IPv4 or all of IPv6 (``0.0.0.0/1`` and ``128.0.0.0/1``)."""
     if isinstance(value, Unknown):
         return None
+    if isinstance(value, list):
+        from ..normalise.network import covers_address_space
+
+        if covers_address_space(value):
+            return True
+        return None if any(isinstance(v, Unknown) for v in value) else False
     if not isinstance(value, str) or "/" not in value:
         return False
     try:

@@ -26,6 +26,8 @@ def cfn_facets(rtype: str, props: LocDict, span: Span) -> Iterator[Facet]:
         yield "", lambda_env.LAMBDA_FUNCTION, lambda_env.function_from_cfn(props, span)
     for suffix, entry in vpc.nacl_entries_from_cfn(rtype, props, span):
         yield suffix, vpc.NACL_ENTRY, entry
+    for rule in vpc.default_sg_rules_from_cfn(rtype, props, span):
+        yield "", vpc.DEFAULT_SG_RULE, rule
     for suffix, volume in storage.volumes_from_cfn(rtype, props, span):
         yield suffix, storage.EBS_VOLUME, volume
     rds = storage.rds_from_cfn(rtype, props, span)
@@ -66,6 +68,8 @@ def tf_facets(rtype: str, attrs: Any, span: Span) -> Iterator[Facet]:
         yield "", lambda_env.LAMBDA_FUNCTION, lambda_env.function_from_tf(attrs, span)
     for suffix, entry in vpc.nacl_entries_from_tf(rtype, attrs, span):
         yield suffix, vpc.NACL_ENTRY, entry
+    for suffix, rule in vpc.default_sg_rules_from_tf(rtype, attrs, span):
+        yield suffix, vpc.DEFAULT_SG_RULE, rule
     for suffix, volume in storage.volumes_from_tf(rtype, attrs, span):
         yield suffix, storage.EBS_VOLUME, volume
     rds = storage.rds_from_tf(rtype, attrs, span)

@@ -3,14 +3,20 @@
 Security-group rule facet (kind ``ec2.security_group_rule``)::
 
     {direction: ingress|egress, protocol: all|tcp|udp|icmp|icmpv6|<number>,
-     from_port, to_port, cidr, ip_version: 4|6, group, description}
+     from_port, to_port, cidr, ip_version: 4|6, group, description, cidr_group}
+
+``cidr_group`` is set on the first facet of a rule (or of a security group's rules with the same
+protocol and ports) whose CIDRs of one IP version together cover the whole address space while none
+does alone (``0.0.0.0/1`` plus ``128.0.0.0/1``): the list of those CIDRs, so ``cidr_world`` sees
+the rule as open to the internet. Otherwise ``None``.
 
 Network facet (kind ``network``): ``{cidrs: [..]}`` for VPCs, subnets, security-group rules,
 network ACL entries and routes.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator
+import ipaddress
+from typing import Any, Iterable, Iterator
 
 from ..load.located import LocDict, LocList, Span
 from .fields import is_set
@@ -64,7 +70,40 @@ def sg_rule(direction: str, protocol: Any, from_port: Any, to_port: Any, cidr: A
     rule.put("ip_version", ip_version, cidr_span)
     rule.put("group", group, span)
     rule.put("description", description if is_set(description) else None, span)
+    rule.put("cidr_group", None, span)
     return rule
+
+
+def _network(value: Any) -> Any:
+    try:
+        return ipaddress.ip_network(value.strip(), strict=False) if isinstance(value, str) and "/" in value else None
+    except ValueError:
+        return None
+
+
+def covers_address_space(cidrs: Iterable[Any]) -> bool:
+    """Whether CIDRs together cover all of IPv4 or all of IPv6."""
+    nets = [n for n in (_network(c) for c in cidrs) if n is not None]
+    for version in (4, 6):
+        same = [n for n in nets if n.version == version]
+        if same and [n.prefixlen for n in ipaddress.collapse_addresses(same)] == [0]:
+            return True
+    return False
+
+
+def mark_world_groups(rules: list[LocDict]) -> None:
+    """Set ``cidr_group`` on the first rule of ``rules`` (the facets of one rule, or of rules with
+    the same protocol and ports) when their CIDRs of one IP version cover the whole space only
+    together."""
+    for version in (4, 6):
+        same = [r for r in rules if r.get("ip_version") == version]
+        cidrs = [r["cidr"] for r in same]
+        if len(same) < 2 or any(covers_address_space([c]) for c in cidrs) or not covers_address_space(cidrs):
+            continue
+        group = LocList(same[0].span_of("cidr"))
+        for rule in same:
+            group.add(rule["cidr"], rule.span_of("cidr"))
+        same[0].put("cidr_group", group, group.span)
 
 
 def _rules_of_entry(entry: LocDict, direction: str, span: Span, group: Any) -> Iterator[tuple[str, LocDict]]:
@@ -88,10 +127,14 @@ def sg_rules_from_cfn(rtype: str, props: LocDict, span: Span) -> Iterator[tuple[
             entries = props.get(key)
             if not isinstance(entries, LocList):
                 continue
-            for i, entry in enumerate(entries):
-                if isinstance(entry, LocDict):
-                    for suffix, rule in _rules_of_entry(entry, direction, entries.span_of(i), None):
-                        yield f".{key}[{i}]{suffix}", rule
+            found = [(f".{key}[{i}]{suffix}", rule) for i, entry in enumerate(entries) if isinstance(entry, LocDict)
+                     for suffix, rule in _rules_of_entry(entry, direction, entries.span_of(i), None)]
+            by_ports: dict[str, list[LocDict]] = {}
+            for _, rule in found:
+                by_ports.setdefault(repr((rule["protocol"], rule["from_port"], rule["to_port"])), []).append(rule)
+            for same in by_ports.values():
+                mark_world_groups(same)
+            yield from found
     elif rtype in ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress"):
         direction = "ingress" if rtype.endswith("Ingress") else "egress"
         yield from _rules_of_entry(props, direction, props.span, props.get("GroupId"))

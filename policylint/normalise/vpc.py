@@ -1,5 +1,8 @@
 """VPC facets.
 
+``ec2.default_security_group_rule``: ``{direction}`` — one per rule added to a VPC's default
+security group (Terraform's ``aws_default_security_group`` blocks, a rule resource whose group is
+``GetAtt VPC.DefaultSecurityGroup`` / ``aws_vpc.x.default_security_group_id``).
 ``ec2.network_acl_entry``: ``{direction: ingress|egress, action: allow|deny, protocol, from_port,
 to_port, cidr, rule_number}`` — one per CIDR. ``ec2.subnet``: ``{map_public_ip_on_launch,
 assign_ipv6_on_creation}``. ``ec2.vpc``: ``{flow_logs: [names of the flow logs attached]}``.
@@ -8,11 +11,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
-from ..load.located import LocDict, LocList, Span
+from ..load.located import LocDict, LocList, Span, Unknown
 from .fields import blocks, entry_span, facet
 from .network import normalise_protocol, port
 
 NACL_ENTRY = "ec2.network_acl_entry"
+DEFAULT_SG_RULE = "ec2.default_security_group_rule"
+_CFN_SG_RULES = {"AWS::EC2::SecurityGroupIngress": "ingress", "AWS::EC2::SecurityGroupEgress": "egress"}
+_TF_SG_RULES = {"aws_security_group_rule": None, "aws_vpc_security_group_ingress_rule": "ingress",
+                "aws_vpc_security_group_egress_rule": "egress"}
 SUBNET = "ec2.subnet"
 VPC = "ec2.vpc"
 
@@ -63,6 +70,32 @@ def nacl_entries_from_tf(rtype: str, attrs: Any, span: Span) -> Iterator[tuple[s
         for direction in ("ingress", "egress"):
             for i, (entry, where) in enumerate(blocks(attrs, direction)):
                 yield from entries(entry, direction, "action", where, f".{direction}[{i}]")
+
+
+def _default_rule(direction: Any, span: Span) -> LocDict:
+    out = LocDict(span)
+    out.put("direction", direction, span)
+    return out
+
+
+def default_sg_rules_from_cfn(rtype: str, props: LocDict, span: Span) -> Iterator[LocDict]:
+    """A security-group rule resource whose ``GroupId`` is a VPC's ``DefaultSecurityGroup``."""
+    group = props.get("GroupId")
+    if rtype in _CFN_SG_RULES and isinstance(group, Unknown) and group.text.endswith(".DefaultSecurityGroup"):
+        yield _default_rule(_CFN_SG_RULES[rtype], span)
+
+
+def default_sg_rules_from_tf(rtype: str, attrs: Any, span: Span) -> Iterator[tuple[str, LocDict]]:
+    """The ``ingress``/``egress`` blocks of ``aws_default_security_group``, and rule resources whose
+    ``security_group_id`` is a VPC's ``default_security_group_id``."""
+    if rtype == "aws_default_security_group":
+        for direction in ("ingress", "egress"):
+            for i, (_, where) in enumerate(blocks(attrs, direction)):
+                yield f".{direction}[{i}]", _default_rule(direction, where)
+    elif rtype in _TF_SG_RULES:
+        group = attrs.get("security_group_id") if isinstance(attrs, dict) else None
+        if isinstance(group, Unknown) and group.text.endswith(".default_security_group_id"):
+            yield "", _default_rule(_TF_SG_RULES[rtype] or attrs.get("type"), span)
 
 
 def subnet_from_cfn(props: LocDict, span: Span) -> LocDict:

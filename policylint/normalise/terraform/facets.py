@@ -198,11 +198,14 @@ def _security_group_rules(source: Source) -> Iterator[Resource]:
 def _rules(source: Source, entry: LocDict, span: Span, direction: Any, suffix: str, group: Any) -> Iterator[Resource]:
     spans = {"protocol": entry.span_of("protocol"), "from_port": entry.span_of("from_port"),
              "to_port": entry.span_of("to_port")}
+    made = []
     for key, version in (("cidr_blocks", 4), ("ipv6_cidr_blocks", 6)):
         for j, (cidr, cidr_span) in enumerate(_items(entry.get(key), entry.span_of(key))):
             rule = network.sg_rule(direction, entry.get("protocol"), entry.get("from_port"), entry.get("to_port"),
                                    cidr, cidr_span, span, version, group, entry.get("description"), spans)
-            yield source.make(SG_RULE, f"{source.name}{suffix}.{key}[{j}]", rule, rule.span)
+            made.append(source.make(SG_RULE, f"{source.name}{suffix}.{key}[{j}]", rule, rule.span))
+    network.mark_world_groups([r.props for r in made])
+    yield from made
 
 
 def _cidrs(source: Source) -> LocDict | None:
