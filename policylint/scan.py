@@ -91,6 +91,10 @@ def resources_of(parsed: Parsed, notices: list[str] | None = None) -> list[Resou
         from .normalise import cloudformation
 
         return cloudformation.build_resources(parsed.data, parsed.path, notices)
+    if parsed.format == "serverless":
+        from .normalise import serverless
+
+        return serverless.build_resources(parsed.data, parsed.path, notices)
     if parsed.format == "policy":
         from .normalise import policy_file
 

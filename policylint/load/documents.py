@@ -1,6 +1,7 @@
 """Load one JSON or YAML file and decide what it is by its content."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,11 +13,14 @@ from .yaml_loader import load_yaml
 
 # Text that any file we lint must contain; other JSON/YAML is skipped without parsing.
 MARKERS = ("AWSTemplateFormatVersion", "Resources", "Statement", "planned_values", "AWS::")
+# A Serverless Framework configuration: a `provider` key at the start of a line (searched only
+# in text that shows no marker above).
+SERVERLESS_MARKER = re.compile(r"""^\s*["']?provider["']?\s*:""", re.M)
 
 
 @dataclass
 class Parsed:
-    """A parsed file: ``format`` is cloudformation, policy, tf-plan, other or unparsable."""
+    """A parsed file: ``format`` is cloudformation, serverless, policy, tf-plan, other or unparsable."""
 
     path: str
     format: str
@@ -31,6 +35,8 @@ def sniff(data: Any) -> str:
 
     if is_template(data):
         return "cloudformation"
+    if isinstance(data, dict) and "service" in data and isinstance(data.get("provider"), dict):
+        return "serverless"
     if isinstance(data, dict):
         if "Statement" in data:
             return "policy"
@@ -47,7 +53,8 @@ def load_document(path: str, always: bool = False) -> Parsed:
         text = read_text(path)
     except LoadError as exc:
         return Parsed(path, "unparsable", problems=[exc])
-    if not text.strip() or (not always and not any(marker in text for marker in MARKERS)):
+    if not text.strip() or (not always and not any(marker in text for marker in MARKERS)
+                            and not SERVERLESS_MARKER.search(text)):
         return Parsed(path, "other", text=text)  # an empty file holds nothing to lint, in any format
     stripped = text.lstrip()
     soft: list[LoadError] = []

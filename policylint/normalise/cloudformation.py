@@ -63,11 +63,13 @@ def is_template(data: Any) -> bool:
     )
 
 
-def build_resources(template: LocDict, path: str, notices: list[str] | None = None) -> list[Resource]:
+def build_resources(template: LocDict, path: str, notices: list[str] | None = None,
+                    origins: dict[str, str] | None = None, source: LocDict | None = None) -> list[Resource]:
     """Every resource of a template, raw and normalised; what is not followed (a nested SAM
-    application) is added to ``notices``."""
-    origins: dict[str, str] = {}
-    source = template
+    application) is added to ``notices``. ``origins`` names what generated a resource (for its
+    messages); ``source`` is the file as written when ``template`` was made from it."""
+    origins = dict(origins or {})
+    source = template if source is None else source
     if _transformed(template):
         from .cfn_transforms import expand
 

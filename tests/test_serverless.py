@@ -1,0 +1,107 @@
+"""Serverless Framework configurations: recognised by content, variables resolved, read as the
+CloudFormation the framework deploys, findings in serverless.yml."""
+from __future__ import annotations
+
+import textwrap
+
+from conftest import FIXTURES, REPO
+
+from policylint.load.documents import load_document, sniff
+from policylint.load.located import Unknown, plain
+from policylint.load.yaml_loader import load_yaml
+from policylint.normalise.serverless import build_resources
+from policylint.normalise.serverless.variables import Variables
+from policylint.scan import ScanOptions, scan
+
+SLS = FIXTURES / "serverless"
+
+
+def findings(path, *select):
+    result = scan(ScanOptions(paths=[str(path)], root=str(REPO), select=list(select)))
+    return sorted((f.rule_id, f.span.line, f.resource) for f in result.findings)
+
+
+def test_recognised_by_content_in_yaml_and_json():
+    assert load_document(str(SLS / "v3" / "serverless.yml")).format == "serverless"
+    assert load_document(str(SLS / "v1" / "serverless.json")).format == "serverless"
+    assert sniff(load_yaml("service: x\nprovider: {name: aws}\n")) == "serverless"
+    assert sniff(load_yaml("service: x\nprovider: aws\n")) == "other"
+
+
+def test_v3_statements_per_function_roles_and_resources():
+    found = findings(SLS / "v3" / "serverless.yml", "PL1001", "PL1003", "PL1005")
+    assert found == [
+        ("PL1001", 7, "IamRoleLambdaExecution.Policies[0].PolicyDocument"),  # iam:* from ${self:custom.adminActions}
+        ("PL1001", 28, "IamRoleLambdaExecution.Policies[0].PolicyDocument"),
+        ("PL1001", 42, "ReportIamRoleLambdaExecution.Policies[0].PolicyDocument"),  # iamRoleStatements of a function
+        ("PL1003", 60, "ArchivePolicy.PolicyDocument"),  # resources.Resources
+        ("PL1005", 22, "IamRoleLambdaExecution.Policies[0].PolicyDocument"),
+    ]
+
+
+def test_v1_statements_and_environment_secrets():
+    assert findings(SLS / "v1" / "serverless.json", "PL1001") == [
+        ("PL1001", 10, "IamRoleLambdaExecution.Policies[0].PolicyDocument")]
+    assert findings(SLS / "v3" / "serverless.yml", "PL5003") == [
+        ("PL5003", 14, "CreateDashorderLambdaFunction"), ("PL5003", 14, "ReportLambdaFunction"),
+        ("PL5003", 34, "CreateDashorderLambdaFunction")]
+
+
+def test_managed_policies_function_urls_and_the_generated_names():
+    config = load_yaml((SLS / "v3" / "serverless.yml").read_text())
+    by_name = {r.name: r for r in build_resources(config, "serverless.yml") if r.kind is None}
+    role = by_name["IamRoleLambdaExecution"]
+    assert plain(role.props["ManagedPolicyArns"]) == ["arn:aws:iam::aws:policy/AdministratorAccess"]
+    assert role.props["ManagedPolicyArns"].span_of(0).line == 18
+    assert by_name["CreateDashorderLambdaFunctionUrl"].props["AuthType"] == "NONE"
+    assert by_name["CreateDashorderLambdaPermissionFnUrl"].props["Principal"] == "*"
+    assert by_name["ReportLambdaFunctionUrl"].props["AuthType"] == "AWS_IAM"
+    assert "ReportLambdaPermissionFnUrl" not in by_name
+    legacy = load_document(str(SLS / "v1" / "serverless.json")).data
+    arns = {r.name: r for r in build_resources(legacy, "s.json") if r.kind is None}["IamRoleLambdaExecution"].props
+    assert plain(arns["ManagedPolicyArns"]) == ["arn:aws:iam::aws:policy/AmazonS3FullAccess"]
+
+
+def test_an_existing_provider_role_means_no_generated_role():
+    config = load_yaml("service: s\nprovider:\n  name: aws\n  iam:\n    role: arn:aws:iam::1:role/x\n"
+                       "  iamRoleStatements: [{Effect: Allow, Action: '*', Resource: '*'}]\nfunctions: {f: {handler: h}}\n")
+    assert not [r for r in build_resources(config, "s.yml") if r.type == "AWS::IAM::Role"]
+
+
+def _resolve(text: str):
+    config = load_yaml(textwrap.dedent(text))
+    return Variables(config).value(config, config.span)[0]
+
+
+def test_variables_self_resolved_others_unknown():
+    resolved = _resolve("""\
+        service: app
+        custom:
+          name: ${self:service}-data
+          list: [a, b]
+          nested: ${self:custom.name}
+          missing: ${self:custom.nope, 'fallback'}
+          number: ${self:custom.nope, 3}
+        provider:
+          name: aws
+          a: ${self:custom.list}
+          b: ${opt:stage, 'dev'}
+          c: ${env:HOME}
+          d: arn:${ssm:/path/to/param}:x
+          e: ${file(./other.yml):key}
+          f: "${self:custom.${opt:stage}}"
+          g: ${self:custom.nope}
+          h: ${self:custom.a, ${self:custom.name}}
+        """)
+    assert resolved["custom"]["name"] == "app-data" and resolved["custom"]["nested"] == "app-data"
+    assert resolved["custom"]["missing"] == "fallback" and resolved["custom"]["number"] == 3
+    provider = resolved["provider"]
+    assert plain(provider["a"]) == ["a", "b"] and provider.span_of("a").line == 4  # where the list is written
+    for key in "bcdefg":
+        assert isinstance(provider[key], Unknown), key
+    assert provider["h"] == "app-data"
+
+
+def test_variables_that_refer_to_themselves_end():
+    resolved = _resolve("service: s\ncustom:\n  a: ${self:custom.b}\n  b: ${self:custom.a}\nprovider: {name: aws}\n")
+    assert isinstance(resolved["custom"]["a"], Unknown)
