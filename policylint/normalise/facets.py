@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..load.located import LocDict, Span
+from .fields import entry_span
 from . import cloudtrail, inputs, instance_metadata, kms, lambda_env, resource_meta, secrets, storage, vpc
 
 Facet = tuple[str, str, LocDict]  # (name suffix, kind, facet)
@@ -48,6 +49,13 @@ def cfn_template_facets(template: LocDict, span: Span, source: LocDict | None = 
     if isinstance(resources, LocDict):
         for logical, facet in vpc.vpcs_from_cfn(resources):
             yield logical, vpc.VPC, facet
+        trails = [(str(logical), body) for logical, body in resources.items()
+                  if isinstance(body, LocDict) and body.get("Type") == "AWS::CloudTrail::Trail"]
+        if trails:
+            first = entry_span(resources, trails[0][0])
+            built = [(name, cloudtrail.trail_from_cfn(body.get("Properties") if isinstance(body.get("Properties"), LocDict)
+                                                      else LocDict(first), first)) for name, body in trails]
+            yield "trails", cloudtrail.TRAILS, cloudtrail.trails_facet(built, first)
     for name, facet in inputs.parameters_from_cfn(template):
         yield f"Parameters.{name}", inputs.INPUT_VARIABLE, facet
     yield "template", secrets.STRINGS, secrets.strings_facet(template if source is None else source, span)

@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from ...load.located import LocDict, LocList, Span, Unknown
 from ...model import IAM_POLICY, NETWORK, S3_BUCKET, SG_RULE, Resource
-from .. import network, s3
+from .. import cloudtrail, network, s3
 from ..facets import tf_facets
 from ..fields import blocks, is_set, sub
 from ..iam import normalise_policy
@@ -126,7 +126,16 @@ def resources_of(sources: list[Source]) -> list[Resource]:
             out.append(source.make(RESOURCE_META, source.name, meta, source.span))
     out.extend(_buckets(sources))
     out.extend(_vpcs(sources))
+    out.extend(_trails(sources))
     return out
+
+
+def _trails(sources: list[Source]) -> Iterator[Resource]:
+    """One ``cloudtrail.trails`` facet for the module's (or plan's) ``aws_cloudtrail`` resources."""
+    trails = [s for s in sources if s.type == "aws_cloudtrail"]
+    if trails:
+        built = [(t.name, cloudtrail.trail_from_tf(t.props, t.span)) for t in trails]
+        yield trails[0].make(cloudtrail.TRAILS, "trails", cloudtrail.trails_facet(built, trails[0].span), trails[0].span)
 
 
 def _vpcs(sources: list[Source]) -> Iterator[Resource]:
