@@ -136,3 +136,20 @@ def test_options_are_substituted_and_overridable(tmp_path):
     resource = _resource("v: b\n")
     assert len(evaluate_rule(default, resource)) == 1
     assert evaluate_rule(overridden, resource) == []
+
+
+def test_an_option_test_switches_part_of_a_condition(tmp_path):
+    body = ("resource: {kinds: [test]}\nunknown: ignore\nmessage: m\n"
+            "options:\n  strict: {default: false, description: also require v}\n"
+            "forbid:\n  all:\n    - {option: strict, equals: true}\n    - {path: v, exists: false}\n")
+    path = tmp_path / "rule.yaml"
+    path.write_text(HEADER + body)
+    resource = _resource("w: 1\n")
+    assert evaluate_rule(load_rule_file(path, {}), resource) == []
+    assert len(evaluate_rule(load_rule_file(path, {"PL9990": {"strict": True}}), resource)) == 1
+    for bad, text in (("{option: nope, equals: true}", "unknown option 'nope'"),
+                      ("{option: strict, path: v, equals: true}", "takes no 'path'"),
+                      ("{option: strict, cidr_world: true}", "takes exactly one of")):
+        path.write_text(HEADER + body.split("forbid:")[0] + f"forbid: {bad}\n")
+        with pytest.raises(RuleError, match=text):
+            load_rule_file(path, {})

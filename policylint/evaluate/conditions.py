@@ -119,7 +119,7 @@ OPERATORS: dict[str, Callable[..., bool | None]] = {
     "at_most": _compare(lambda a, b: a <= b),
     "is_type": _is_type,
 }
-LEAF_KEYS = {"path", "match", "ignore_case"}
+LEAF_KEYS = {"path", "match", "ignore_case", "option"}
 ALL_OPERATORS = sorted(set(OPERATORS) | set(PREDICATES) | {"exists"})
 
 
@@ -238,6 +238,17 @@ class Leaf(Condition):
         return self.explain(value, self.arg) if self.explain else None
 
 
+class OptionTest(Condition):
+    """``{option: NAME, <operator>: ARG}``: a test of one of the rule's options (as configured),
+    so that part of a condition applies only when the user asks for it. It names no witness."""
+
+    def __init__(self, name: str, leaf: "Leaf", value: Any):
+        self.name, self.leaf, self.value = name, leaf, value
+
+    def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
+        return self.leaf._test(self.value), []
+
+
 class Each(Condition):
     """``{path: P, match: any|all, that: COND}``: ``COND`` evaluated with each value of ``P`` as
     its scope, so several tests apply to the same element."""
@@ -289,6 +300,8 @@ def compile_condition(node: Any, options: dict[str, Any], where: Span | None = N
         if quantifier not in ("any", "all"):
             raise ConditionError("'match' must be 'any' or 'all'", _key_span(node, "match", span))
         return Each(each_path, quantifier, compile_condition(node["that"], options, _key_span(node, "that", span)))
+    if "option" in keys:
+        return _option_test(node, options, span)
     operators = keys - LEAF_KEYS
     unknown_ops = sorted(str(k) for k in operators if k not in ALL_OPERATORS)
     if unknown_ops:
@@ -326,6 +339,21 @@ def compile_condition(node: Any, options: dict[str, Any], where: Span | None = N
         elif not _plain_arg(arg):
             raise ConditionError(f"'{operator}' takes true/false, a value or a list of values", _key_span(node, operator, span))
     return Leaf(path, quantifier, operator, arg, check, explain, ignore_case, negate)
+
+
+def _option_test(node: Any, options: dict[str, Any], span: Span | None) -> Condition:
+    name = node["option"]
+    if "path" in node or "match" in node:
+        raise ConditionError("'option' tests a rule option: it takes no 'path' or 'match'", span)
+    if not isinstance(name, str) or name not in options:
+        raise ConditionError(f"unknown option {name!r}", _key_span(node, "option", span))
+    rest = {k: v for k, v in node.items() if k != "option"}
+    operators = [k for k in rest if k not in ("ignore_case",)]
+    if len(operators) != 1 or operators[0] not in OPERATORS:
+        raise ConditionError(f"'option' takes exactly one of {', '.join(sorted(OPERATORS))}", span)
+    leaf = compile_condition(rest, options, span)
+    assert isinstance(leaf, Leaf)
+    return OptionTest(name, leaf, options[name])
 
 
 def _plain_arg(arg: Any) -> bool:

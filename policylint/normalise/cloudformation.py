@@ -94,6 +94,7 @@ def build_resources(template: LocDict, path: str, notices: list[str] | None = No
                 props = LocDict(body.span_of("Properties") if properties is not None else span)
             origin = origins.get(str(logical)) or _cdk_origin(body)
             out.extend(_resources_of(str(logical), body["Type"], props, span, path, links, origin))
+    s3.mark_log_targets([(r.name, r.props) for r in out if r.kind == S3_BUCKET])
     whole = template.span
     for name, kind, facet in cfn_template_facets(template, whole, source):
         out.append(Resource(kind, kind, name, path, facet.span, facet, FORMAT, raw=facet))

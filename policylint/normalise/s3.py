@@ -9,17 +9,22 @@ Terraform may be a companion resource)::
     versioning: {status, mfa_delete}, logging: {target_bucket, target_prefix},
     cors_rules: [{allowed_origins: [..], allowed_methods: [..]}], website: {...},
     policies: [names of the bucket policies attached in the same template or module],
-    trail_logs: [names of the CloudTrail trails that deliver their logs to this bucket]
+    trail_logs: [names of the CloudTrail trails that deliver their logs to this bucket],
+    access_log_target: true when the bucket receives server access logs (see mark_log_targets)
 """
 from __future__ import annotations
 
 from typing import Any
 
-from ..load.located import LocDict, LocList, Span
+from ..load.located import LocDict, LocList, Span, Unknown
 from .fields import is_set, sub
 from .vpc import refs_in
 
-FIELDS = ("name", "acl", "encryption", "public_access_block", "versioning", "logging", "cors_rules", "website")
+# Defaults assumed (what AWS does when a template says nothing): since April 2023 a new bucket has
+# all four Block Public Access settings on and ACLs disabled; since January 2023 every bucket is
+# encrypted with SSE-S3. A facet field is ``None`` when the template does not state it.
+FIELDS = ("name", "acl", "encryption", "public_access_block", "versioning", "logging", "cors_rules", "website",
+          "access_log_target")
 LINKS = ("policies", "trail_logs")
 PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
 
@@ -63,6 +68,17 @@ def links_from_cfn(resources: Any) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
+def public_access_block(src: LocDict, keys: tuple[str, ...], span: Span) -> LocDict:
+    """The four Block Public Access flags of a written configuration, ``keys`` naming them in
+    ``src`` (in :data:`PUBLIC_ACCESS_FLAGS` order). A flag the configuration leaves out is
+    ``False``, located at ``span`` (where the configuration is written): S3 stores false for it."""
+    out = sub(src, dict(zip(PUBLIC_ACCESS_FLAGS, keys)), span)
+    for name in PUBLIC_ACCESS_FLAGS:
+        if out[name] is None:
+            out.put(name, False, span)
+    return out
+
+
 def bucket_from_cfn(props: LocDict, span: Span) -> LocDict:
     """The facet of an ``AWS::S3::Bucket``'s resolved properties."""
     facet = new_bucket(span)
@@ -89,7 +105,8 @@ def bucket_from_cfn(props: LocDict, span: Span) -> LocDict:
     if isinstance(pab, LocDict):
         facet.put(
             "public_access_block",
-            sub(pab, dict(zip(PUBLIC_ACCESS_FLAGS, ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"))), span),
+            public_access_block(pab, ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"),
+                                props.key_span_of("PublicAccessBlockConfiguration")),
             props.span_of("PublicAccessBlockConfiguration"),
         )
     versioning = props.get("VersioningConfiguration")
@@ -107,3 +124,17 @@ def bucket_from_cfn(props: LocDict, span: Span) -> LocDict:
     if isinstance(props.get("WebsiteConfiguration"), LocDict):
         facet.put("website", props["WebsiteConfiguration"], props.span_of("WebsiteConfiguration"))
     return facet
+
+
+def mark_log_targets(buckets: list[tuple[str, LocDict]]) -> None:
+    """Set ``access_log_target`` on each ``(identifier, facet)`` of one template or module: true
+    for a bucket another bucket's logging names (by reference to ``identifier`` — a logical id or
+    a Terraform address — or by bucket name), or whose ACL is ``LogDeliveryWrite``."""
+    targets = [facet["logging"].get("target_bucket") for _, facet in buckets if isinstance(facet.get("logging"), dict)]
+    for ident, facet in buckets:
+        acl, name = facet.get("acl"), facet.get("name")
+        hit = isinstance(acl, str) and acl.replace("-", "").lower() == "logdeliverywrite"
+        for target in targets:
+            hit = hit or (isinstance(target, Unknown) and ident in target.refs) \
+                or (isinstance(target, str) and bool(target) and target == name)
+        facet.put("access_log_target", hit, facet.span)

@@ -250,6 +250,7 @@ def _buckets(sources: list[Source]) -> Iterator[Resource]:
             key, link = _S3_LINKS[companion.type]
             for bucket in index.linked(companion, key):
                 s3.add_link(facets[id(bucket)], link, companion.name)
+    s3.mark_log_targets([(b.name, facets[id(b)]) for b in buckets])
     for bucket in buckets:
         if is_set(bucket.props.get("policy")):
             s3.add_link(facets[id(bucket)], "policies", bucket.name)
@@ -344,8 +345,7 @@ def _apply_companion(facet: LocDict, companion: Source) -> None:
     if companion.type == "aws_s3_bucket_server_side_encryption_configuration":
         facet.put("encryption", _encryption(props, span), span)
     elif companion.type == "aws_s3_bucket_public_access_block":
-        flags = {name: name for name in s3.PUBLIC_ACCESS_FLAGS}
-        facet.put("public_access_block", sub(props, flags, span), span)
+        facet.put("public_access_block", s3.public_access_block(props, s3.PUBLIC_ACCESS_FLAGS, span), span)
     elif companion.type == "aws_s3_bucket_versioning":
         for block, block_span in blocks(props, "versioning_configuration"):
             facet.put("versioning", sub(block, {"status": "status", "mfa_delete": "mfa_delete"}, block_span), block_span)
