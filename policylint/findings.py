@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .load.located import Span
 
@@ -36,6 +36,10 @@ class Finding:
     meaning: str | None = None  # the offending element by content (see evaluate.engine.meaning); default: element
     suppression: Suppression | None = None
     baseline_state: str | None = None
+    # Findings of other rules on the same element that this one replaces (its rule ``supersedes``
+    # them): one problem, one finding. A suppression of any of their rules suppresses this one.
+    superseded: list["Finding"] = field(default_factory=list)
+    callers: list[str] = field(default_factory=list)  # other module instances that reach the same element
 
     def sort_key(self) -> tuple:
         return (self.file, self.span.line, self.span.col, self.rule_id, self.message)
@@ -43,6 +47,10 @@ class Finding:
     def identity(self) -> tuple:
         """What makes two findings the same one: rule, place and message."""
         return (self.rule_id, self.file, self.span[:4], self.message)
+
+    def replaced(self) -> list["Finding"]:
+        """The findings this one supersedes, directly or through another."""
+        return [g for f in self.superseded for g in (f, *f.replaced())]
 
     @property
     def active(self) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -81,7 +81,10 @@ def load_all_rules(options: ScanOptions, loaded: list[Rule] | None = None) -> li
     if rules is None or options.option_overrides:
         rules = load_rules([builtin_rules_dir()] + [Path(d) for d in options.rule_dirs], options.option_overrides)
     for rule in rules:
-        rule.severity = options.severity_overrides.get(rule.id, options.severity_overrides.get(rule.name, rule.severity))
+        override = options.severity_overrides.get(rule.id, options.severity_overrides.get(rule.name))
+        if override is not None:  # the user's severity holds for every finding of the rule
+            rule.severity = override
+            rule.severity_by = tuple(replace(tier, severity=override) for tier in rule.severity_by)
     return select_rules(rules, options.select, options.ignore)
 
 

@@ -74,3 +74,65 @@ def test_access_log_target_bucket_is_exempt_from_access_logging(tmp_path):
         }
         """)
     assert findings(module.parent, "PL2005") == []
+
+
+SG = """
+    Resources:
+      Web:
+        Type: AWS::EC2::SecurityGroup
+        Properties:
+          GroupDescription: web and ssh
+          SecurityGroupIngress:
+            - {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}
+            - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
+            - {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: 0.0.0.0/0}
+            - {IpProtocol: tcp, FromPort: 8080, ToPort: 8080, CidrIp: 0.0.0.0/0}
+    """
+
+
+def test_ssh_open_to_the_world_is_one_finding_that_names_both_rules(tmp_path):
+    template = write(tmp_path / "t.yaml", SG)
+    found = {f.span.line: f for f in findings(template, "PL3001", "PL3003")}
+    assert sorted((line, f.rule_id, f.severity) for line, f in found.items()) == [
+        (7, "PL3001", "low"), (8, "PL3003", "critical"), (9, "PL3001", "high"), (10, "PL3001", "high")]
+    ssh = found[8]
+    assert "PL3001" in ssh.message and [f.rule_id for f in ssh.superseded] == ["PL3001"]
+    assert "public web listener" in found[7].message
+
+
+def test_allowed_public_ports_are_not_reported(tmp_path):
+    template = write(tmp_path / "t.yaml", SG)
+    found = findings(template, "PL3001", options={"PL3001": {"allowed_ports": [8080], "public_ports": [443, 5432]}})
+    assert sorted((f.span.line, f.severity) for f in found) == [(7, "low"), (8, "high"), (9, "low")]
+
+
+def test_a_suppression_of_either_rule_suppresses_the_pair(tmp_path):
+    for rule in ("PL3001", "PL3003"):
+        text = SG.replace("- {IpProtocol: tcp, FromPort: 22", f'# policylint: ignore {rule} reason="bastion"\n            - {{IpProtocol: tcp, FromPort: 22')
+        template = write(tmp_path / f"{rule}.yaml", text)
+        ssh = [f for f in findings(template, "PL3001", "PL3003") if f.rule_id == "PL3003"]
+        assert len(ssh) == 1 and ssh[0].suppression is not None, rule
+
+
+def test_whole_service_wildcard_is_one_finding(tmp_path):
+    policy = write(tmp_path / "p.json", '{"Version": "2012-10-17", "Statement": [\n'
+                   '  {"Effect": "Allow", "Action": "iam:*", "Resource": "*"},\n'
+                   '  {"Effect": "Allow", "Action": "*", "Resource": "*"},\n'
+                   '  {"Effect": "Allow", "Action": "s3:Put*", "Resource": "*"}]}\n')
+    found = sorted((f.span.line, f.rule_id) for f in findings(policy, "PL1001", "PL1006", "PL1010"))
+    assert found == [(2, "PL1001"), (3, "PL1006"), (4, "PL1010")]
+
+
+def test_sarif_names_the_superseded_rule_in_properties_and_related_locations(tmp_path):
+    import json
+
+    from policylint.report import sarif
+
+    template = write(tmp_path / "t.yaml", SG)
+    result = scan(ScanOptions(paths=[str(template)], root=str(tmp_path), select=["PL3001", "PL3003"]))
+    (ssh,) = [r for r in json.loads(sarif.render(result, result.findings))["runs"][0]["results"]
+              if r["ruleId"] == "PL3003"]
+    assert ssh["properties"]["supersedes"] == ["PL3001"]
+    (related,) = ssh["relatedLocations"]
+    assert related["message"]["text"].startswith("PL3001: ")
+    assert related["physicalLocation"]["region"]["startLine"] == 8

@@ -117,3 +117,18 @@ def test_allows_action_with_not_action_as_complement():
     assert p.allows_action(stmt, "iam:createuser") is False
     assert p.allows_action({"effect": "Allow", "actions": ["s3:get*"]}, "s3:*") is False
     assert p.allows_action({"effect": "Deny", "actions": ["*"]}, "s3:*") is False
+
+
+def test_ports_within_needs_every_admitted_port_known_and_listed():
+    from policylint.evaluate.predicates import ports_within
+
+    def rule(protocol, low, high):
+        return {"protocol": protocol, "from_port": low, "to_port": high}
+
+    assert ports_within(rule("tcp", 443, 443), [80, 443]) is True
+    assert ports_within(rule("tcp", 80, 443), [80, 443]) is False  # 81–442 too
+    assert ports_within(rule("tcp", 80, 81), [80, 81]) is True
+    assert ports_within(rule("all", None, None), [80, 443]) is False
+    assert ports_within(rule("tcp", -1, -1), [80, 443]) is False
+    assert ports_within(rule("tcp", Unknown("var.port"), 443), [443]) is False
+    assert ports_within(rule("tcp", 443, 443), []) is False

@@ -21,17 +21,48 @@ def evaluate(rules: list[Rule], resources: Iterable[Resource]) -> list[Finding]:
     dropped, in a stable order."""
     by_selector: dict[tuple[str | None, str], list[Rule]] = {}
     findings: dict[tuple, Finding] = {}
+    superseding = {r.id: r.supersedes for r in rules if r.supersedes}
     for resource in resources:
         key = (resource.kind, resource.type)
         selected = by_selector.get(key)
         if selected is None:
             selected = by_selector[key] = [r for r in rules if r.condition is not None and r.selects(*key)]
+        found: list[Finding] = []
         for rule in selected:
             if rule.files and not rule.targets_file(resource.file):
                 continue
-            for finding in evaluate_rule(rule, resource):
-                findings.setdefault(finding.identity(), finding)
+            found.extend(evaluate_rule(rule, resource))
+        for finding in supersede(found, superseding) if superseding else found:
+            findings.setdefault(finding.identity(), finding)
     return sorted(findings.values(), key=Finding.sort_key)
+
+
+def supersede(found: list[Finding], superseding: dict[str, tuple[str, ...]]) -> list[Finding]:
+    """``found`` (one resource's findings) with each finding whose rule another finding's rule
+    ``supersedes`` on the same element folded into that one, which names the ids it replaces."""
+    by_element: dict[str, list[Finding]] = {}
+    for finding in found:
+        by_element.setdefault(finding.element, []).append(finding)
+    gone: set[int] = set()
+    for group in by_element.values():
+        if len(group) < 2:
+            continue
+        for finding in group:
+            if id(finding) in gone:
+                continue
+            for other in group:
+                if other is not finding and id(other) not in gone and other.rule_id in superseding.get(finding.rule_id, ()):
+                    gone.add(id(other))
+                    finding.superseded.append(other)
+    out = []
+    for finding in found:
+        if id(finding) in gone:
+            continue
+        if finding.superseded:
+            ids = sorted({f.rule_id for f in finding.replaced()})
+            finding.message += f" (supersedes {', '.join(ids)} on the same element)"
+        out.append(finding)
+    return out
 
 
 def evaluate_rule(rule: Rule, resource: Resource) -> list[Finding]:
@@ -105,7 +136,12 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
         "resource": resource.name,
         "path": _trail_text(witness.trail),
     }
-    message = _PLACEHOLDER.sub(lambda m: values[m.group(1)] or (m.group(2) or ""), rule.message)
+    severity, template = rule.severity, rule.message
+    for tier in rule.severity_by:
+        if tier.where.evaluate(scope, scope_trail)[0] is True:
+            severity, template = tier.severity, tier.message or rule.message
+            break
+    message = _PLACEHOLDER.sub(lambda m: values[m.group(1)] or (m.group(2) or ""), template)
     if span.note:
         message += f" ({span.note})"
     if resource.origin:
@@ -118,7 +154,7 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
     else:
         file = resource.file
     return Finding(
-        rule_id=rule.id, severity=rule.severity, message=message, file=file, span=span,
+        rule_id=rule.id, severity=severity, message=message, file=file, span=span,
         resource=resource.name, element=_trail_text(trail), meaning=meaning(resource.props, trail),
     )
 

@@ -382,6 +382,21 @@ def ports_include(rule: Any, ports: Any) -> bool | None:
     return any(isinstance(p, int) and low <= p <= high for p in wanted)
 
 
+def ports_within(rule: Any, ports: Any) -> bool | None:
+    """Whether every port a tcp/udp security-group rule or NACL entry admits is known to be one of
+    ``ports`` (false for every protocol, every port, a rule without ports — and for ports that
+    cannot be known: an exemption or a lower severity needs them known)."""
+    if not isinstance(rule, dict):
+        return False
+    protocol, low, high = rule.get("protocol"), rule.get("from_port"), rule.get("to_port")
+    if protocol not in ("tcp", "udp") or isinstance(low, bool) or isinstance(high, bool):
+        return False
+    if not isinstance(low, int) or not isinstance(high, int) or low < 0 or high < low:
+        return False
+    allowed = {p for p in (ports if isinstance(ports, list) else [ports]) if isinstance(p, int)}
+    return high - low < len(allowed) and all(p in allowed for p in range(low, high + 1))
+
+
 def contains_all(value: Any, wanted: Any) -> bool | None:
     """Whether a list holds every item of ``wanted`` (strings compared exactly)."""
     if isinstance(value, Unknown):
@@ -450,6 +465,7 @@ PREDICATES = {
     "iam_sensitive_wildcard": (iam_sensitive_wildcard, _sensitive_reason),
     "actions_cover": (actions_cover, None),
     "ports_include": (ports_include, None),
+    "ports_within": (ports_within, None),
     "contains_all": (contains_all, _missing_reason),
     "account_outside": (account_outside, None),
     "covers_bucket_and_objects": (covers_bucket_and_objects, None),

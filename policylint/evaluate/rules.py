@@ -26,7 +26,8 @@ from .paths import PathError, compile_path
 REQUIRED = ("id", "name", "severity", "title", "description", "remediation", "references", "tags")
 OPTIONAL = (
     "resource", "for_each", "where", "forbid", "require", "message", "unknown", "location",
-    "options", "enabled", "engine", "precision", "compliance",
+    "options", "enabled", "engine", "precision", "compliance", "supersedes",
+    "severity_by",
 )
 FIXTURES_DIR = "fixtures"  # inside a rule directory: the rules' test files (see rule_tests.py)
 _NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
@@ -70,6 +71,8 @@ class Rule:
     engine: str | None = None  # built-in rules with no conditions (PL0001)
     precision: str = "high"
     compliance: dict[str, tuple[str, ...]] = field(default_factory=dict)  # benchmark → control ids
+    supersedes: tuple[str, ...] = ()  # rule ids whose finding on the same element this one replaces
+    severity_by: tuple["SeverityTier", ...] = ()  # the first tier whose condition holds sets severity and message
 
     def selects(self, kind: str | None, rtype: str) -> bool:
         # ``types`` selects the provider's resource as written, not the facets derived from it.
@@ -78,6 +81,16 @@ class Rule:
     def targets_file(self, display: str) -> bool:
         """Whether this rule's ``files`` globs name the file ``display`` (a relative POSIX path)."""
         return any(glob_matches(display, pattern) for pattern in self.files)
+
+
+@dataclass
+class SeverityTier:
+    """``severity_by`` entry: where ``where`` holds on the scope, a finding has this severity and
+    (when given) this message."""
+
+    where: Condition
+    severity: str
+    message: str | None = None
 
 
 def glob_matches(display: str, pattern: str) -> bool:
@@ -214,6 +227,8 @@ def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str,
             rule.where = compile_condition(data["where"], rule.options, data.span_of("where"))
     except ConditionError as exc:
         raise RuleError(file, exc.span, str(exc)) from None
+    rule.supersedes = _supersedes(data, err, rule.id)
+    rule.severity_by = _severity_by(data, err, rule.options, file)
     for key in ("for_each", "location"):
         if key in data:
             try:
@@ -221,6 +236,34 @@ def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str,
             except PathError as exc:
                 raise err(key, str(exc)) from None
     return rule
+
+
+def _supersedes(data: LocDict, err: Any, own: str) -> tuple[str, ...]:
+    ids = data.get("supersedes", [])
+    if not isinstance(ids, list) or not all(isinstance(i, str) and RULE_ID.fullmatch(i) and i != own for i in ids):
+        raise err("supersedes", "supersedes must be a list of other rules' ids")
+    return tuple(ids)
+
+
+def _severity_by(data: LocDict, err: Any, options: dict[str, Any], file: str) -> tuple[SeverityTier, ...]:
+    tiers = data.get("severity_by", [])
+    if not isinstance(tiers, list):
+        raise err("severity_by", "severity_by must be a list of {where, severity, message}")
+    out = []
+    for tier in tiers:
+        if not isinstance(tier, dict) or not {"where", "severity"} <= set(tier) <= {"where", "severity", "message"}:
+            raise err("severity_by", "each severity_by entry needs 'where' and 'severity' (and may have 'message')")
+        if tier["severity"] not in SEVERITIES:
+            raise err("severity_by", f"severity must be one of {', '.join(SEVERITIES)}")
+        message = tier.get("message")
+        if message is not None and (not isinstance(message, str) or not message.strip()):
+            raise err("severity_by", "a severity_by message must be a non-empty string")
+        try:
+            where = compile_condition(tier["where"], options, getattr(tier, "span", None))
+        except ConditionError as exc:
+            raise RuleError(file, exc.span, str(exc)) from None
+        out.append(SeverityTier(where, tier["severity"], message.strip() if message else None))
+    return tuple(out)
 
 
 def _options(data: LocDict, err: Any, overrides: dict[str, Any]) -> dict[str, Any]:

@@ -24,6 +24,12 @@ def finding_dict(finding: Finding) -> dict:
         "element": finding.element,
         "fingerprint": finding.fingerprint,
     }
+    replaced = finding.replaced()
+    if replaced:
+        out["supersedes"] = [{"rule": f.rule_id, "message": f.message, "line": f.span.line, "column": f.span.col}
+                             for f in replaced]
+    if finding.callers:
+        out["also_reached_through"] = list(finding.callers)
     if finding.suppression is not None:
         out["suppressed"] = {"kind": finding.suppression.kind, "justification": finding.suppression.justification}
     if finding.baseline_state:

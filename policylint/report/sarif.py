@@ -73,6 +73,21 @@ def _location(finding: Finding) -> dict[str, Any]:
     return location
 
 
+def _add_superseded(entry: dict[str, Any], finding: Finding) -> None:
+    """The findings this one supersedes: their ids in ``properties.supersedes`` and their places
+    as ``relatedLocations`` (appended to any the result already has)."""
+    replaced = finding.replaced()
+    if not replaced:
+        return
+    entry.setdefault("properties", {})["supersedes"] = sorted({f.rule_id for f in replaced})
+    related = entry.setdefault("relatedLocations", [])
+    for other in replaced:
+        location = {"id": len(related) + 1, **_location(other)}
+        location["message"] = {"text": f"{other.rule_id}: {_message(other)}"}
+        location.pop("logicalLocations", None)
+        related.append(location)
+
+
 def _message(finding: Finding) -> str:
     text = finding.message.strip() or finding.rule_id
     return text if text.endswith((".", "!", "?")) else text + "."
@@ -109,6 +124,7 @@ def render(result: ScanResult, findings: list[Finding], include_suppressed: bool
             entry["suppressions"] = _suppressions(finding)
         if finding.baseline_state:
             entry["baselineState"] = finding.baseline_state
+        _add_superseded(entry, finding)
         results.append(entry)
     notifications = [
         {

@@ -96,7 +96,9 @@ def apply_suppressions(findings: list[Finding], index: SuppressionIndex, today: 
     for finding in findings:
         if finding.suppression is not None:
             continue
-        relevant = [d for d in index.directives if covers(d, finding, blocks_by_file)]
+        # A finding that supersedes others is suppressed by a suppression of any of them.
+        relevant = [d for d in index.directives
+                    if any(covers(d, f, blocks_by_file) for f in [finding, *finding.replaced()])]
         valid = next((d for d in relevant if not d.problem and not d.expired(today)), None)
         if valid is not None:
             finding.suppression = Suppression(valid.kind, valid.reason, valid.origin)
