@@ -89,9 +89,12 @@ def test_downloaded_remote_modules_are_linted_and_missing_ones_reported():
 
 def test_count_for_each_and_dynamic_blocks_do_not_multiply_findings():
     report = scan("expansion", "--select", "PL1001,PL3001")
-    # 3 for_each rules, 5 counted policies, 3 dynamic ingress blocks: one finding per place.
+    # 3 for_each rules, 5 counted policies, 3 dynamic ingress blocks: one finding per place and
+    # problem (SSH open is high, HTTPS open a low "public web listener"; the private one none).
     assert found(report) == [("PL1001", "expansion/main.tf", 23), ("PL3001", "expansion/main.tf", 10),
+                             ("PL3001", "expansion/main.tf", 10), ("PL3001", "expansion/main.tf", 30),
                              ("PL3001", "expansion/main.tf", 30)]
+    assert sorted(f["severity"] for f in report["findings"] if f["line"] == 10) == ["high", "low"]
 
 
 def test_tf_json_files_are_templates_too():
@@ -101,9 +104,9 @@ def test_tf_json_files_are_templates_too():
 
 def test_plan_json_with_child_modules():
     report = scan("plan/tfplan.json")
-    assert found(report, "PL1001", "PL2001", "PL2002", "PL3001") == [
+    assert found(report, "PL1001", "PL2001", "PL2002", "PL3001", "PL3003") == [
         ("PL1001", "plan/tfplan.json", 46), ("PL2001", "plan/tfplan.json", 27),
-        ("PL2002", "plan/tfplan.json", 13), ("PL3001", "plan/tfplan.json", 56),
+        ("PL2002", "plan/tfplan.json", 13), ("PL3003", "plan/tfplan.json", 56),  # supersedes PL3001 there
     ]
     policy = next(f for f in report["findings"] if f["rule"] == "PL1001")
     assert policy["resource"].startswith("module.iam.aws_iam_policy.p")
