@@ -18,7 +18,7 @@ def test_exit_codes_and_text_report():
     bad = run_cli("scan", INSECURE, "--no-color")
     assert bad.returncode == 1
     assert f"{INSECURE}:30:24: PL1003 critical" in bad.stdout
-    assert bad.stdout.rstrip().splitlines()[-1].startswith("1 file scanned, 11 findings")
+    assert bad.stdout.rstrip().splitlines()[-1].startswith("1 file scanned, 12 findings")
     good = run_cli("scan", SECURE)
     assert good.returncode == 0, good.stdout
     assert "0 findings" in good.stdout
@@ -45,10 +45,10 @@ def test_output_file_and_json_report(tmp_path):
     result = run_cli("scan", INSECURE, "-f", "json", "-o", str(out))
     assert result.returncode == 1 and result.stdout == ""
     report = json.loads(out.read_text())
-    assert report["files_scanned"] == 1 and len(report["findings"]) == 11
+    assert report["files_scanned"] == 1 and len(report["findings"]) == 12
     first = report["findings"][0]
     assert set(first) >= {"rule", "severity", "message", "file", "line", "column", "end_line", "end_column", "fingerprint"}
-    assert "11 findings" in result.stderr
+    assert "12 findings" in result.stderr
 
 
 def test_usage_errors_exit_2_with_one_line():

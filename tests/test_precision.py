@@ -85,8 +85,8 @@ SG = """
           SecurityGroupIngress:
             - {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}
             - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
-            - {IpProtocol: tcp, FromPort: 5432, ToPort: 5432, CidrIp: 0.0.0.0/0}
-            - {IpProtocol: tcp, FromPort: 8080, ToPort: 8080, CidrIp: 0.0.0.0/0}
+            - {IpProtocol: tcp, FromPort: 8443, ToPort: 8443, CidrIp: 0.0.0.0/0}
+            - {IpProtocol: tcp, FromPort: 9000, ToPort: 9000, CidrIp: 0.0.0.0/0}
     """
 
 
@@ -102,7 +102,7 @@ def test_ssh_open_to_the_world_is_one_finding_that_names_both_rules(tmp_path):
 
 def test_allowed_public_ports_are_not_reported(tmp_path):
     template = write(tmp_path / "t.yaml", SG)
-    found = findings(template, "PL3001", options={"PL3001": {"allowed_ports": [8080], "public_ports": [443, 5432]}})
+    found = findings(template, "PL3001", options={"PL3001": {"allowed_ports": [9000], "public_ports": [443, 8443]}})
     assert sorted((f.span.line, f.severity) for f in found) == [(7, "low"), (8, "high"), (9, "low")]
 
 
