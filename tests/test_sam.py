@@ -142,3 +142,20 @@ def test_simple_table_is_a_dynamodb_table_with_its_sse_specification():
     (table,) = [r for r in resources((SAM / "api-resource-policy.yaml").read_text()) if r.kind is None and r.name == "Table"]
     assert table.type == "AWS::DynamoDB::Table" and table.props["SSESpecification"]["SSEEnabled"] is False
     assert table.props["SSESpecification"].span.line == 34
+
+
+def test_actions_a_template_lists_that_are_not_iam_actions_are_left_out():
+    data = json.loads((REPO / "policylint/normalise/sam/policy_templates.json").read_text())
+    dropped = {a.lower() for actions in data["not_iam_actions"].values() for a in actions}
+    found = resources("""\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Policies:
+                - SQSPollerPolicy: {QueueName: q}
+        """)
+    (policy,) = [r for r in found if r.kind == IAM_POLICY and r.name.startswith("FnRole.Policies")]
+    actions = {a for s in policy.props["statements"] for a in s["actions"]}
+    assert "sqs:receivemessage" in actions and not actions & dropped

@@ -105,3 +105,9 @@ def test_variables_self_resolved_others_unknown():
 def test_variables_that_refer_to_themselves_end():
     resolved = _resolve("service: s\ncustom:\n  a: ${self:custom.b}\n  b: ${self:custom.a}\nprovider: {name: aws}\n")
     assert isinstance(resolved["custom"]["a"], Unknown)
+
+
+def test_other_providers_deploy_nothing_on_aws():
+    config = load_yaml("service: s\nprovider: {name: google}\nfunctions:\n  f:\n    handler: h\n"
+                       "    environment: {API_SECRET: hunter2hunter2hunter2}\n")
+    assert [r for r in build_resources(config, "s.yml") if r.kind is None] == []

@@ -37,6 +37,9 @@ def to_template(config: LocDict) -> tuple[LocDict, dict[str, str]]:
     resources = LocDict(config.span)
     origins: dict[str, str] = {}
     provider = _mapping(config, "provider")
+    if provider.get("name", "aws") != "aws":  # Azure, Google, OpenWhisk…: nothing deployed on AWS
+        template.put("Resources", resources, resources.span)
+        return template, origins
     iam = _mapping(provider, "iam")
     role_setting = iam.get("role") if "role" in iam else provider.get("role")
     role = role_setting if isinstance(role_setting, LocDict) else LocDict(provider.span)
