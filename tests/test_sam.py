@@ -159,3 +159,40 @@ def test_actions_a_template_lists_that_are_not_iam_actions_are_left_out():
     (policy,) = [r for r in found if r.kind == IAM_POLICY and r.name.startswith("FnRole.Policies")]
     actions = {a for s in policy.props["statements"] for a in s["actions"]}
     assert "sqs:receivemessage" in actions and not actions & dropped
+
+
+def test_event_resource_policies_join_their_api_and_the_implicit_api_is_created():
+    found, _ = findings(SAM / "implicit-api.yaml", "PL1003")
+    assert found == [("PL1003", 26, "ServerlessRestApi.Policy")]
+    policies = {r.name: r.props for r in resources((SAM / "implicit-api.yaml").read_text()) if r.kind == IAM_POLICY}
+    (denied,) = policies["Named.Policy"]["statements"]
+    assert denied["effect"] == "Deny" and plain(denied["principal"]) == {"AWS": ["111122223333"]}
+
+
+def test_globals_api_applies_to_every_api():
+    found = resources("""\
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Api:
+            Auth:
+              ResourcePolicy:
+                SourceVpcWhitelist: [vpc-1234]
+        Resources:
+          Named:
+            Type: AWS::Serverless::Api
+            Properties: {StageName: prod}
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Events:
+                Get: {Type: Api, Properties: {Path: /, Method: get}}
+        """)
+    policies = {r.name: r.props for r in found if r.kind == IAM_POLICY}
+    for name in ("Named.Policy", "ServerlessRestApi.Policy"):
+        keys = {(c["operator"], c["key"]) for s in policies[name]["statements"] for c in s["conditions"]}
+        assert keys == {("StringEquals", "aws:sourcevpc"), ("StringNotEquals", "aws:sourcevpc")}, name
+
+
+def test_a_functions_assume_role_policy_document_is_its_roles_trust_policy():
+    found, _ = findings(SAM / "function-trust.yaml", "PL1007")
+    assert found == [("PL1007", 15, "FnRole.AssumeRolePolicyDocument")]

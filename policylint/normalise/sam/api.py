@@ -19,17 +19,54 @@ INVOKE = "execute-api:Invoke"
 ANY_METHOD = "execute-api:/*"
 
 
-def rest_api(logical: str, props: LocDict, span: Span) -> list[Generated]:
-    """The REST API, its ``Policy`` built from ``Auth.ResourcePolicy``."""
+IMPLICIT_API = "ServerlessRestApi"  # the API SAM creates for Api events that name none
+
+
+def event_policies(logical: str, props: LocDict) -> list[tuple[str, LocDict, Span]]:
+    """``(API logical id, ResourcePolicy, span)`` of each ``Api`` event of a function that sets
+    ``Auth.ResourcePolicy`` — SAM adds those statements to the API's policy — and
+    ``(API, empty, span)`` for an event on the implicit API (which SAM then creates)."""
+    events = props.get("Events")
+    out: list[tuple[str, LocDict, Span]] = []
+    if not isinstance(events, LocDict):
+        return out
+    for name, event in events.items():
+        if not isinstance(event, LocDict) or event.get("Type") != "Api":
+            continue
+        where = events.span_of(name)
+        details = event.get("Properties") if isinstance(event.get("Properties"), LocDict) else LocDict(where)
+        target = details.get("RestApiId")
+        if isinstance(target, dict) and isinstance(target.get("Ref"), str):
+            target = target["Ref"]
+        api_id = target if isinstance(target, str) else (IMPLICIT_API if target is None else None)
+        auth = details.get("Auth")
+        policy = auth.get("ResourcePolicy") if isinstance(auth, LocDict) else None
+        if api_id is not None:
+            out.append((api_id, policy if isinstance(policy, LocDict) else LocDict(where),
+                        auth.span_of("ResourcePolicy") if isinstance(policy, LocDict) else where))
+    return out
+
+
+def rest_api(logical: str, props: LocDict, span: Span,
+             from_events: list[tuple[LocDict, Span]] = ()) -> list[Generated]:
+    """The REST API, its ``Policy`` built from ``Auth.ResourcePolicy`` and the resource policies
+    of the function events on it."""
     api = LocDict(span)
     for key in ("Name", "Description", "EndpointConfiguration", "DisableExecuteApiEndpoint", "MinimumCompressionSize"):
         if key in props:
             api.put(key, props[key], props.span_of(key), props.key_span_of(key))
     auth = props.get("Auth")
     policy = auth.get("ResourcePolicy") if isinstance(auth, LocDict) else None
-    if isinstance(policy, LocDict):
-        where = auth.span_of("ResourcePolicy")
-        api.put("Policy", resource_policy(policy, where), where, auth.key_span_of("ResourcePolicy"))
+    parts = [(policy, auth.span_of("ResourcePolicy"))] if isinstance(policy, LocDict) else []
+    parts.extend((p, where) for p, where in from_events if p)
+    if parts:
+        document = resource_policy(parts[0][0], parts[0][1])
+        for extra, where in parts[1:]:
+            statements = resource_policy(extra, where)["Statement"]
+            for i, statement in enumerate(statements):
+                document["Statement"].add(statement, statements.span_of(i))
+        key_span = auth.key_span_of("ResourcePolicy") if isinstance(policy, LocDict) else parts[0][1]
+        api.put("Policy", document, parts[0][1], key_span)
     return [(logical, "AWS::ApiGateway::RestApi", api, None)]
 
 

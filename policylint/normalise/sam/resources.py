@@ -109,7 +109,9 @@ def _role(logical: str, props: LocDict, span: Span, trust: dict, managed: list[A
     role_id = f"{logical}Role"
     policies = RolePolicies(role_id)
     policies.add_all(props.get("Policies"), props.span_of("Policies"))
-    body: dict[str, Any] = {"AssumeRolePolicyDocument": trust, "ManagedPolicyArns": managed + policies.managed}
+    own_trust = props.get("AssumeRolePolicyDocument")  # a function may set its role's trust policy
+    body: dict[str, Any] = {"AssumeRolePolicyDocument": own_trust if isinstance(own_trust, LocDict) else trust,
+                            "ManagedPolicyArns": managed + policies.managed}
     if policies.inline:
         body["Policies"] = policies.inline
     for key in ("PermissionsBoundary", "RolePath"):
