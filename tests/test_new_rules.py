@@ -52,3 +52,14 @@ def test_a_resource_type_that_is_not_a_string_does_not_stop_bucket_linking(tmp_p
                                      '"B": {"Type": "AWS::S3::Bucket", "Properties": {}}}}')
     report = scan_json(str(tmp_path), "--select", "PL2006")
     assert [f["rule"] for f in report["findings"]] == ["PL2006"] and not report.get("parse_errors")
+
+
+def test_secret_properties_come_from_the_schemas():
+    from policylint.normalise.secret_values import cloudformation
+
+    props = cloudformation()
+    assert "MasterUserPassword" in props["AWS::RDS::DBInstance"]
+    assert "AuthToken" in props["AWS::ElastiCache::ReplicationGroup"]
+    assert "LoginProfile.Password" in props["AWS::IAM::User"]
+    flat = [p for paths in props.values() for p in paths]
+    assert not [p for p in flat if p.endswith(("Arn", "SecretId", "ClientToken"))]

@@ -46,6 +46,7 @@ def test_wheel_contains_packages_and_rules(wheel):
         assert package.replace(".", "/") + "/__init__.py" in names, package
     benchmarks = {p.name for p in (REPO / "policylint" / "benchmarks").glob("*.yaml")}
     assert benchmarks and {f"policylint/benchmarks/{b}" for b in benchmarks} <= names
+    assert "policylint/normalise/secret_properties.json" in names
     assert "policylint/normalise/sam/policy_templates.json" in names  # SAM policy templates (data)
 
 

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 from ..load.located import LocDict, Span
 from .fields import entry_span
-from . import cloudtrail, inputs, instance_metadata, kms, lambda_env, resource_meta, secrets, storage, vpc
+from . import cloudtrail, inputs, instance_metadata, kms, lambda_env, resource_meta, secret_values, secrets, storage, vpc
 
 Facet = tuple[str, str, LocDict]  # (name suffix, kind, facet)
 
@@ -29,6 +29,8 @@ def cfn_facets(rtype: str, props: LocDict, span: Span) -> Iterator[Facet]:
         yield suffix, vpc.NACL_ENTRY, entry
     for rule in vpc.default_sg_rules_from_cfn(rtype, props, span):
         yield "", vpc.DEFAULT_SG_RULE, rule
+    for suffix, found in secret_values.literals_from_cfn(rtype, props, span):
+        yield suffix, secret_values.SECRET_LITERAL, found
     for suffix, volume in storage.volumes_from_cfn(rtype, props, span):
         yield suffix, storage.EBS_VOLUME, volume
     rds = storage.rds_from_cfn(rtype, props, span)
@@ -78,6 +80,8 @@ def tf_facets(rtype: str, attrs: Any, span: Span) -> Iterator[Facet]:
         yield suffix, vpc.NACL_ENTRY, entry
     for suffix, rule in vpc.default_sg_rules_from_tf(rtype, attrs, span):
         yield suffix, vpc.DEFAULT_SG_RULE, rule
+    for suffix, found in secret_values.literals_from_tf(rtype, attrs, span):
+        yield suffix, secret_values.SECRET_LITERAL, found
     for suffix, volume in storage.volumes_from_tf(rtype, attrs, span):
         yield suffix, storage.EBS_VOLUME, volume
     rds = storage.rds_from_tf(rtype, attrs, span)
