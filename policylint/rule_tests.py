@@ -6,7 +6,7 @@ Layout (the same for built-in and user rules)::
       my-rule.yaml                     # id: PL9100
       fixtures/PL9100/                 # one folder per rule id
         expected.yaml                  # fixture path → lines where the rule must fire
-        fail.yaml  pass.yaml  fail.json  pass.json  fail.policy.json ...
+        fail.yaml  pass.yaml  fail.json  pass.json  fail.policy.json  fail.sam.yaml ...
         tf_fail/main.tf  tf_pass/main.tf   # a Terraform module is a folder
 
 Built-in rules keep their fixtures in the repository's ``fixtures/rules/<ID>/``. Each fixture file
@@ -31,6 +31,7 @@ from .load.yaml_loader import load_yaml
 EXPECTED = "expected.yaml"
 CFN_YAML, CFN_JSON, TERRAFORM, POLICY_JSON, DOCUMENT = "CloudFormation YAML", "CloudFormation JSON", "Terraform", "policy JSON", "document"
 TF_PLAN = "Terraform plan JSON"  # optional: `terraform show -json` output, named *.tfplan.json
+SAM = "SAM"  # a SAM template, named *.sam.yaml (read through the SAM transform)
 _IAC = (CFN_YAML, CFN_JSON, TERRAFORM)
 # Which source formats produce each normalised kind (see docs/architecture.md).
 KIND_FORMATS: dict[str, tuple[str, ...]] = {"iam.policy": _IAC + (POLICY_JSON,), "document": (DOCUMENT,)}
@@ -183,6 +184,8 @@ def fixture_format(rule: Rule, name: str) -> str:
         return POLICY_JSON
     if lower.endswith(".tfplan.json"):
         return TF_PLAN
+    if lower.endswith(".sam.yaml"):
+        return SAM
     if lower.endswith(TERRAFORM_SUFFIXES):
         return TERRAFORM
     if lower.endswith(".json"):

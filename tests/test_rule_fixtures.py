@@ -37,3 +37,23 @@ def test_fixture_findings(folder):
     }
     assert not wrong, f"{rule_id}: file: (expected lines, found lines): {wrong}"
     assert set(found) <= set(expected), f"{rule_id}: findings in unlisted files {sorted(set(found) - set(expected))}"
+
+
+# Rules whose kinds or types SAM resources produce (policies, trust policies, API resource
+# policies, function environments, function URLs and invoke permissions): each has a failing and
+# a passing SAM fixture.
+SAM_RULES = ["PL1001", "PL1002", "PL1003", "PL1004", "PL1005", "PL1006", "PL1007", "PL1008", "PL1009",
+             "PL1010", "PL4012", "PL5003"]
+
+
+@pytest.mark.parametrize("rule_id", SAM_RULES)
+def test_rules_that_apply_to_sam_have_sam_fixtures(rule_id):
+    from policylint.rule_tests import SAM, fixture_format
+
+    expected = yaml.safe_load((RULE_FIXTURES / rule_id / "expected.yaml").read_text())
+    sam = {name: lines for name, lines in expected.items() if fixture_format(_Rule(), name) == SAM}
+    assert any(sam.values()) and any(not lines for lines in sam.values()), sorted(sam)
+
+
+class _Rule:
+    files: list[str] = []
