@@ -136,3 +136,38 @@ def test_sarif_names_the_superseded_rule_in_properties_and_related_locations(tmp
     (related,) = ssh["relatedLocations"]
     assert related["message"]["text"].startswith("PL3001: ")
     assert related["physicalLocation"]["region"]["startLine"] == 8
+
+
+def test_a_bucket_with_a_conditional_name_keeps_its_companions(tmp_path):
+    module = write(tmp_path / "main.tf", """
+        variable "env" {}
+        locals {
+          name = var.env == "prod" ? "data-prod" : "data-dev"
+        }
+        resource "aws_s3_bucket" "by_reference" {
+          bucket = var.env == "prod" ? "ref-prod" : "ref-dev"
+        }
+        resource "aws_s3_bucket_versioning" "by_reference" {
+          bucket = aws_s3_bucket.by_reference.bucket
+          versioning_configuration {
+            status = "Enabled"
+          }
+        }
+        resource "aws_s3_bucket" "by_expression" {
+          bucket = local.name
+        }
+        resource "aws_s3_bucket_versioning" "by_expression" {
+          bucket = local.name
+          versioning_configuration {
+            status = "Enabled"
+          }
+        }
+        resource "aws_s3_bucket_public_access_block" "by_expression" {
+          bucket              = local.name
+          block_public_acls   = true
+          ignore_public_acls  = true
+          block_public_policy = false
+        }
+        """)
+    assert findings(module.parent, "PL2004") == []
+    assert [(f.resource, f.span.line) for f in findings(module.parent, "PL2003")] == [("aws_s3_bucket.by_expression", 27)]

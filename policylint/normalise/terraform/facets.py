@@ -261,6 +261,9 @@ def _buckets(sources: list[Source]) -> Iterator[Resource]:
 _S3_LINKS = {"aws_s3_bucket_policy": ("bucket", "policies"), "aws_cloudtrail": ("s3_bucket_name", "trail_logs")}
 
 
+_EXPRESSION = "\x00expr:"  # by_name keys of unknown names: never a bucket name
+
+
 class _BucketIndex:
     """The buckets of a module by address and by (bucket name, module instance), so that linking
     each companion costs the same however many buckets there are."""
@@ -274,13 +277,18 @@ class _BucketIndex:
             name = bucket.props.get("bucket")
             if isinstance(name, str) and name:
                 self.by_name.setdefault((name, bucket.module_key), []).append(i)
+            elif isinstance(name, Unknown) and name.text:
+                # A name that cannot be computed (a conditional, a variable) links through the
+                # expression itself: a companion naming the bucket with the same expression.
+                self.by_name.setdefault((_EXPRESSION + name.text, bucket.module_key), []).append(i)
 
     def linked(self, companion: Source, key: str = "bucket") -> list[Source]:
         """Buckets a companion resource configures (or a trail logs into, ``key``): by reference
         (``aws_s3_bucket.x.id``) or name, in the buckets' order."""
         target = companion.props.get(key)
         if isinstance(target, Unknown):
-            found = sorted({i for ref in target.refs for i in self.by_address.get(ref, ())})
+            found = sorted({i for ref in target.refs for i in self.by_address.get(ref, ())}
+                           | set(self.by_name.get((_EXPRESSION + target.text, companion.module_key), ())))
         elif isinstance(target, str) and target:
             found = self.by_name.get((str(target), companion.module_key), [])
         else:

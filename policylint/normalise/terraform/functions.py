@@ -34,8 +34,8 @@ def call(expr: Expr, scope: Scope) -> tuple[Any, Span]:
             args.extend((v, last.span_of(i)) for i, v in enumerate(last))
         else:
             return unknown(expr.text, last), expr.span
-    if function is None:
-        return unknown(expr.text, *(a for a, _ in args)), expr.span
+    if function is None or not _ARITY.get(name, (0, None))[0] <= len(args) <= (_ARITY.get(name, (0, None))[1] or len(args)):
+        return unknown(expr.text, *(a for a, _ in args)), expr.span  # an unknown function, or Terraform's arity error
     if name not in _TAKES_UNKNOWN and any(isinstance(a, Unknown) for a, _ in args):
         return unknown(expr.text, *(a for a, _ in args)), expr.span
     try:
@@ -47,9 +47,28 @@ def call(expr: Expr, scope: Scope) -> tuple[Any, Span]:
     return result, expr.span
 
 
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def _json_number(value: Any) -> Any:
+    """Terraform's numbers are exact decimals: a whole float is written as an integer."""
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dict):
+        return {k: _json_number(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_number(v) for v in value]
+    return value
+
+
 def _jsonencode(args: Args, expr: Expr, scope: Scope) -> Any:
     value = args[0][0]
-    return LocatedText(json.dumps(plain(decoded(value)), separators=(",", ":")), value)
+    data = plain(decoded(value))  # unknown parts are rendered, the located data keeps them
+    # As Terraform writes it: object keys sorted, UTF-8 kept, <, >, &, U+2028/9 escaped.
+    text = json.dumps(_json_number(data), separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    return LocatedText(re.sub("[<>&\u2028\u2029]", lambda m: _JSON_ESCAPES[m.group()], text), value)
 
 
 def _jsondecode(args: Args, expr: Expr, scope: Scope) -> Any:
@@ -111,15 +130,28 @@ def _format(args: Args, expr: Expr, scope: Scope) -> Any:
             continue
         index = int(match.group(1)) - 1 if match.group(1) else next_index
         next_index = index + 1
+        if index < 0:
+            raise IndexError
         value = values[index]
         if verb == "q":
-            out.append(json.dumps(str(value)))
+            text = to_text(value)
+            if text is None or not _printable_ascii(text):
+                raise TypeError  # Go's quoting differs from JSON's outside printable ASCII
+            out.append(json.dumps(text))
         elif verb == "v" and isinstance(value, (dict, list)):
-            out.append(json.dumps(plain(value)))
-        elif verb in "dfgeEbox":
+            out.append(_jsonencode([(value, expr.span)], expr, scope))
+        elif verb == "t" and not isinstance(value, bool):
+            raise TypeError
+        elif verb in "dfgeEox":
             if not isinstance(value, (int, float)) or isinstance(value, bool):
                 raise TypeError
+            if verb in "dox":
+                if isinstance(value, float) and not value.is_integer():
+                    raise TypeError  # no integer representation
+                value = int(value)
             out.append(("%" + match.group(2) + verb) % value)
+        elif verb not in "svt":
+            raise ValueError  # a verb whose Go output is not reproduced here (%b, %X, %U, ...)
         else:
             text = to_text(value)
             if text is None:
@@ -155,6 +187,8 @@ def _merge(args: Args, expr: Expr, scope: Scope) -> Any:
 def _lookup(args: Args, expr: Expr, scope: Scope) -> Any:
     mapping, _ = args[0]
     key = to_text(args[1][0])
+    if not isinstance(mapping, dict) or key is None:
+        raise TypeError
     if isinstance(mapping, LocDict) and key in mapping:
         return mapping[key], mapping.span_of(key)
     if len(args) > 2:
@@ -169,7 +203,7 @@ def _tolist(args: Args, expr: Expr, scope: Scope) -> Any:
     raise TypeError
 
 
-def _toset(args: Args, expr: Expr, scope: Scope) -> Any:
+def _distinct(args: Args, expr: Expr, scope: Scope) -> Any:
     value, span = args[0]
     if not isinstance(value, list):
         raise TypeError
@@ -180,6 +214,22 @@ def _toset(args: Args, expr: Expr, scope: Scope) -> Any:
             seen.append(plain(item))
             out.add(item, span_of(value, i, span))
     return out
+
+
+def _toset(args: Args, expr: Expr, scope: Scope) -> Any:
+    """A set of strings or of numbers, in Terraform's order (sorted); mixed or structured
+    elements (converted or ordered by rules not reproduced here) are unknown."""
+    out = _distinct(args, expr, scope)
+    kinds = {type(item) if not isinstance(item, (int, float)) or isinstance(item, bool) else float for item in out}
+    if not out:
+        return out
+    if len(kinds) != 1 or kinds.pop() not in (str, float):
+        raise TypeError
+    order = sorted(range(len(out)), key=lambda i: out[i])
+    result = LocList(out.span)
+    for i in order:
+        result.add(out[i], out.span_of(i))
+    return result
 
 
 def _tomap(args: Args, expr: Expr, scope: Scope) -> Any:
@@ -221,12 +271,16 @@ def _coalescelist(args: Args, expr: Expr, scope: Scope) -> Any:
     for value, span in args:
         if isinstance(value, Unknown):
             return unknown(expr.text, value)
-        if isinstance(value, list) and value:
+        if not isinstance(value, list):
+            raise TypeError
+        if value:
             return value, span
-    return args[-1] if args else LocList(expr.span)
+    raise ValueError  # Terraform: no non-empty list
 
 
 def _flatten(args: Args, expr: Expr, scope: Scope) -> Any:
+    if len(args) != 1 or not isinstance(args[0][0], list):
+        raise TypeError
     out = LocList(expr.span)
     stack: list[tuple[Any, Span]] = [args[0]]
     items: list[tuple[Any, Span]] = []
@@ -245,6 +299,8 @@ def _flatten(args: Args, expr: Expr, scope: Scope) -> Any:
 
 def _compact(args: Args, expr: Expr, scope: Scope) -> Any:
     value, span = args[0]
+    if not isinstance(value, list):
+        raise TypeError
     out = LocList(getattr(value, "span", span))
     for i, item in enumerate(value):
         if item not in (None, ""):
@@ -254,9 +310,9 @@ def _compact(args: Args, expr: Expr, scope: Scope) -> Any:
 
 def _element(args: Args, expr: Expr, scope: Scope) -> Any:
     value, _ = args[0]
-    index = int(args[1][0])
-    if not value:
-        raise IndexError
+    index = _whole_number(args[1][0])
+    if not isinstance(value, list) or not value or index < 0:
+        raise TypeError  # a string, a map, an empty list, a negative index: Terraform's error
     index %= len(value)
     return value[index], value.span_of(index) if isinstance(value, LocList) else expr.span
 
@@ -282,8 +338,10 @@ def _scalar(function: Callable[..., Any]) -> Callable[[Args, Expr, Scope], Any]:
     return wrapped
 
 
-def _join(separator: str, items: list[Any]) -> str:
-    texts = [to_text(i) for i in items]
+def _join(separator: str, *lists: Any) -> str:
+    if not isinstance(separator, str) or not lists or not all(isinstance(x, list) for x in lists):
+        raise TypeError
+    texts = [to_text(i) for items in lists for i in items]
     if any(t is None for t in texts):
         raise TypeError
     return separator.join(texts)  # type: ignore[arg-type]
@@ -306,9 +364,64 @@ def _replace(text: str, search: str, replacement: str) -> str:
 
 
 def _length(value: Any) -> int:
+    if isinstance(value, str) and not value.isascii():
+        raise TypeError  # Terraform counts grapheme clusters, not code points
     if isinstance(value, (list, dict, str)):
         return len(value)
     raise TypeError
+
+
+def _ascii(function: Callable[[str], str]) -> Callable[[Any], str]:
+    """A string function whose Unicode tables may differ from Go's: exact on ASCII only."""
+    def wrapped(value: Any) -> str:
+        if not isinstance(value, str) or not value.isascii():
+            raise TypeError
+        return function(value)
+    return wrapped
+
+
+_GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
+def _trimspace(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError
+    return value.strip(_GO_SPACE)
+
+
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def _tonumber(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise TypeError
+    if isinstance(value, (int, float)):
+        return value
+    if not isinstance(value, str) or not _NUMBER.fullmatch(value):
+        raise ValueError
+    number = float(value)
+    return int(value) if re.fullmatch(r"-?[0-9]+", value) else (int(number) if number.is_integer() else number)
+
+
+def _whole_number(value: Any) -> int:
+    number = _tonumber(value)
+    if isinstance(number, float):
+        if not number.is_integer():
+            raise ValueError
+        number = int(number)
+    return number
+
+
+def _printable_ascii(text: str) -> bool:
+    return all(" " <= c <= "~" for c in text)
+
+
+def _numbers(function: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapped(*values: Any) -> Any:
+        if not values or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in values):
+            raise TypeError
+        return function(values)
+    return wrapped
 
 
 def _tostring(value: Any) -> str:
@@ -319,7 +432,25 @@ def _tostring(value: Any) -> str:
 
 
 def _contains(items: Any, value: Any) -> bool:
+    if not isinstance(items, list):
+        raise TypeError
+    if any(_kind(i) != _kind(value) for i in items):
+        raise TypeError  # Terraform would convert to a common type first
     return plain(value) in [plain(i) for i in items]
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return type(value).__name__ if not isinstance(value, (dict, list)) else ("map" if isinstance(value, dict) else "list")
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError
+    return value
 
 
 def _one(args: Args, expr: Expr, scope: Scope) -> Any:
@@ -345,7 +476,7 @@ _FUNCTIONS: dict[str, Callable[[Args, Expr, Scope], Any]] = {
     "coalescelist": _coalescelist,
     "flatten": _flatten,
     "compact": _compact,
-    "distinct": _toset,  # a set keeps the first of each value, in order
+    "distinct": _distinct,  # keeps the first of each value, in order
     "element": _element,
     "one": _one,
     "keys": _keys_or_values("keys"),
@@ -354,17 +485,26 @@ _FUNCTIONS: dict[str, Callable[[Args, Expr, Scope], Any]] = {
     "split": _split,
     "replace": _scalar(_replace),
     "length": _scalar(_length),
-    "lower": _scalar(str.lower),
-    "upper": _scalar(str.upper),
-    "trimspace": _scalar(str.strip),
+    "lower": _scalar(_ascii(str.lower)),
+    "upper": _scalar(_ascii(str.upper)),
+    "trimspace": _scalar(_trimspace),
     "tostring": _scalar(_tostring),
-    "tonumber": _scalar(lambda v: v if isinstance(v, (int, float)) else (float(v) if "." in v else int(v))),
+    "tonumber": _scalar(_tonumber),
     "tobool": _scalar(lambda v: v if isinstance(v, bool) else {"true": True, "false": False}[v]),
     "contains": _scalar(_contains),
-    "startswith": _scalar(lambda s, p: s.startswith(p)),
-    "endswith": _scalar(lambda s, p: s.endswith(p)),
-    "min": _scalar(min),
-    "max": _scalar(max),
+    "startswith": _scalar(lambda s, p: _text(s).startswith(_text(p))),
+    "endswith": _scalar(lambda s, p: _text(s).endswith(_text(p))),
+    "min": _scalar(_numbers(min)),
+    "max": _scalar(_numbers(max)),
+}
+# name → (fewest, most) arguments (``None``: any number); other calls are Terraform's error.
+_ARITY: dict[str, tuple[int, int | None]] = {
+    **{name: (1, 1) for name in ("jsonencode", "jsondecode", "file", "tolist", "toset", "tomap", "flatten", "compact",
+                                 "distinct", "one", "keys", "values", "length", "lower", "upper", "trimspace",
+                                 "tostring", "tonumber", "tobool")},
+    **{name: (2, 2) for name in ("templatefile", "element", "split", "contains", "startswith", "endswith")},
+    **{name: (1, None) for name in ("format", "concat", "coalesce", "coalescelist", "min", "max")},
+    "merge": (0, None), "lookup": (2, 3), "join": (2, None), "replace": (3, 3),
 }
 _LAZY = {"try": _try, "can": _can}
 _TAKES_UNKNOWN = {"coalesce", "coalescelist"}
