@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sys
 
-from .compliance import benchmarks, coverage, status
+from .compliance import AUDIT, DATA_DIR, benchmarks, coverage, status
 from .evaluate.rules import Rule, builtin_rules_dir, load_rules
 
 HEADER = """\
@@ -51,7 +51,30 @@ def render(rules: list[Rule]) -> str:
                 said = said.replace("not decidable", "not decidable from code", 1)
             out.append(f"| {control.id} | {_cell(control.title)} | {_cell(said)} |")
         out.append("")
+    out += _audit(rules)
     return "\n".join(out).rstrip() + "\n"
+
+
+def audit_rows() -> tuple[str, dict[str, dict]]:
+    """The control audit's title and rows (``policylint/benchmarks/control-audit.yaml``)."""
+    from .load.text import read_text
+    from .load.yaml_loader import load_yaml
+
+    data = load_yaml(read_text(str(DATA_DIR / AUDIT)))
+    return data["title"], data["rows"]
+
+
+def _audit(rules: list[Rule]) -> list[str]:
+    title, rows = audit_rows()
+    covered = sum(1 for row in rows.values() if row.get("rules"))
+    out = [f"## {title}", "",
+           f"{len(rows)} rows: {covered} covered ({100 * covered // len(rows)} %), {len(rows) - covered} not covered.", "",
+           "| Row | Control | Rules |", "|---|---|---|"]
+    for rid, row in rows.items():
+        said = ", ".join(f"[{i}](rules.md#{i.lower()})" for i in row["rules"]) if row.get("rules") \
+            else f"not covered: {row.get('not_covered', 'no reason recorded')}"
+        out.append(f"| {rid} | {_cell(row['title'])} | {_cell(said)} |")
+    return out
 
 
 def main() -> None:

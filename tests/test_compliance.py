@@ -101,3 +101,23 @@ def test_sarif_rule_descriptors_carry_the_mapping(tmp_path: Path):
     rules = json.loads(out.stdout)["runs"][0]["tool"]["driver"]["rules"]
     descriptor = next(r for r in rules if r["id"] == "PL2006")
     assert descriptor["properties"]["compliance"] == {"cis-aws-foundations-3.0": ["2.1.1"], "aws-fsbp": ["S3.5"]}
+
+
+def test_readme_states_the_number_of_rules():
+    import re
+
+    count = len(load_rules([builtin_rules_dir()]))
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"(\d+) rules ship with policylint", readme)
+    assert stated and int(stated.group(1)) == count, f"README says {stated and stated.group(1)} rules; there are {count}"
+
+
+def test_control_audit_rows_name_existing_rules_and_90_percent_are_covered():
+    from policylint.compliance_docs import audit_rows
+
+    ids = {r.id for r in load_rules([builtin_rules_dir()])}
+    _, rows = audit_rows()
+    named = {i for row in rows.values() for i in row.get("rules", [])}
+    assert named <= ids, f"unknown rules in control-audit.yaml: {sorted(named - ids)}"
+    assert all(row.get("rules") or row.get("not_covered") for row in rows.values())
+    assert sum(1 for row in rows.values() if row.get("rules")) >= 0.9 * len(rows)
