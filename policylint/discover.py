@@ -10,6 +10,7 @@ from pathlib import Path
 SKIPPED_DIRS = {".git", ".terraform", "node_modules", "__pycache__"}
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml", ".template")
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+VARIABLES_SUFFIXES = (".tfvars", ".tfvars.json")  # read by their folder's module; linted when named
 LOOP = "symbolic link loop"
 
 
@@ -19,7 +20,7 @@ class Candidate:
 
     path: str
     display: str
-    kind: str  # document | terraform
+    kind: str  # document | terraform | tfvars
 
 
 @dataclass
@@ -31,10 +32,12 @@ class Skipped:
 
 
 def classify(name: str) -> str | None:
-    """``terraform``, ``document`` or ``None`` by a file's name."""
+    """``terraform``, ``tfvars``, ``document`` or ``None`` by a file's name."""
     lower = name.lower()
     if lower.endswith(TERRAFORM_SUFFIXES):
         return "terraform"
+    if lower.endswith(VARIABLES_SUFFIXES):
+        return "tfvars"
     if lower.endswith(DOCUMENT_SUFFIXES):
         return "document"
     return None
@@ -120,7 +123,7 @@ def _walk_dir(top: str, root: str, exclude: list[str], follow: bool,
                 stack.append(entry.path)
                 continue
             kind = classify(entry.name)
-            if kind:
+            if kind and kind != "tfvars":  # a folder's variables files are read by its module
                 found.setdefault(display, Candidate(entry.path, display, kind))
 
 

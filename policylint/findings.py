@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .load.located import Span
 
@@ -20,6 +21,15 @@ class Suppression:
     kind: str
     justification: str
     source: str
+
+
+class Related(NamedTuple):
+    """A place a finding's value came through (a variable's default, a tfvars entry, a parameter's
+    Default), or the resource that uses a value written elsewhere; ``text`` says which."""
+
+    file: str
+    span: Span
+    text: str
 
 
 @dataclass
@@ -40,6 +50,12 @@ class Finding:
     # them): one problem, one finding. A suppression of any of their rules suppresses this one.
     superseded: list["Finding"] = field(default_factory=list)
     callers: list[str] = field(default_factory=list)  # other module instances that reach the same element
+    related: tuple[Related, ...] = ()  # where its value came from, nearest first
+
+    @property
+    def files(self) -> set[str]:
+        """The file of the finding and of every place its value came through."""
+        return {self.file, *(r.file for r in self.related)}
 
     def sort_key(self) -> tuple:
         return (self.file, self.span.line, self.span.col, self.rule_id, self.message)

@@ -169,7 +169,7 @@ def plan_tasks(candidates: list[Candidate], explicit: set[str]) -> list[Task]:
     tasks: list[Task] = []
     modules: dict[str, list[Candidate]] = {}
     for candidate in candidates:
-        if candidate.kind == "terraform":
+        if candidate.kind in ("terraform", "tfvars"):  # a variables file named alone lints its module
             modules.setdefault(os.path.dirname(candidate.path), []).append(candidate)
         else:
             always = os.path.abspath(candidate.path) in explicit or candidate.path.endswith(".template")
@@ -201,11 +201,14 @@ def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: Scan
     def ours(file: str) -> bool:  # other .tf files of the folder are context, linted when passed
         return file in displays or not file.endswith(TERRAFORM_SUFFIXES)
 
+    def caused(finding: Finding) -> bool:  # its place, or a place its value came from, was passed
+        return ours(finding.file) or any(r.file in displays for r in finding.related)
+
     notices = [f"{p.file}:{p.span.line}: {p.message}" for p in problems if isinstance(p, terraform.SkippedModule)]
     errors = parse_findings(rules, [(p.file, p.message, p.span) for p in problems
                                    if not isinstance(p, terraform.SkippedModule) and ours(p.file)])
     # A finding inside a called module is reported too: its resource names the module call.
-    findings = [f for f in evaluate(rules, resources) if ours(f.file) or f.resource.startswith("module.")]
+    findings = [f for f in evaluate(rules, resources) if caused(f) or f.resource.startswith("module.")]
     index = SuppressionIndex()
     for candidate in candidates:
         index.add_source(candidate.display, _text_or_none(candidate.path))
@@ -249,9 +252,10 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rul
     if options.paths and not any(os.path.isdir(p) for p in options.paths):
         # Files named one by one (a pre-commit hook): the other Terraform files of their folders
         # and the modules they call are context; findings there are reported when those files are
-        # named. (A policy read through file() is part of the named file's configuration.)
+        # named, or when a named file is where their value came from (a variable's default, a
+        # tfvars entry). (A policy read through file() is part of the named file's configuration.)
         named = {c.display for c in candidates}
-        findings = [f for f in findings if f.file in named or not f.file.endswith(TERRAFORM_SUFFIXES)]
+        findings = [f for f in findings if not f.file.endswith(TERRAFORM_SUFFIXES) or not named.isdisjoint(f.files)]
     # A --var-file with a syntax error is met by every Terraform task: report it once.
     parse_errors = list({(f.file, f.span[:4], f.message): f for f in reversed(parse_errors)}.values())
     all_findings = sorted(findings + parse_errors, key=Finding.sort_key)

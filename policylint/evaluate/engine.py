@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any, Iterable
 
-from ..findings import Finding
+from ..findings import Finding, Related
 from ..load.located import LocDict, LocList, Span, Unknown, plain
 from ..model import Resource
 from .conditions import Witness
@@ -148,15 +148,39 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
         message += f" ({resource.origin})"
     if unresolved:
         message += f" — could not be resolved statically: {_show(value)}"
-    if span.file:
-        file = span.file
-        span = span._replace(file=None)
-    else:
-        file = resource.file
+    file = span.file or resource.file
+    related = causes(span, file, resource)
+    span = span._replace(file=None, note=None, via=())
     return Finding(
         rule_id=rule.id, severity=severity, message=message, file=file, span=span,
         resource=resource.name, element=_trail_text(trail), meaning=meaning(resource.props, trail),
+        related=related,
     )
+
+
+def causes(span: Span, file: str, resource: Resource) -> tuple[Related, ...]:
+    """Where the value at ``span`` (in ``file``) came from: each :class:`Origin` it came through,
+    nearest first, and then the resource that uses it when that is written in another file."""
+    out: list[Related] = []
+    seen = {(file, span[:4])}
+    pending = list(span.via)
+    while pending and len(out) < MAX_CAUSES:
+        origin = pending.pop(0)
+        place = origin.span
+        if place is None:
+            continue
+        where = place.file or file
+        if (where, place[:4]) not in seen:
+            seen.add((where, place[:4]))
+            out.append(Related(where, place._replace(file=None, note=None, via=()), origin.text))
+        pending.extend(place.via)
+    if resource.file and resource.file != file and (resource.file, resource.span[:4]) not in seen:
+        out.append(Related(resource.file, resource.span._replace(file=None, note=None, via=()),
+                           f"{resource.name}, which uses this value"))
+    return tuple(out)
+
+
+MAX_CAUSES = 10
 
 
 POSITIONAL_FIELDS = frozenset({"index"})  # a statement's position in its policy: not its meaning

@@ -14,7 +14,8 @@ class Span(NamedTuple):
     """A 1-based region ``line:col`` to ``end_line:end_col`` (end column is exclusive).
 
     ``file`` is set when the value lives in another file than the resource that holds it (a
-    Terraform ``file("policy.json")``); ``note`` explains where a resolved value came from.
+    Terraform ``file("policy.json")``); ``note`` explains where a resolved value came from, and
+    ``via`` lists the :class:`Origin` of each step it came through (a default, a tfvars entry).
     """
 
     line: int
@@ -23,9 +24,51 @@ class Span(NamedTuple):
     end_col: int
     file: str | None = None
     note: str | None = None
+    via: tuple["Origin", ...] = ()
 
-    def with_note(self, note: str | None) -> "Span":
-        return self if note is None else self._replace(note=note)
+    def with_note(self, note: "str | Origin | None") -> "Span":
+        """This span with a note naming where its value came from; an :class:`Origin` with a
+        place is also added to ``via``."""
+        if note is None:
+            return self
+        if isinstance(note, Origin):
+            via = self.via + (note,) if note.span is not None and note not in self.via else self.via
+            return self._replace(note=note.text, via=via)
+        return self._replace(note=note)
+
+
+def came_through(value: Any, span: Span, origin: "Origin") -> tuple[Any, Span]:
+    """``value`` (at ``span``) recorded as having come through ``origin`` (a module call's
+    argument): the origin is added to the ``via`` of its span and of every span inside it (a copy;
+    the value's own positions are kept)."""
+    def mark(place: Span) -> Span:
+        return place if origin in place.via else place._replace(via=place.via + (origin,))
+
+    def copy(item: Any, depth: int = 0) -> Any:
+        if depth > 64:
+            return item
+        if isinstance(item, LocDict):
+            out = LocDict(mark(item.span))
+            for key, child in item.items():
+                out.put(key, copy(child, depth + 1), mark(item.span_of(key)), item.key_span_of(key))
+            return out
+        if isinstance(item, LocList):
+            out_list = LocList(mark(item.span))
+            for i, child in enumerate(item):
+                out_list.add(copy(child, depth + 1), mark(item.span_of(i)))
+            return out_list
+        return item
+
+    return copy(value), mark(span)
+
+
+class Origin(NamedTuple):
+    """Where a resolved value was written: ``text`` says what it is ("from the default of variable
+    'cidr'"), ``span`` where (its ``file`` unset: the file of the value that uses it; ``None``: not
+    in a file, as ``--var``)."""
+
+    text: str
+    span: Span | None = None
 
 
 UNKNOWN_SPAN = Span(1, 1, 1, 1)

@@ -6,15 +6,18 @@
 ``Fn::ToJsonString`` are evaluated. ``Fn::If`` takes the branch chosen
 by the resolver's ``branch`` (0 = first, 1 = second), so evaluating a resource with both resolvers
 sees every branch. Anything else becomes :class:`Unknown`. A resolved value keeps the span of the
-property that used it, with a note naming where the value came from.
+property that used it, with a note naming where the value came from (an :class:`Origin` with the
+place of a parameter's ``Default`` or a mapping's value).
 """
 from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Union
 
-from ..load.located import LocDict, LocList, Span, Unknown, plain, relocate
+from ..load.located import LocDict, LocList, Origin, Span, Unknown, plain, relocate
+
+Note = Union[str, Origin, None]  # where a resolved value came from (see Span.with_note)
 
 NO_VALUE = object()
 MAX_CONDITION_DEPTH = 50  # conditions naming conditions deeper than this are "cannot tell"
@@ -71,7 +74,7 @@ class Resolver:
         self._depth = 0
 
     # -- entry point ---------------------------------------------------------------------------
-    def resolve(self, value: Any, span: Span) -> tuple[Any, str | None]:
+    def resolve(self, value: Any, span: Span) -> tuple[Any, Note]:
         """``(resolved value, note)``; the value is :data:`NO_VALUE` for ``AWS::NoValue``."""
         if isinstance(value, dict) and len(value) == 1:
             (name,) = value.keys()
@@ -98,7 +101,7 @@ class Resolver:
         return self.resolve(value, span)[0]
 
     # -- intrinsics ----------------------------------------------------------------------------
-    def _intrinsic(self, name: str, arg: Any, whole: Any, span: Span) -> tuple[Any, str | None]:
+    def _intrinsic(self, name: str, arg: Any, whole: Any, span: Span) -> tuple[Any, Note]:
         if name == "Ref":
             return self._ref(arg, span)
         if name == "Fn::If":
@@ -116,7 +119,7 @@ class Resolver:
             return Unknown(describe(whole), _refs(whole)), None
         return result
 
-    def _if(self, arg: LocList, span: Span) -> tuple[Any, str | None]:
+    def _if(self, arg: LocList, span: Span) -> tuple[Any, Note]:
         """The branch this resolver takes. When the parameter defaults decide the condition the
         other way, the parameters it reads cannot have their defaults in this branch: they are
         resolved as unknown (``!If [HasName, !Ref Name, !Ref AWS::NoValue]`` with ``Name``
@@ -173,7 +176,7 @@ class Resolver:
             return (True if True in values else None if None in values else False), params
         return None, params
 
-    def _ref(self, name: Any, span: Span) -> tuple[Any, str | None]:
+    def _ref(self, name: Any, span: Span) -> tuple[Any, Note]:
         if isinstance(name, str) and name in self.masked:
             return Unknown(f"!Ref {name}", (name,)), None
         if not isinstance(name, str):
@@ -186,10 +189,11 @@ class Resolver:
             return Unknown("${" + name + "}", (name,)), None
         param = self.parameters.get(name)
         if isinstance(param, dict):
-            note = f"from the Default of parameter '{name}'"
             if "Default" not in param:
                 return Unknown(f"!Ref {name}", (name,)), None
             default = param["Default"]
+            note = Origin(f"from the Default of parameter '{name}'",
+                          param.span_of("Default") if isinstance(param, LocDict) else None)
             ptype = param.get("Type", "")
             if isinstance(ptype, str) and isinstance(default, str) and (
                 ptype == "CommaDelimitedList" or ptype.startswith("List<")
@@ -205,14 +209,14 @@ class Resolver:
             return default, note
         return Unknown(f"!Ref {name}", (name,)), None
 
-    def _sub(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+    def _sub(self, arg: Any, span: Span) -> tuple[Any, Note] | None:
         if isinstance(arg, list) and len(arg) == 2 and isinstance(arg[1], dict):
             text, variables = arg[0], {k: self.value(v, span) for k, v in arg[1].items()}
         else:
             text, variables = arg, {}
         if not isinstance(text, str):
             return None
-        notes: list[str] = []
+        notes: list[Origin | str] = []
         unknown: list[str] = []
 
         def substitute(match: re.Match[str]) -> str:
@@ -236,9 +240,13 @@ class Resolver:
         rendered = _SUB_VAR.sub(substitute, text)
         if unknown:
             return Unknown(rendered, tuple(unknown)), None
-        return rendered, "; ".join(notes) or None
+        if len(notes) > 1:  # one note naming every parameter, placed at the first
+            first = notes[0]
+            text = "; ".join(n.text if isinstance(n, Origin) else n for n in notes)
+            return rendered, first._replace(text=text) if isinstance(first, Origin) else text
+        return rendered, notes[0] if notes else None
 
-    def _join(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+    def _join(self, arg: Any, span: Span) -> tuple[Any, Note] | None:
         delimiter, parts = arg[0], self.value(arg[1], span)
         if not isinstance(delimiter, str) or not isinstance(parts, list):
             return None
@@ -246,14 +254,14 @@ class Resolver:
             return None
         return delimiter.join(parts), None
 
-    def _select(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+    def _select(self, arg: Any, span: Span) -> tuple[Any, Note] | None:
         index, items = self.value(arg[0], span), self.value(arg[1], span)
         if not isinstance(items, list):
             return None
         item = items[int(index)]
         return (None if isinstance(item, Unknown) else item), None
 
-    def _split(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+    def _split(self, arg: Any, span: Span) -> tuple[Any, Note] | None:
         delimiter, text = arg[0], self.value(arg[1], span)
         if not isinstance(delimiter, str) or not isinstance(text, str):
             return None
@@ -262,22 +270,23 @@ class Resolver:
             out.add(part, span)
         return out, None
 
-    def _length(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+    def _length(self, arg: Any, span: Span) -> tuple[Any, Note] | None:
         items = self.value(arg, span)
         return (len(items), None) if isinstance(items, list) else None
 
-    def _tojsonstring(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+    def _tojsonstring(self, arg: Any, span: Span) -> tuple[Any, Note] | None:
         value = self.value(arg, span)
         if _has_unknown(value):
             return None
         return json.dumps(plain(value), separators=(",", ":")), None
 
-    def _findinmap(self, arg: Any, span: Span) -> tuple[Any, str | None] | None:
+    def _findinmap(self, arg: Any, span: Span) -> tuple[Any, Note] | None:
         name, top, second = (self.value(a, span) for a in arg[:3])
         if not all(isinstance(k, str) for k in (name, top, second)):
             return None
-        value = self.mappings[name][top][second]
-        note = f"from mapping {name}.{top}.{second}"
+        entry = self.mappings[name][top]
+        value = entry[second]
+        note = Origin(f"from mapping {name}.{top}.{second}", entry.span_of(second) if isinstance(entry, LocDict) else None)
         if isinstance(value, (dict, list)):
             return relocate(value, span.with_note(note)), note
         return value, note

@@ -30,6 +30,12 @@ def finding_dict(finding: Finding) -> dict:
                              for f in replaced]
     if finding.callers:
         out["also_reached_through"] = list(finding.callers)
+    if finding.related:
+        out["related"] = [
+            {"file": r.file, "line": r.span.line, "column": r.span.col, "end_line": r.span.end_line,
+             "end_column": r.span.end_col, "message": r.text}
+            for r in finding.related
+        ]
     if finding.suppression is not None:
         out["suppressed"] = {"kind": finding.suppression.kind, "justification": finding.suppression.justification}
     if finding.baseline_state:

@@ -57,17 +57,29 @@ def _artifact(file: str) -> dict[str, Any]:
     return {"uri": quote(file), "uriBaseId": "%SRCROOT%"}
 
 
-def _location(finding: Finding) -> dict[str, Any]:
-    span = finding.span
+def _physical(file: str, span: Any) -> dict[str, Any]:
     end_line, end_col = span.end_line, span.end_col
     if (end_line, end_col) <= (span.line, span.col):
         end_line, end_col = span.line, span.col + 1
-    location: dict[str, Any] = {
-        "physicalLocation": {
-            "artifactLocation": _artifact(finding.file),
-            "region": {"startLine": span.line, "startColumn": span.col, "endLine": end_line, "endColumn": end_col},
-        }
+    return {
+        "artifactLocation": _artifact(file),
+        "region": {"startLine": span.line, "startColumn": span.col, "endLine": end_line, "endColumn": end_col},
     }
+
+
+def _related(finding: Finding) -> list[dict[str, Any]]:
+    """``relatedLocations``: where the finding's value came from (ids 1, 2, … nearest first)."""
+    return [{"id": i, "physicalLocation": _physical(r.file, r.span), "message": {"text": _sentence(r.text)}}
+            for i, r in enumerate(finding.related, 1)]
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]) + ("" if text.endswith((".", "!", "?")) else ".")
+
+
+def _location(finding: Finding) -> dict[str, Any]:
+    location: dict[str, Any] = {"physicalLocation": _physical(finding.file, finding.span)}
     if finding.resource:
         location["logicalLocations"] = [{"name": finding.resource, "kind": "resource"}]
     return location
@@ -120,6 +132,8 @@ def render(result: ScanResult, findings: list[Finding], include_suppressed: bool
         }
         if finding.rule_id in index:
             entry["ruleIndex"] = index[finding.rule_id]
+        if finding.related:
+            entry["relatedLocations"] = _related(finding)
         if include_suppressed or baselined:
             entry["suppressions"] = _suppressions(finding)
         if finding.baseline_state:

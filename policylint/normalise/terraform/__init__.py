@@ -17,7 +17,7 @@ from typing import Any
 from ...discover import display_path
 from ...load.errors import LoadError
 from ...load.hcl import Source, parse_expression
-from ...load.located import Span, Unknown
+from ...load.located import Origin, Span, Unknown
 from ...model import ParseProblem, Resource
 from .expressions import Scope, evaluate
 from .facets import resources_of
@@ -69,13 +69,13 @@ def _manifest(folder_path: str) -> dict[str, str]:
     return out
 
 
-def _overrides(instance: Instance, options: Any, folder_path: str, display, problems: list[ParseProblem]) -> dict[str, tuple[Any, str]]:
+def _overrides(instance: Instance, options: Any, folder_path: str, display, problems: list[ParseProblem]) -> dict[str, tuple[Any, Origin]]:
     """Root variable values, by precedence: tfvars files of the folder, ``--var-file``, ``--var``."""
     files = [os.path.join(folder_path, "terraform.tfvars"), os.path.join(folder_path, "terraform.tfvars.json")]
     files += sorted(glob.glob(os.path.join(glob.escape(folder_path), "*.auto.tfvars")) +
                     glob.glob(os.path.join(glob.escape(folder_path), "*.auto.tfvars.json")))
     files += list(getattr(options, "var_files", None) or [])
-    values: dict[str, tuple[Any, str]] = {}
+    values: dict[str, tuple[Any, Origin]] = {}
     for path in files:
         if not os.path.isfile(path):
             continue
@@ -86,9 +86,9 @@ def _overrides(instance: Instance, options: Any, folder_path: str, display, prob
             problems.append(ParseProblem(shown, exc.message, exc.span))
             continue
         for name, expr in body.attrs.items():
-            values[name] = (evaluate(expr, Scope(instance))[0], shown)
+            values[name] = (evaluate(expr, Scope(instance))[0], Origin(f"from {shown}", expr.span))
     for name, text in (getattr(options, "variables", None) or {}).items():
-        values[name] = (_cli_value(text, instance), "--var")
+        values[name] = (_cli_value(text, instance), Origin("from --var"))
     return values
 
 

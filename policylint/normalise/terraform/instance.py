@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from ...load.errors import LoadError
 from ...load.hcl import Block, Body, Expr
-from ...load.located import LocDict, LocList, Span, Unknown, plain
+from ...load.located import LocDict, LocList, Origin, Span, Unknown, came_through, plain
 from ...load.text import read_text
 from ...model import ParseProblem, Resource
 from .expressions import Scope, evaluate
@@ -81,7 +81,7 @@ class Instance:
         self.folder = folder
         self.prefix = prefix  # "" or "module.a." (or "module.a.module.b.")
         self.inputs = inputs or {}
-        self.overrides: dict[str, tuple[Any, str]] = {}  # --var and --var-file values, root module only
+        self.overrides: dict[str, tuple[Any, Origin]] = {}  # tfvars, --var-file and --var values, root module only
         self.key = key  # the module key in .terraform/modules/modules.json
         self.chain = chain + (os.path.realpath(folder.path),)
         self._defaults: dict[str, Any] = {}
@@ -101,14 +101,15 @@ class Instance:
             return value, where, None
         if name in self.overrides:
             value, origin = self.overrides[name]
-            into = span.with_note(f"from {origin}")
+            into = span.with_note(origin)
             return value, into, into
         block = self.folder.variables.get(name)
         if block is None or "default" not in block.body.attrs:
             return Unknown(f"var.{name}", (f"var.{name}",)), span, None
         if name not in self._defaults:
             self._defaults[name] = evaluate(block.body.attrs["default"], Scope(self))[0]
-        into = span.with_note(f"from the default of variable '{name}'")
+        default = block.body.attrs["default"]
+        into = span.with_note(Origin(f"from the default of variable '{name}'", default.span))
         return self._defaults[name], into, into
 
     def local(self, name: str, span: Span) -> tuple[Any, Span]:
@@ -348,7 +349,11 @@ class Instance:
         inputs = {}
         for arg, expr in block.body.attrs.items():
             if arg not in MODULE_ARGUMENTS:
-                inputs[arg] = evaluate(expr, Scope(self, names))
+                value, span = evaluate(expr, Scope(self, names))
+                if span[:4] != expr.span[:4] or span.file != expr.span.file:  # written elsewhere: a local, a default
+                    value, span = came_through(value, span, Origin(f"through argument '{arg}' of module '{name}'",
+                                                                   expr.span))
+                inputs[arg] = (value, span)
         key = f"{self.key}.{name}" if self.key else name
         child = Instance(self.build, folder, f"{self.prefix}module.{name}.", inputs, key, self.chain)
         self._children[name] = child
