@@ -2,8 +2,8 @@
 # Validate policylint's SARIF with Microsoft's SARIF multitool and its GitHub ingestion rules
 # (rule kinds Sarif and Gh). The multitool exits 0 even when it finds problems, so this script
 # reads its output log and fails on any error or warning.
-# Inputs: the SARIF of the examples and of every fixture, plain, with --show-suppressed and with a
-# baseline. Usage: .ci/sarif-multitool.sh   (POLICYLINT=path/to/policylint to pick the binary)
+# Inputs: the SARIF of the examples and of every fixture, plain, with --show-suppressed, with a
+# baseline, and written beside other reports in one run (-f text -f sarif -f junit). Usage: .ci/sarif-multitool.sh   (POLICYLINT=path/to/policylint to pick the binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -36,6 +36,8 @@ scan fixtures "${FIXTURES[@]}"
 scan examples-suppressed --show-suppressed examples "${FIXTURES[@]}"
 "$POLICYLINT" scan --no-config --write-baseline "$WORK/baseline.json" examples/cloudformation >/dev/null 2>&1
 scan examples-baseline --show-suppressed --baseline "$WORK/baseline.json" examples
+"$POLICYLINT" scan --no-config --baseline "$WORK/baseline.json" -f text -f sarif -f junit \
+  -o - -o "$WORK/examples-several.sarif" -o "$WORK/examples-several.xml" examples >/dev/null 2>&1 || [ $? -eq 1 ]
 
 failed=0
 for sarif in "$WORK"/*.sarif; do

@@ -31,7 +31,8 @@ def _resolve(snippet: str, branch: int = 0):
 
 def test_ref_to_parameter_default_notes_the_parameter():
     value, note = _resolve("!Ref Env")
-    assert value == "prod" and "parameter 'Env'" in note
+    assert value == "prod" and "parameter 'Env'" in note.text
+    assert note.span[:2] == (2, 32)  # where the Default is written: the finding's related location
 
 
 def test_ref_to_list_parameter_and_pseudo_parameters():
@@ -51,7 +52,8 @@ def test_sub_both_forms_join_select_split_findinmap():
     assert _resolve("!Select [1, !Ref Cidrs]")[0] == "192.168.0.0/16"
     assert plain(_resolve("!Split [',', 'a,b']")[0]) == ["a", "b"]
     value, note = _resolve("!FindInMap [Region, !Ref Env, name]")
-    assert value == "logs-prod" and "Region.prod.name" in note
+    assert value == "logs-prod" and "Region.prod.name" in note.text
+    assert note.span[:2] == (6, 25)
 
 
 def test_if_takes_the_branch_of_the_resolver():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -76,20 +77,29 @@ def test_action_metadata_is_composite_and_never_interpolates_into_scripts():
             assert "${{" not in step["run"], f"expression pasted into the script of {step['name']!r}"
 
 
-def run_action(workspace: Path, inputs: dict[str, str], venv: Path) -> tuple[int, dict[str, str], str]:
-    """Run the action's ``run`` steps in order, as the runner would, with ``venv`` as the Python
-    that ``actions/setup-python`` would provide. Returns (exit code, outputs, log)."""
+def run_action(workspace: Path, inputs: dict[str, str], venv: Path,
+               path: str | None = None) -> tuple[int, dict[str, str], str]:
+    """Run the action's ``run`` steps in order, as the runner would (``bash -e``, inputs through
+    ``env:``, ``GITHUB_OUTPUT``, ``GITHUB_STEP_SUMMARY`` and ``RUNNER_TEMP`` set), with ``venv`` as
+    the Python that ``actions/setup-python`` would provide, ahead of ``path`` (default: this
+    process's PATH). Returns (exit code, outputs, log); the job summary is in ``summary.md``
+    beside the workspace."""
     values = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
     values.update(inputs)
     output_file = workspace.parent / "github_output"
     output_file.write_text("")
+    summary_file = workspace.parent / "summary.md"
+    summary_file.write_text("")
+    runner_temp = workspace.parent / "runner-temp"
+    runner_temp.mkdir(exist_ok=True)
     log = []
     for step in ACTION["runs"]["steps"]:
         if "uses" in step:
             assert step["uses"].startswith("actions/setup-python@")
             continue
         env = dict(os.environ, GITHUB_OUTPUT=str(output_file), GITHUB_ACTION_PATH=str(REPO),
-                   PATH=f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}")
+                   GITHUB_STEP_SUMMARY=str(summary_file), RUNNER_TEMP=str(runner_temp),
+                   PATH=f"{venv / 'bin'}{os.pathsep}{path if path is not None else os.environ['PATH']}")
         env.pop("VIRTUAL_ENV", None)
         for key, value in (step.get("env") or {}).items():
             env[key] = _EXPR.sub(lambda m: _evaluate(m.group(1), values), str(value))
@@ -153,3 +163,98 @@ def test_action_threshold_and_hostile_paths_input(tmp_path, action_venv):
     code, outputs, log = run_action(workspace, {"paths": "a\nb", "severity-threshold": "critical"}, action_venv)
     assert code == 1 and outputs["exit-code"] == "1", log
     assert json.loads((workspace / "policylint.sarif").read_text())["runs"][0]["results"]
+
+
+MANY = "\n".join(["AWSTemplateFormatVersion: \"2010-09-09\"", "Resources:"] + [
+    f"  Policy{i}:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n"
+    f"        Version: \"2012-10-17\"\n        Statement:\n          - Effect: Allow\n"
+    f"            Action: s3:*\n            Resource: \"*\"\n            Principal: \"*\"" for i in range(14)]) + "\n"
+
+
+def test_action_log_annotations_job_summary_and_more_reports(tmp_path, action_venv):
+    workspace = workspace_with(tmp_path, {"infra/many.yaml": MANY})
+    code, outputs, log = run_action(workspace, {"paths": "infra", "formats": "junit=out/r.xml\ngitlab=gl.json"},
+                                    action_venv)
+    assert code == 1 and outputs["exit-code"] == "1", log
+    findings = json.loads(run_cli("scan", "infra", "-f", "json", cwd=workspace).stdout)["findings"]
+    assert len(findings) > 20
+    text_lines = [line for line in log.splitlines() if line.startswith("infra/many.yaml:")]
+    assert len(text_lines) == len(findings)  # every finding in the log, as text
+    annotations = [line for line in log.splitlines() if line.startswith("::") and "file=" in line]
+    for kind in ("error", "warning", "notice"):
+        assert sum(a.startswith(f"::{kind} ") for a in annotations) <= 10
+    assert len(annotations) < len(findings) and "more findings not annotated" in log
+    summary = (tmp_path / "summary.md").read_text()
+    assert summary.startswith("## policylint") and "| critical |" in summary
+    assert summary.count("`infra/many.yaml:") == len(findings)
+    assert (workspace / "out/r.xml").read_text().startswith("<?xml")
+    assert len(json.loads((workspace / "gl.json").read_text())) == len(findings)
+    assert json.loads((workspace / "policylint.sarif").read_text())["runs"][0]["results"]
+
+
+def test_action_soft_fail_baseline_rules_and_var_files(tmp_path, action_venv):
+    insecure = (REPO / "examples/cloudformation/insecure-stack.yaml").read_text()
+    rule_dir = REPO / "tests" / "data" / "action-rules"
+    workspace = workspace_with(tmp_path, {
+        "infra/stack.yaml": insecure,
+        "tf/main.tf": 'resource "aws_s3_bucket" "b" {\n  bucket = var.name\n}\nvariable "name" {}\n',
+        "prod.tfvars": 'name = "Not_Valid_Name"\n',
+    })
+    code, outputs, log = run_action(workspace, {"paths": "infra", "soft-fail": "true"}, action_venv)
+    assert code == 0 and outputs["exit-code"] == "1", log
+    assert "soft-fail" in log
+
+    assert run_cli("scan", "infra", "--write-baseline", "base.json", cwd=workspace).returncode == 0
+    code, outputs, log = run_action(workspace, {"paths": "infra", "baseline": "base.json"}, action_venv)
+    assert code == 0 and outputs["exit-code"] == "0", log
+    assert "in the baseline" in log
+
+    code, _, log = run_action(workspace, {"paths": "tf", "var-files": "prod.tfvars", "severity-threshold": "low"},
+                              action_venv)
+    assert code == 1 and "Not_Valid_Name" in log, log  # the variable's value came from the var-file
+
+    code, _, log = run_action(workspace, {"paths": "infra", "baseline": "base.json", "rules": str(rule_dir)},
+                              action_venv)
+    assert code == 1 and "PL9951" in log, log  # the extra rule folder's rule is not in the baseline
+
+
+def test_action_terraform_init_runs_where_remote_modules_are_called(tmp_path, action_venv):
+    module = 'variable "cidr" {}\nresource "aws_security_group" "g" {\n  ingress {\n    from_port = 22\n' \
+             '    to_port = 22\n    protocol = "tcp"\n    cidr_blocks = [var.cidr]\n  }\n}\n'
+    workspace = workspace_with(tmp_path, {
+        "live/main.tf": 'module "net" {\n  source = "example/net/aws"\n  cidr   = "0.0.0.0/0"\n}\n',
+        "local/main.tf": 'module "here" {\n  source = "./sub"\n}\n', "local/sub/main.tf": "",
+        "vendor/net/main.tf": module,
+    })
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    calls = tmp_path / "terraform-calls"
+    (fake / "terraform").write_text(  # records its arguments and 'downloads' the module as terraform init would
+        "#!/bin/bash\n"
+        f"echo \"$PWD $*\" >> '{calls}'\n"
+        "dir=${1#-chdir=}\n"
+        "mkdir -p \"$dir/.terraform/modules\"\n"
+        "cp -r vendor/net \"$dir/.terraform/modules/net\"\n"
+        "echo '{\"Modules\":[{\"Key\":\"net\",\"Source\":\"example/net/aws\",\"Dir\":\".terraform/modules/net\"}]}'"
+        " > \"$dir/.terraform/modules/modules.json\"\n")
+    (fake / "terraform").chmod(0o755)
+    before = run_cli("scan", "live", "--no-color", cwd=workspace)
+    assert before.returncode == 0 and "not downloaded" in before.stdout + before.stderr
+    code, _, log = run_action(workspace, {"paths": "live local", "terraform-init": "true"}, action_venv,
+                              path=f"{fake}{os.pathsep}{os.environ['PATH']}")
+    assert calls.read_text().split("\n")[0].endswith("-chdir=live init -backend=false -input=false -no-color"), log
+    assert len(calls.read_text().splitlines()) == 1  # not in 'local', whose module is a local folder
+    assert code == 1 and "PL3003" in log, log  # the downloaded module is linted
+
+    code, _, log = run_action(workspace, {"paths": "local", "terraform-init": "true"}, action_venv,
+                              path="/usr/bin:/bin")
+    if shutil.which("terraform", path="/usr/bin:/bin") is None:
+        assert "Terraform is not on the runner" in log, log
+
+
+def test_action_paths_input_matching_nothing_is_named(tmp_path, action_venv):
+    workspace = workspace_with(tmp_path, {"a/ok.txt": "x"})
+    code, outputs, log = run_action(workspace, {"paths": "infra-typo"}, action_venv)
+    assert "infra-typo" in log and "no such file or directory" in log, log
+    assert outputs.get("exit-code") in ("0", "2") and code in (0, 2), log
+    assert (tmp_path / "summary.md").read_text().startswith("## policylint")

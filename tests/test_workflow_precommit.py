@@ -100,3 +100,68 @@ def test_docs_snippets_as_the_project_configuration(project, tmp_path):
         output = result.stdout + result.stderr
         assert result.returncode == 1, output
         assert "infra/stack.yaml:11:21: PL1001 high" in output and "it has no reason" in output
+
+
+MAIN_TF = """\
+resource "aws_security_group" "ssh" {
+  name = "ssh"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [var.ssh_cidr]
+  }
+}
+"""
+VARIABLES_TF = """\
+variable "ssh_cidr" {{
+  description = "{description}"
+  type        = string
+  default     = "{cidr}"
+}}
+"""
+
+
+def commit(project: Path) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q", "-m", "x"],
+                   cwd=project, check=True)
+
+
+def test_hook_sees_insecure_values_whose_cause_is_the_only_staged_file(project, tmp_path):
+    """Terraform: the finding is in main.tf, its cause in variables.tf or terraform.tfvars, and only
+    the cause is staged (pre-commit passes only staged files)."""
+    home = tmp_path / "pre-commit-home"
+    stage(project, "infra/main.tf", MAIN_TF)
+    stage(project, "infra/variables.tf", VARIABLES_TF.format(description="SSH from", cidr="10.0.0.0/8"))
+    commit(project)
+
+    stage(project, "infra/variables.tf", VARIABLES_TF.format(description="SSH from", cidr="0.0.0.0/0"))
+    opened = pre_commit("try-repo", str(REPO), "policylint", cwd=project, home=home)
+    output = opened.stdout + opened.stderr
+    assert opened.returncode == 1, output
+    assert "infra/main.tf:7:20: PL3003 critical" in output and "from the default of variable 'ssh_cidr'" in output
+
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=project, check=True)
+    subprocess.run(["git", "reset", "-q"], cwd=project, check=True)
+    (project / "infra/variables.tf").write_text(VARIABLES_TF.format(description="SSH from", cidr="10.0.0.0/8"))
+    stage(project, "infra/terraform.tfvars", 'ssh_cidr = "0.0.0.0/0"\n')
+    tfvars = pre_commit("try-repo", str(REPO), "policylint", cwd=project, home=home)
+    output = tfvars.stdout + tfvars.stderr
+    assert tfvars.returncode == 1, output
+    assert "infra/main.tf:7:20: PL3003 critical" in output and "from infra/terraform.tfvars" in output
+
+    stage(project, "infra/terraform.tfvars", 'ssh_cidr = "10.1.0.0/16"\n')
+    stage(project, "infra/variables.tf", VARIABLES_TF.format(description="SSH from the office", cidr="10.0.0.0/8"))
+    clean = pre_commit("try-repo", str(REPO), "policylint", cwd=project, home=home)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert "Passed" in clean.stdout
+
+
+def test_hook_files_pattern_takes_variables_files():
+    hook = next(h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text()) if h["id"] == "policylint")
+    import re
+
+    pattern = re.compile(hook["files"])
+    for name in ("main.tf", "x.tf.json", "terraform.tfvars", "prod.auto.tfvars", "terraform.tfvars.json", "s.yaml"):
+        assert pattern.search(name), name
+    assert not pattern.search("notes.md")
