@@ -258,3 +258,21 @@ def test_action_paths_input_matching_nothing_is_named(tmp_path, action_venv):
     assert "infra-typo" in log and "no such file or directory" in log, log
     assert outputs.get("exit-code") in ("0", "2") and code in (0, 2), log
     assert (tmp_path / "summary.md").read_text().startswith("## policylint")
+
+
+def test_docs_permissions_and_the_pull_request_only_workflow(tmp_path, action_venv):
+    from test_workflow_docs import snippet
+
+    full = yaml.safe_load(snippet("github-actions.md", "yaml", 0))
+    assert full["permissions"] == {"contents": "read", "security-events": "write", "actions": "read"}
+    workflow = yaml.safe_load(snippet("github-actions.md", "yaml", 1))
+    assert list(workflow[True]) == ["pull_request"]  # YAML 1.1 reads the key 'on' as True
+    steps = workflow["jobs"]["policylint"]["steps"]
+    ours = next(s for s in steps if s.get("uses", "").startswith("policylint/policylint@"))
+    keep = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    insecure = (REPO / "examples/cloudformation/insecure-stack.yaml").read_text()
+    workspace = workspace_with(tmp_path, {f"{ours['with']['paths']}/stack.yaml": insecure})
+    code, _, log = run_action(workspace, {k: str(v) for k, v in ours["with"].items()}, action_venv)
+    assert code == 1, log
+    assert (workspace / keep["with"]["path"]).read_text().startswith("<?xml")
+    assert "failure()" in keep["if"]
