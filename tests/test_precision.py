@@ -171,3 +171,40 @@ def test_a_bucket_with_a_conditional_name_keeps_its_companions(tmp_path):
         """)
     assert findings(module.parent, "PL2004") == []
     assert [(f.resource, f.span.line) for f in findings(module.parent, "PL2003")] == [("aws_s3_bucket.by_expression", 27)]
+
+
+SECRET_INPUTS = """
+    Parameters:
+      DbPassword: {Type: String, NoEcho: true, Default: s3cr3t-Pa55}
+      ApiToken: {Type: String, Default: /prod/api/token}
+      DbSecret: {Type: String, NoEcho: true, Default: none}
+      KeySecretAlias: {Type: String, Default: alias/aws/secretsmanager}
+      TokenSecret: {Type: String, Default: "arn:aws:secretsmanager:us-east-1:111122223333:secret:t"}
+      TokenUrl: {Type: String, Default: "https://vault.example.com/token"}
+      PasswordCipher: {Type: String, Default: AQICAHhsZWZ0b3ZlcnNvbWV0aGluZ2Jhc2U2NGxvb2tpbmdjaXBoZXJ0ZXh0Zm9yZml4dHVyZXM=}
+      SecretCount: {Type: Number, Default: 3}
+      Webhook: {Type: String, Default: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0In0.c2lnbmF0dXJlX2Zha2U}
+    Resources:
+      T: {Type: AWS::SNS::Topic}
+    """
+
+
+def test_secret_look_alikes_are_not_secrets(tmp_path):
+    template = write(tmp_path / "t.yaml", SECRET_INPUTS)
+    assert sorted(f.resource for f in findings(template, "PL5004")) == ["Parameters.DbPassword", "Parameters.Webhook"]
+    # Not masked: the secret-named string inputs whose default is not a reference to a secret.
+    assert sorted(f.resource for f in findings(template, "PL5005")) == []
+    module = write(tmp_path / "tf" / "main.tf", """
+        variable "enable_token_auth" {
+          type    = bool
+          default = false
+        }
+        variable "token_ttl" {
+          type    = number
+          default = 3600
+        }
+        variable "api_token" {
+          type = string
+        }
+        """)
+    assert [f.resource for f in findings(module.parent, "PL5004", "PL5005")] == ["var.api_token"]

@@ -451,6 +451,84 @@ def covers_bucket_and_objects(statement: Any, _arg: Any = True) -> bool | None:
     return None if len(known) < len(resources) else False
 
 
+# --- secrets: judged by their values -----------------------------------------------------------
+
+# Token formats that are credentials whatever they are called (prefixes the issuers document).
+_TOKEN_FORMATS = [
+    ("an AWS access key id", re.compile(r"(AKIA|ASIA)[A-Z2-7]{16}")),
+    ("a GitHub token", re.compile(r"(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})")),
+    ("a GitLab token", re.compile(r"glpat-[A-Za-z0-9_-]{20,}")),
+    ("a Slack token", re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,}")),
+    ("a Stripe secret key", re.compile(r"[sr]k_live_[A-Za-z0-9]{16,}")),
+    ("a Google API key", re.compile(r"AIza[A-Za-z0-9_-]{35}")),
+    ("a private key", re.compile(r"-----BEGIN ([A-Z]+ )?PRIVATE KEY-----.*", re.S)),
+    ("a JSON web token", re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
+    ("a SendGrid key", re.compile(r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}")),
+    ("a Twilio key", re.compile(r"SK[0-9a-f]{32}")),
+]
+_PLACEHOLDER_WORDS = re.compile(
+    r"(?i)(none|null|nil|n/?a|empty|unset|undefined|default|changeme|change[-_ ]?me|replace[-_ ]?me|to[-_ ]?do|tbd|"
+    r"dummy|example|sample|test|placeholder|secret|password|passwd|token|key|required|optional|your[-_ ].*|"
+    r"enter[-_ ].*|insert[-_ ].*|my[-_]?(password|secret|token|key)|x+|\*+|\.+|-+|_+|#+|0+|1234(5678?)?)")
+_NOT_SECRET_SHAPES = [
+    ("a dynamic reference", re.compile(r"(?s)\{\{resolve:.*")),
+    ("a placeholder", re.compile(r"(?s)<.*>|\$\{.*\}|\{\{.*\}\}|%\{.*\}|\[.*\]|(.)\1*")),
+    ("an ARN", re.compile(r"(?s)arn:.*")),
+    ("a URL", re.compile(r"(?s)[a-zA-Z][a-zA-Z0-9+.-]*://.*")),
+    ("a KMS alias", re.compile(r"(?s)alias/.*")),
+    ("a path", re.compile(r"(?s)(/|~/|\./|\.\./)[^\s]*|[\w.-]+(/[\w.-]+){2,}/?")),
+    ("KMS ciphertext", re.compile(r"(?s)AQ[IE]C[A-Za-z0-9+/]{40,}={0,2}")),
+    ("ciphertext", re.compile(r"[A-Za-z0-9+/]{120,}={0,2}")),
+    ("a boolean or number", re.compile(r"(?i)true|false|yes|no|on|off|-?\d+(\.\d+)?")),
+]
+
+
+def credential_format(value: Any, _arg: Any = True) -> bool | None:
+    """Whether a string is a credential by its format alone (an AWS key id, a GitHub, Slack,
+    Stripe or Google key, a private key, a JWT, ...)."""
+    if isinstance(value, Unknown):
+        return None
+    return isinstance(value, str) and any(p.fullmatch(value.strip()) for _, p in _TOKEN_FORMATS)
+
+
+def _credential_format_reason(value: Any, _arg: Any) -> str | None:
+    text = value.strip() if isinstance(value, str) else ""
+    return next((name for name, p in _TOKEN_FORMATS if p.fullmatch(text)), None)
+
+
+def not_a_secret(value: Any) -> str | None:
+    """What a string evidently is instead of a secret (a path, an ARN, a placeholder, ...)."""
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or _PLACEHOLDER_WORDS.fullmatch(text):
+        return "a placeholder"
+    return next((name for name, p in _NOT_SECRET_SHAPES if p.fullmatch(text)), None)
+
+
+def literal_secret(value: Any, _arg: Any = True) -> bool | None:
+    """Whether a string default of an input named like a secret is a literal secret: a known
+    credential format, or a value of at least 6 characters, without spaces, that is not a path,
+    alias, ARN, URL, placeholder, dynamic reference, number or ciphertext."""
+    if isinstance(value, Unknown):
+        return None
+    if not isinstance(value, str):
+        return False
+    if credential_format(value):
+        return True
+    text = value.strip()
+    return len(text) >= 6 and not any(c.isspace() for c in text) and not_a_secret(text) is None
+
+
+_REFERENCES = {"a dynamic reference", "an ARN", "a URL", "a KMS alias", "a path", "KMS ciphertext", "ciphertext"}
+
+
+def secret_reference(value: Any, _arg: Any = True) -> bool | None:
+    """Whether a string names where a secret is kept (a path, an ARN, a KMS alias, a URL, a
+    dynamic reference) or is ciphertext, rather than being the secret."""
+    if isinstance(value, Unknown):
+        return None
+    return isinstance(value, str) and not credential_format(value) and not_a_secret(value) in _REFERENCES
+
+
 # Name → (function, explain) where explain(value, arg) gives a reason for a failing value.
 PREDICATES = {
     "service_wildcard": (is_service_wildcard, None),
@@ -469,4 +547,7 @@ PREDICATES = {
     "contains_all": (contains_all, _missing_reason),
     "account_outside": (account_outside, None),
     "covers_bucket_and_objects": (covers_bucket_and_objects, None),
+    "credential_format": (credential_format, _credential_format_reason),
+    "literal_secret": (literal_secret, _credential_format_reason),
+    "secret_reference": (secret_reference, lambda v, a: not_a_secret(v)),
 }
