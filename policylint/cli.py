@@ -138,6 +138,8 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
         raise fail(str(exc)) from None
     for notice in result.notices:
         click.echo(f"policylint: warning: {notice}", err=True)
+    if result.modules:
+        click.echo(f"policylint: warning: {_unfollowed(result.modules)}", err=True)
     if baseline is not None:
         result.absent = mark_baseline(result.findings, baseline, result.files)
         if result.absent:
@@ -177,6 +179,18 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
         click.echo(summary(result, shown), err=True)
     failing = [f for f in at_or_above(result.findings, severity_threshold) if f.active]
     raise click.exceptions.Exit(EXIT_FINDINGS if failing and not write_baseline_path else EXIT_OK)
+
+
+SHOWN_MODULES = 3  # remote modules named in the one warning line; the reports list them all
+
+
+def _unfollowed(modules: list[Any]) -> str:
+    """One line for the remote modules that were not downloaded: how many, and the first few."""
+    first = ", ".join(f"{m.file}:{m.span.line} module '{m.module}' ({m.source})" for m in modules[:SHOWN_MODULES])
+    more = f" and {len(modules) - SHOWN_MODULES} more" if len(modules) > SHOWN_MODULES else ""
+    count = len(modules)
+    return (f"{count} remote module call{'s' if count != 1 else ''} not downloaded, not linted "
+            f"(run `terraform init` to lint them): {first}{more}; the JSON and SARIF reports list them all")
 
 
 def _reports(fmts: tuple[str, ...], outputs: tuple[str, ...], default: str) -> list[tuple[str, str]]:

@@ -52,6 +52,7 @@ class ScanResult:
     parse_errors: list[Finding]
     skipped: list[Skipped]
     notices: list[str] = field(default_factory=list)  # suppressions that were not applied, and why
+    modules: list[Any] = field(default_factory=list)  # remote Terraform modules not downloaded (SkippedModule)
     absent: list[dict] = field(default_factory=list)  # baseline entries of the scanned files no finding matched
 
 
@@ -161,7 +162,8 @@ class TaskResult:
     findings: list[Finding]
     parse_errors: list[Finding]
     suppressions: SuppressionIndex | None = None  # the task's ignore comments and resource blocks
-    notices: list[str] = field(default_factory=list)  # e.g. remote Terraform modules not followed
+    notices: list[str] = field(default_factory=list)  # e.g. a SAM nested application not followed
+    modules: list[Any] = field(default_factory=list)  # remote Terraform modules not downloaded (SkippedModule)
 
 
 def plan_tasks(candidates: list[Candidate], explicit: set[str]) -> list[Task]:
@@ -204,7 +206,7 @@ def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: Scan
     def caused(finding: Finding) -> bool:  # its place, or a place its value came from, was passed
         return ours(finding.file) or any(r.file in displays for r in finding.related)
 
-    notices = [f"{p.file}:{p.span.line}: {p.message}" for p in problems if isinstance(p, terraform.SkippedModule)]
+    modules = [p for p in problems if isinstance(p, terraform.SkippedModule)]
     errors = parse_findings(rules, [(p.file, p.message, p.span) for p in problems
                                    if not isinstance(p, terraform.SkippedModule) and ours(p.file)])
     # A finding inside a called module is reported too: its resource names the module call.
@@ -213,7 +215,7 @@ def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: Scan
     for candidate in candidates:
         index.add_source(candidate.display, _text_or_none(candidate.path))
     index.add_resources(resources)
-    return TaskResult(sorted(displays), findings, errors, index, notices)
+    return TaskResult(sorted(displays), findings, errors, index, modules=modules)
 
 
 def _text_or_none(path: str) -> str | None:
@@ -239,11 +241,14 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rul
     index = SuppressionIndex(list(options.path_ignores))
     tasks = plan_tasks(candidates, explicit)
     task_notices: list[str] = []
+    modules: dict[tuple, Any] = {}
     for result in map_tasks(run_task, tasks, rules, options, options.jobs, reload=reload):
         files.extend(result.files)
         findings.extend(result.findings)
         parse_errors.extend(result.parse_errors)
         task_notices.extend(result.notices)
+        for module in result.modules:  # a module call met by several tasks is one
+            modules.setdefault((module.file, module.span[:2], module.message), module)
         if options.inline_ignores:
             index.extend(result.suppressions)
     # A module file linted on its own and reached from Terraform callers gives each finding once.
@@ -261,7 +266,8 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rul
     all_findings = sorted(findings + parse_errors, key=Finding.sort_key)
     notices = task_notices + apply_suppressions(all_findings, index, options.today or dt.date.today())
     parse_errors.sort(key=Finding.sort_key)
-    return ScanResult(rules, all_findings, sorted(files), parse_errors, skipped, notices)
+    unfollowed = [modules[key] for key in sorted(modules)]
+    return ScanResult(rules, all_findings, sorted(files), parse_errors, skipped, notices, modules=unfollowed)
 
 
 def at_or_above(findings: list[Finding], threshold: str) -> list[Finding]:

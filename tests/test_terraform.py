@@ -162,3 +162,29 @@ def test_files_named_one_by_one_report_only_their_own_findings():
     assert found(report) == [("PL1001", "modules/main.tf", 15), ("PL2001", "modules/main.tf", 4)]
     both = scan("modules/main.tf", str(TF / "modules/modules/policy/main.tf"), "--select", "PL1001")
     assert ("PL1001", "modules/modules/policy/main.tf", 17) in found(both)
+
+
+def test_a_local_module_that_does_not_exist_is_a_parse_error_at_its_source(tmp_path):
+    (tmp_path / "main.tf").write_text('module "net" {\n  source = "./nope"\n}\n'
+                                      'resource "aws_s3_bucket" "b" {\n  bucket = "Bad_Name"\n}\n')
+    report = json.loads(run_cli("scan", ".", "-f", "json", cwd=tmp_path).stdout)
+    errors = [f for f in report["findings"] if f["rule"] == "PL0001"]
+    assert [(f["file"], f["line"], f["column"]) for f in errors] == [("main.tf", 2, 12)]
+    assert "'./nope' does not exist" in errors[0]["message"] and "not read" in errors[0]["message"]
+    assert any(f["rule"] == "PL2002" for f in report["findings"])  # the rest of the module is still linted
+
+
+def test_remote_modules_not_downloaded_are_one_summary_line_and_listed_in_json_and_sarif(tmp_path):
+    calls = "".join(f'module "m{i}" {{\n  source = "example/m{i}/aws"\n}}\n' for i in range(30))
+    (tmp_path / "main.tf").write_text(calls)
+    result = run_cli("scan", ".", cwd=tmp_path)
+    warnings = [line for line in result.stderr.splitlines() if "not downloaded" in line]
+    assert len(warnings) == 1, result.stderr
+    assert "30 remote module calls" in warnings[0] and "and 27 more" in warnings[0]
+    assert "main.tf:2 module 'm0' (example/m0/aws)" in warnings[0] and "'m3'" not in warnings[0]
+    listed = json.loads(run_cli("scan", ".", "-f", "json", cwd=tmp_path).stdout)["modules_not_downloaded"]
+    assert [(m["line"], m["module"], m["source"]) for m in listed] == [
+        (2 + 3 * i, f"m{i}", f"example/m{i}/aws") for i in range(30)]
+    sarif = json.loads(run_cli("scan", ".", "-f", "sarif", cwd=tmp_path).stdout)
+    notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert sum("is remote and not downloaded" in n["message"]["text"] for n in notes) == 30

@@ -51,6 +51,10 @@ def render(result: ScanResult, findings: list[Finding]) -> str:
         "findings": [finding_dict(f) for f in findings],
         "skipped": [{"path": s.display, "reason": s.reason} for s in result.skipped],
         "baseline_absent": result.absent,
+        "modules_not_downloaded": [
+            {"file": m.file, "line": m.span.line, "column": m.span.col, "module": m.module, "source": m.source}
+            for m in result.modules
+        ],
         "summary": {
             "findings": sum(1 for f in findings if f.suppression is None),
             "suppressed": sum(1 for f in findings if f.suppression is not None),

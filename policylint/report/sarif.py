@@ -101,7 +101,11 @@ def _add_superseded(entry: dict[str, Any], finding: Finding) -> None:
 
 
 def _message(finding: Finding) -> str:
-    text = finding.message.strip() or finding.rule_id
+    return _message_text(finding.message.strip() or finding.rule_id)
+
+
+def _message_text(text: str) -> str:
+    text = text.strip()
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
@@ -155,6 +159,13 @@ def render(result: ScanResult, findings: list[Finding], include_suppressed: bool
             "locations": [{"physicalLocation": {"artifactLocation": _artifact(skipped.display)}}],
         }
         for skipped in result.skipped
+    ] + [
+        {
+            "level": "warning",
+            "message": {"text": _message_text(module.message)},
+            "locations": [{"physicalLocation": _physical(module.file, module.span)}],
+        }
+        for module in result.modules
     ]
     run: dict[str, Any] = {
         "tool": {

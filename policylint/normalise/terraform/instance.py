@@ -34,8 +34,12 @@ SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection"}
 MODULE_ARGUMENTS = {"source", "version", "count", "for_each", "depends_on", "providers"}
 
 
+@dataclass
 class SkippedModule(ParseProblem):
     """A note, not an error: a module call that could not be followed (remote and not downloaded)."""
+
+    module: str = ""
+    source: str = ""
 
 
 @dataclass
@@ -366,7 +370,13 @@ class Instance:
             return None
         if source.startswith(("./", "../")):
             path = os.path.normpath(os.path.join(self.folder.path, source))
-            return path if os.path.isdir(path) else None
+            if os.path.isdir(path):
+                return path
+            span = expr.span if expr is not None else block.span
+            self.build.problems.append(ParseProblem(
+                span.file or "", f"module '{block.labels[0]}': its local source '{source}' does not exist "
+                f"(no folder {self.build.display(path)}); the module was not read", span))
+            return None
         key = f"{self.key}.{block.labels[0]}" if self.key else block.labels[0]
         downloaded = self.build.manifest.get(key)
         if downloaded and os.path.isdir(downloaded):
@@ -374,7 +384,7 @@ class Instance:
         span = block.body.attrs.span_of("source")
         self.build.problems.append(SkippedModule(
             span.file or "", f"module '{block.labels[0]}' (source '{source}') is remote and not downloaded: "
-            "skipped (run `terraform init` to lint it)", span))
+            "not linted (run `terraform init` to lint it)", span, block.labels[0], source))
         return None
 
 
