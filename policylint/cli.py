@@ -99,13 +99,16 @@ def main() -> None:
               help="Terraform variables file for the scanned modules (repeatable; later files win).")
 @click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
               help="Terraform variable value for the scanned modules (repeatable; wins over --var-file).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only the findings: no summary, notes, warnings or progress.")
+@click.option("-v", "--verbose", is_flag=True, help="Name each file on standard error as it is linted.")
 def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...], severity_threshold: str | None,
          rule_dirs: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
          exclude: tuple[str, ...], follow_symlinks: bool, color: bool | None, config_path: str | None,
          no_config: bool, no_inline_ignores: bool, show_suppressed: bool, baseline_path: str | None,
          write_baseline_path: str | None, jobs: int | None, var_files: tuple[str, ...],
-         variables: tuple[str, ...]) -> None:
-    """Scan files and directories (default: the current directory)."""
+         variables: tuple[str, ...], quiet: bool, verbose: bool) -> None:
+    """Scan files and directories (default: the current directory). On a terminal, a scan that
+    takes more than a second shows its progress on standard error."""
     from .baseline import BaselineError, load_baseline, mark_baseline, render_baseline
     from .config import ConfigError
     from .evaluate.conditions import RegexTimeout
@@ -113,6 +116,8 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
     from .parallel import default_jobs
     from .scan import ScanOptions, at_or_above, scan as run_scan
 
+    if quiet and verbose:
+        raise fail("--quiet and --verbose contradict each other: give one")
     scan_paths = list(paths) or ["."]
     config = _config(scan_paths, config_path, no_config)
     reports = _reports(fmts, outputs, config.format or "text")
@@ -130,23 +135,26 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
         if config.file:
             loaded = _load(options.rule_dirs)
             config.check_rules(loaded)
-        result = run_scan(options, loaded=loaded)
+        result = _scan_with_progress(run_scan, options, loaded, quiet, verbose)
         baseline = load_baseline(baseline_path) if baseline_path else None
     except RuleError as exc:
         raise fail(f"invalid rule: {exc}") from None
     except (ConfigError, BaselineError, RegexTimeout) as exc:
         raise fail(str(exc)) from None
+    def tell(text: str) -> None:  # what is not a finding goes to stderr, unless --quiet
+        if not quiet:
+            click.echo(text, err=True)
+
     for notice in result.notices:
-        click.echo(f"policylint: warning: {notice}", err=True)
+        tell(f"policylint: warning: {notice}")
     if result.modules:
-        click.echo(f"policylint: warning: {_unfollowed(result.modules)}", err=True)
+        tell(f"policylint: warning: {_unfollowed(result.modules)}")
     if baseline is not None:
         result.absent = mark_baseline(result.findings, baseline, result.files)
         if result.absent:
             stale = len(result.absent)
-            click.echo(f"policylint: note: {stale} baseline entr{'ies' if stale != 1 else 'y'} of the scanned files "
-                       f"no longer found (fixed?); --write-baseline {baseline_path} records today's findings",
-                       err=True)
+            tell(f"policylint: note: {stale} baseline entr{'ies' if stale != 1 else 'y'} of the scanned files "
+                 f"no longer found (fixed?); --write-baseline {baseline_path} records today's findings")
     shown = at_or_above(result.findings, severity_threshold) + [
         f for f in result.findings if f.suppression is not None
     ]
@@ -157,13 +165,13 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
         except OSError as exc:
             raise fail(f"cannot write {write_baseline_path}: {exc.strerror or exc}") from None
         recorded = sum(1 for f in result.findings if f.suppression is None)
-        click.echo(f"policylint: baseline of {recorded} finding{'s' if recorded != 1 else ''} written to "
-                   f"{write_baseline_path}", err=True)
+        tell(f"policylint: baseline of {recorded} finding{'s' if recorded != 1 else ''} written to "
+             f"{write_baseline_path}")
     on_stdout = any(path == "-" for _, path in reports)
     def colour(path: str) -> bool:
         return color if color is not None else (path == "-" and sys.stdout.isatty())
 
-    rendered = [(path, _render(fmt, result, shown, colour=colour(path), show_suppressed=show_suppressed))
+    rendered = [(path, _render(fmt, result, shown, colour=colour(path), show_suppressed=show_suppressed, quiet=quiet))
                 for fmt, path in reports]
     for path, text in rendered:  # every report rendered before any is written
         try:
@@ -176,7 +184,7 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
     if not on_stdout:
         from .report.text import summary
 
-        click.echo(summary(result, shown), err=True)
+        tell(summary(result, shown))
     failing = [f for f in at_or_above(result.findings, severity_threshold) if f.active]
     raise click.exceptions.Exit(EXIT_FINDINGS if failing and not write_baseline_path else EXIT_OK)
 
@@ -228,10 +236,29 @@ def _config(paths: list[str], explicit: str | None, disabled: bool) -> Any:
         raise fail(str(exc)) from None
 
 
-def _render(fmt: str, result: Any, findings: list[Any], colour: bool, show_suppressed: bool = False) -> str:
+def _render(fmt: str, result: Any, findings: list[Any], colour: bool, show_suppressed: bool = False,
+            quiet: bool = False) -> str:
     from .report import render
 
-    return render(fmt, result, findings, colour=colour, show_suppressed=show_suppressed)
+    return render(fmt, result, findings, colour=colour, show_suppressed=show_suppressed, quiet=quiet)
+
+
+def _scan_with_progress(run_scan: Any, options: Any, loaded: Any, quiet: bool, verbose: bool) -> Any:
+    """The scan, telling its progress on a terminal (not with ``--quiet``) and naming each file
+    with ``--verbose``."""
+    from .progress import Progress
+
+    shown: list[Progress] = []
+
+    def progress(total: int) -> Progress:
+        shown.append(Progress(total, sys.stderr, verbose=verbose, enabled=False if quiet else None))
+        return shown[-1]
+
+    try:
+        return run_scan(options, loaded=loaded, progress=progress)
+    finally:
+        for line in shown:
+            line.close()
 
 
 @main.group(invoke_without_command=True)

@@ -34,18 +34,24 @@ def work_of(tasks: Sequence[Any]) -> int:
 
 
 def map_tasks(run: Callable[[Any, Any, Any], Any], tasks: Sequence[Any], rules: Any, options: Any,
-              jobs: int, reload: Callable[[Any], Any] | None = None) -> Iterator[Any]:
+              jobs: int, reload: Callable[[Any], Any] | None = None,
+              done: Callable[[Any], None] | None = None) -> Iterator[Any]:
     """``run(task, rules, options)`` for every task, in task order, on up to ``jobs`` processes.
 
     ``reload(options)`` rebuilds ``rules`` in a spawned worker; without it (rules the caller built
-    itself) only forked workers can be used, and the tasks run in-process elsewhere."""
+    itself) only forked workers can be used, and the tasks run in-process elsewhere. ``done(task)``
+    is called in this process as each task (or each worker's batch) finishes."""
     workers = min(jobs, len(tasks))
-    if workers < 2 or work_of(tasks) < MIN_PARALLEL_WORK:
-        return (run(task, rules, options) for task in tasks)
-    context = _context(reload is not None)
+    context = None if workers < 2 or work_of(tasks) < MIN_PARALLEL_WORK else _context(reload is not None)
     if context is None:
-        return (run(task, rules, options) for task in tasks)
-    return iter(_run_pool(run, tasks, rules, options, workers, context, reload))
+        return (_reported(run(task, rules, options), task, done) for task in tasks)
+    return iter(_run_pool(run, tasks, rules, options, workers, context, reload, done))
+
+
+def _reported(result: Any, task: Any, done: Callable[[Any], None] | None) -> Any:
+    if done is not None:
+        done(task)
+    return result
 
 
 def _context(can_spawn: bool) -> Any:
@@ -58,7 +64,8 @@ def _context(can_spawn: bool) -> Any:
 
 
 def _run_pool(run: Callable[[Any, Any, Any], Any], tasks: Sequence[Any], rules: Any, options: Any,
-              workers: int, context: Any, reload: Callable[[Any], Any] | None) -> list[Any]:
+              workers: int, context: Any, reload: Callable[[Any], Any] | None,
+              done: Callable[[Any], None] | None = None) -> list[Any]:
     global _STATE
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -79,11 +86,13 @@ def _run_pool(run: Callable[[Any, Any, Any], Any], tasks: Sequence[Any], rules: 
             for batch, batch_results in zip(batches, pool.map(_work, items)):
                 for i, result in zip(batch, batch_results):
                     results[i] = result
+                    if done is not None:
+                        done(tasks[i])
     except (OSError, BrokenProcessPool):
         pass  # no pool on this system, or a worker died: finish in-process below
     finally:
         _STATE = None
-    return [result if result is not None else run(task, rules, options)
+    return [result if result is not None else _reported(run(task, rules, options), task, done)
             for task, result in zip(tasks, results)]
 
 

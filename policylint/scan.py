@@ -5,7 +5,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .discover import TERRAFORM_SUFFIXES, Candidate, Skipped, discover
 from .evaluate.engine import evaluate
@@ -227,9 +227,10 @@ def _text_or_none(path: str) -> str | None:
         return None
 
 
-def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rule] | None = None) -> ScanResult:
+def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rule] | None = None,
+         progress: Callable[[int], Callable[[Task], None]] | None = None) -> ScanResult:
     """Run the pipeline over ``options.paths`` with ``rules`` (default: :func:`load_all_rules`, given
-    the rules already ``loaded``)."""
+    the rules already ``loaded``). ``progress(total files)`` gives what is told of each task done."""
     reload = load_all_rules if rules is None else None
     rules = load_all_rules(options, loaded) if rules is None else rules
     root = os.path.abspath(options.root)
@@ -242,7 +243,8 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rul
     tasks = plan_tasks(candidates, explicit)
     task_notices: list[str] = []
     modules: dict[tuple, Any] = {}
-    for result in map_tasks(run_task, tasks, rules, options, options.jobs, reload=reload):
+    done = progress(sum(len(t.candidates) for t in tasks)) if progress is not None else None
+    for result in map_tasks(run_task, tasks, rules, options, options.jobs, reload=reload, done=done):
         files.extend(result.files)
         findings.extend(result.findings)
         parse_errors.extend(result.parse_errors)

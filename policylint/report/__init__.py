@@ -7,8 +7,10 @@ from typing import Any
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown", "csv")
 
 
-def render(fmt: str, result: Any, findings: list[Any], colour: bool = False, show_suppressed: bool = False) -> str:
-    """The report ``fmt`` for the findings to show (modules are imported only when used)."""
+def render(fmt: str, result: Any, findings: list[Any], colour: bool = False, show_suppressed: bool = False,
+           quiet: bool = False) -> str:
+    """The report ``fmt`` for the findings to show (modules are imported only when used); ``quiet``:
+    the text report has the finding lines only."""
     if fmt == "sarif":
         from . import sarif
 
@@ -16,7 +18,7 @@ def render(fmt: str, result: Any, findings: list[Any], colour: bool = False, sho
     if fmt == "text":
         from . import text
 
-        return text.render(result, findings, colour=colour)
+        return text.render(result, findings, colour=colour, quiet=quiet)
     from importlib import import_module
 
     module = {"json": "json_report", "github": "github", "junit": "junit", "gitlab": "gitlab",

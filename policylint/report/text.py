@@ -9,13 +9,14 @@ _RESET = "\033[0m"
 _BOLD = "\033[1m"
 
 
-def render(result: ScanResult, findings: list[Finding], colour: bool = False) -> str:
-    """The report for the findings to show (already filtered and suppressed)."""
+def render(result: ScanResult, findings: list[Finding], colour: bool = False, quiet: bool = False) -> str:
+    """The report for the findings to show (already filtered and suppressed); ``quiet``: only the
+    finding lines."""
     lines: list[str] = []
     current = None
     shown = [f for f in findings if f.active]
     for finding in shown:
-        if finding.file != current:
+        if finding.file != current and not quiet:
             if current is not None:
                 lines.append("")
             current = finding.file
@@ -26,6 +27,8 @@ def render(result: ScanResult, findings: list[Finding], colour: bool = False) ->
         lines.append(
             f"{finding.file}:{finding.span.line}:{finding.span.col}: {finding.rule_id} {severity} {finding.message}"
         )
+    if quiet:
+        return "".join(line + "\n" for line in lines)
     for skipped in result.skipped:
         lines.append(f"note: {skipped.display}: {skipped.reason}")
     if result.absent:
