@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
@@ -254,8 +255,8 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rul
         if options.inline_ignores:
             index.extend(result.suppressions)
     # A module file linted on its own and reached from Terraform callers gives each finding once.
-    unique = {f.identity(): f for f in reversed(findings)}
-    findings = list(unique.values())
+    # A module reached from several callers gives each finding once, naming the callers.
+    findings = merge_module_instances(findings)
     if options.paths and not any(os.path.isdir(p) for p in options.paths):
         # Files named one by one (a pre-commit hook): the other Terraform files of their folders
         # and the modules they call are context; findings there are reported when those files are
@@ -270,6 +271,36 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rul
     parse_errors.sort(key=Finding.sort_key)
     unfollowed = [modules[key] for key in sorted(modules)]
     return ScanResult(rules, all_findings, sorted(files), parse_errors, skipped, notices, modules=unfollowed)
+
+
+_MODULE_PATH = re.compile(r"^(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)+")
+
+
+def merge_module_instances(findings: list[Finding]) -> list[Finding]:
+    """One finding per offending element however many module calls reach it (and however many
+    tasks lint its file): findings of one rule at the same place, about the same resource of the
+    module and with the same message (the module path aside) become one, whose message names the
+    callers when there are several."""
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        local = _MODULE_PATH.sub("", finding.resource)
+        message = finding.message.replace(finding.resource, local) if finding.resource else finding.message
+        groups.setdefault((finding.rule_id, finding.file, finding.span[:4], message), []).append(finding)
+    out = []
+    for group in groups.values():
+        group.sort(key=lambda f: (len(f.resource), f.resource))
+        first = group[0]
+        callers = sorted({_caller(f.resource) for f in group})
+        if len(callers) > 1:
+            first.callers = [c for c in callers if c != _caller(first.resource)]
+            first.message += f" (the same element is reached through {len(callers)} callers: {', '.join(callers)})"
+        out.append(first)
+    return out
+
+
+def _caller(resource: str) -> str:
+    found = _MODULE_PATH.match(resource)
+    return found.group(0).rstrip(".") if found else "the module itself"
 
 
 def at_or_above(findings: list[Finding], threshold: str) -> list[Finding]:

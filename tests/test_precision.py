@@ -208,3 +208,30 @@ def test_secret_look_alikes_are_not_secrets(tmp_path):
         }
         """)
     assert [f.resource for f in findings(module.parent, "PL5004", "PL5005")] == ["var.api_token"]
+
+
+def test_a_module_reached_twice_gives_one_finding_naming_its_callers(tmp_path):
+    write(tmp_path / "mod" / "main.tf", """
+        variable "name" {}
+        resource "aws_s3_bucket" "b" {
+          bucket = var.name
+        }
+        resource "aws_iam_policy" "p" {
+          name   = var.name
+          policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] })
+        }
+        """)
+    write(tmp_path / "main.tf", """
+        module "a" {
+          source = "./mod"
+          name   = "a"
+        }
+        module "b" {
+          source = "./mod"
+          name   = "b"
+        }
+        """)
+    found = findings(tmp_path, "PL1001", "PL2004")
+    assert sorted((f.rule_id, f.span.line) for f in found) == [("PL1001", 7), ("PL2004", 2)]
+    for finding in found:
+        assert "module.a, module.b" in finding.message, finding.message

@@ -33,7 +33,7 @@ def evaluate(rules: list[Rule], resources: Iterable[Resource]) -> list[Finding]:
                 continue
             found.extend(evaluate_rule(rule, resource))
         for finding in supersede(found, superseding) if superseding else found:
-            findings.setdefault(finding.identity(), finding)
+            findings.setdefault(finding.identity() + (finding.resource,), finding)  # callers merged by the scan
     return sorted(findings.values(), key=Finding.sort_key)
 
 
