@@ -235,3 +235,98 @@ def test_a_module_reached_twice_gives_one_finding_naming_its_callers(tmp_path):
     assert sorted((f.rule_id, f.span.line) for f in found) == [("PL1001", 7), ("PL2004", 2)]
     for finding in found:
         assert "module.a, module.b" in finding.message, finding.message
+
+
+EMBEDDED_YAML = """\
+Resources:
+  Policy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: !Sub |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {
+              "Effect": "Allow",
+              "Action": "s3:*",
+              "Resource": "arn:aws:s3:::${AWS::AccountId}-bucket/*"
+            }
+          ]
+        }
+  Plain:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {
+              "Effect": "Allow",
+              "Action": "ec2:*",
+              "Resource": "*"
+            }
+          ]
+        }
+  Broken:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument: !Sub |
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {
+              "Effect": "Allow",
+              "Action": "iam:*",
+              "Resource": ${ResourceList}
+            }
+          ]
+        }
+"""
+EMBEDDED_TF = """\
+resource "aws_iam_policy" "plain" {
+  name   = "plain"
+  policy = <<EOF2
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "s3:*",
+      "Resource": "*"
+    }
+  ]
+}
+EOF2
+}
+resource "aws_iam_policy" "templated" {
+  name   = "templated"
+  policy = <<-EOT
+    {
+      "Version": "2012-10-17",
+      "Statement": [
+        {
+          "Effect": "Allow",
+          "Action": "ec2:*",
+          "Resource": "${var.arn}"
+        }
+      ]
+    }
+  EOT
+}
+variable "arn" {}
+"""
+
+
+def test_json_in_block_scalars_and_sub_strings_is_located_to_the_element(tmp_path):
+    template = tmp_path / "t.yaml"
+    template.write_text(EMBEDDED_YAML)
+    found = {f.message.split("'")[1]: f for f in findings(template, "PL1001")}
+    assert (found["s3:*"].span.line, found["s3:*"].span.col) == (11, 25)  # !Sub |, substitution in a string
+    assert (found["ec2:*"].span.line, found["ec2:*"].span.col) == (25, 25)  # plain block scalar
+    # ${ResourceList} outside a string: JSON only once substituted, so the enclosing line, said so.
+    assert found["iam:*"].span.line == 33 and "JSON only once substituted" in found["iam:*"].message
+
+
+def test_json_in_heredocs_is_located_to_the_element(tmp_path):
+    (tmp_path / "main.tf").write_text(EMBEDDED_TF)
+    assert sorted((f.span.line, f.span.col) for f in findings(tmp_path, "PL1001")) == [(9, 17), (24, 21)]

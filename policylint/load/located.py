@@ -146,6 +146,71 @@ def span_of(container: Any, key: Any, default: Span) -> Span:
     return default
 
 
+class BlockText(str):
+    """A YAML literal block scalar (``|``): its text, and where it is in the file — line
+    ``first_line`` holds its first line, every line indented by ``indent`` columns — so that a
+    document written inside it (JSON) can be located to the character."""
+
+    first_line: int
+    indent: int
+
+    def __new__(cls, text: str, first_line: int, indent: int) -> "BlockText":
+        obj = super().__new__(cls, text)
+        obj.first_line, obj.indent = first_line, indent
+        return obj
+
+    def __reduce__(self) -> Any:
+        return (BlockText, (str(self), self.first_line, self.indent))
+
+
+class DocumentText(str):
+    """A string that encodes a document already decoded with its locations (``data``): an
+    ``Fn::Sub`` whose template is a JSON policy."""
+
+    data: Any
+
+    def __new__(cls, text: str, data: Any) -> "DocumentText":
+        obj = super().__new__(cls, text)
+        obj.data = data
+        return obj
+
+    def __reduce__(self) -> Any:
+        return (DocumentText, (str(self), self.data))
+
+
+class UnknownDocument(Unknown):
+    """An :class:`Unknown` string (it has substitutions that cannot be known) whose document is
+    decoded nonetheless: ``data`` holds it, the unknown parts as :class:`Unknown` values."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, text: str, refs: tuple[str, ...], data: Any):
+        super().__init__(text, refs)
+        self.data = data
+
+
+def shift_block(value: Any, block: BlockText, file: str | None = None) -> Any:
+    """``value`` parsed from ``block``'s text (spans relative to it) with every span moved to
+    where that text is in the file (in place)."""
+    def move(span: Span) -> Span:
+        return span._replace(line=span.line + block.first_line - 1, col=span.col + block.indent,
+                             end_line=span.end_line + block.first_line - 1, end_col=span.end_col + block.indent)
+
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LocDict):
+            item.span = move(item.span)
+            item.spans = {k: move(s) for k, s in item.spans.items()}
+            item.key_spans = {k: move(s) for k, s in item.key_spans.items()}
+            stack.extend(item.values())
+        elif isinstance(item, LocList):
+            item.span = move(item.span)
+            item.spans = [move(s) for s in item.spans]
+            stack.extend(item)
+    return value
+
+
 def relocate(value: Any, span: Span) -> Any:
     """A copy of ``value`` in which every span is ``span`` (for data decoded from inside a string
     whose inner positions cannot be mapped back to the file)."""

@@ -15,7 +15,7 @@ import yaml
 
 from .errors import LoadError
 from .limits import MAX_DEPTH, MAX_VALUES
-from .located import LocDict, LocList, Span, Unknown
+from .located import BlockText, LocDict, LocList, Span, Unknown
 from .yaml_depth import deepest_flow
 
 try:
@@ -94,7 +94,9 @@ class _Builder:
     100,000 levels), nesting and values bounded as they arrive, and an alias counted as every
     value it repeats without copying them."""
 
-    def __init__(self, problems: list[LoadError] | None) -> None:
+    def __init__(self, problems: list[LoadError] | None, text: str = "") -> None:
+        self.text = text
+        self.lines: list[str] | None = None  # split when a literal block scalar needs them
         self.values = 0
         self.aliased = False
         self.problems = problems
@@ -184,8 +186,20 @@ class _Builder:
         self._count(size, event)
         return value
 
+    def _block_text(self, event: Any) -> Any:
+        """A literal block scalar's text as a :class:`BlockText` locating its lines in the file."""
+        if self.lines is None:
+            self.lines = self.text.split("\n")
+        first = event.start_mark.line + 1  # 0-based index of the first content line
+        for line in self.lines[first:event.end_mark.line + 1]:
+            if line.strip():
+                return BlockText(event.value, first + 1, len(line) - len(line.lstrip(" ")))
+        return event.value
+
     def _scalar(self, event: Any, span: Span, in_key: bool) -> Any:
         tag, text = event.tag, event.value
+        if event.style == "|" and "{" in text:  # may hold a JSON document (a policy)
+            text = self._block_text(event)
         if tag is None and in_key and text == "<<" and not event.style:
             raise LoadError("YAML merge keys ('<<') are not supported", span)
         if tag is None:
@@ -234,7 +248,7 @@ def load_yaml(text: str, problems: list[LoadError] | None = None) -> Any:
         raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", Span(line, col, line, col + 1))
     loader = _Loader(text)
     try:
-        return _Builder(problems).document(loader)
+        return _Builder(problems, text).document(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

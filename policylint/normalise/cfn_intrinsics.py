@@ -15,7 +15,10 @@ import json
 import re
 from typing import Any, Union
 
-from ..load.located import LocDict, LocList, Origin, Span, Unknown, plain, relocate
+from ..load.errors import LoadError
+from ..load.json_loader import load_json
+from ..load.located import (BlockText, DocumentText, LocDict, LocList, Origin, Span, Unknown, UnknownDocument, plain,
+                            relocate, shift_block)
 
 Note = Union[str, Origin, None]  # where a resolved value came from (see Span.with_note)
 
@@ -237,6 +240,12 @@ class Resolver:
             unknown.append(inner)
             return match.group(0)
 
+        if text.lstrip().startswith("{") and "${" in text:
+            document = _sub_document(text, lambda part: _SUB_VAR.sub(substitute, part), unknown, span)
+            if document is not None:
+                return document, None
+            unknown.clear()
+            notes.clear()
         rendered = _SUB_VAR.sub(substitute, text)
         if unknown:
             return Unknown(rendered, tuple(unknown)), None
@@ -303,6 +312,65 @@ def _has_unknown(value: Any) -> bool:
         elif isinstance(item, list):
             stack.extend(item)
     return False
+
+
+_HOLE = "\x00sub:"  # stands for a ${...} written outside a JSON string, until the document is parsed
+
+
+def _sub_document(text: str, render: Any, unknown: list[str], span: Span) -> Any:
+    """An ``Fn::Sub`` whose template is a JSON document (a policy): the document parsed as
+    written — located to the element when the template is a YAML literal block — with each string
+    substituted. A template that is JSON only once substituted (``"Resource": ${List}``) is parsed
+    with those holes unknown and located at the ``Fn::Sub``, which the note says. ``None`` when
+    it is not JSON either way."""
+    try:
+        data = load_json(text)
+        data = shift_block(data, text) if isinstance(text, BlockText) else relocate(data, span)
+    except LoadError:
+        try:
+            data = load_json(_quote_holes(text))
+        except LoadError:
+            return None
+        note = "inside a Fn::Sub document that is JSON only once substituted: located at the Fn::Sub"
+        data = relocate(data, span.with_note(note))
+
+    def fill(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(_HOLE):
+            unknown.append(value[len(_HOLE):])
+            return Unknown("${" + value[len(_HOLE):] + "}", (value[len(_HOLE):],))
+        if isinstance(value, str) and "${" in value:
+            before = len(unknown)
+            rendered = render(value)
+            return Unknown(rendered, tuple(unknown[before:])) if len(unknown) > before else rendered
+        if isinstance(value, LocDict):
+            for key in list(value):
+                value[key] = fill(value[key])
+        elif isinstance(value, LocList):
+            for i, item in enumerate(value):
+                value[i] = fill(item)
+        return value
+
+    data = fill(data)
+    rendered = render(text)
+    return UnknownDocument(rendered, tuple(unknown), data) if unknown else DocumentText(rendered, data)
+
+
+def _quote_holes(text: str) -> str:
+    """``text`` with each ``${...}`` written outside a JSON string made a string naming it."""
+    out, inside, i = [], False, 0
+    while i < len(text):
+        char = text[i]
+        if char == '"' and (i == 0 or text[i - 1] != "\\"):
+            inside = not inside
+        elif not inside and text.startswith("${", i):
+            end = text.find("}", i)
+            if end > 0:
+                out.append(json.dumps(_HOLE + text[i + 2:end]))
+                i = end + 1
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out)
 
 
 def _refs(value: Any) -> tuple[str, ...]:

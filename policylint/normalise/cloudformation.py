@@ -156,6 +156,6 @@ def _walk(value: Any, path: tuple[Any, ...], span: Span, suffix: str = "") -> It
         return
     if isinstance(value, LocDict) and head in value and value[head] is not None:
         child = value[head]
-        if isinstance(child, Unknown):
+        if isinstance(child, Unknown) and getattr(child, "data", None) is None:
             return
         yield from _walk(child, rest, value.span_of(head), f"{suffix}.{head}")

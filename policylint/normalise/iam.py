@@ -15,21 +15,27 @@ from typing import Any
 
 from ..load.errors import LoadError
 from ..load.json_loader import load_json
-from ..load.located import LocDict, LocList, Span, Unknown, relocate, span_of
+from ..load.located import BlockText, LocDict, LocList, Span, Unknown, relocate, shift_block, span_of
 from .fields import copy
 
 
 def decode_policy_string(text: str, span: Span) -> Any:
-    """A policy written as a JSON string: its data, located at the string (``None`` if not JSON)."""
+    """A policy written as a JSON string: its data (``None`` if not JSON), located where each
+    element is written when the string is a YAML literal block, else at the string."""
     try:
-        return relocate(load_json(text), span)
+        data = load_json(text)
     except LoadError:
         return None
+    if isinstance(text, BlockText):
+        return shift_block(data, text)
+    return relocate(data, span)
 
 
 def normalise_policy(doc: Any, span: Span, attachment: str) -> LocDict:
     """The normalised facet of one policy document located at ``span``."""
-    if isinstance(doc, str):
+    if getattr(doc, "data", None) is not None:  # a document decoded where it was resolved (Fn::Sub)
+        doc = doc.data
+    elif isinstance(doc, str):
         doc = decode_policy_string(doc, span) or doc
     out = LocDict(getattr(doc, "span", span))
     out.put("attachment", attachment, out.span)
