@@ -77,3 +77,21 @@ def test_length_tojsonstring_and_deletion_policy_intrinsics():
     from policylint.normalise.language_extensions import expand
 
     assert expand(template, {})["Resources"]["T"]["DeletionPolicy"] == "Retain"
+
+
+def test_loops_run_before_the_sam_transform():
+    built = _built("""\
+        Transform: [AWS::LanguageExtensions, AWS::Serverless-2016-10-31]
+        Resources:
+          Fn::ForEach::Functions:
+            - Name
+            - [Reader, Writer]
+            - "${Name}Function":
+                Type: AWS::Serverless::Function
+                Properties:
+                  Policies:
+                    - Statement:
+                        - {Effect: Allow, Action: "s3:*", Resource: "*"}
+        """)
+    assert {"ReaderFunction", "ReaderFunctionRole", "WriterFunction", "WriterFunctionRole"} <= set(built)
+    assert built["WriterFunction"].type == "AWS::Lambda::Function"

@@ -111,3 +111,10 @@ def test_other_providers_deploy_nothing_on_aws():
     config = load_yaml("service: s\nprovider: {name: google}\nfunctions:\n  f:\n    handler: h\n"
                        "    environment: {API_SECRET: hunter2hunter2hunter2}\n")
     assert [r for r in build_resources(config, "s.yml") if r.kind is None] == []
+
+
+def test_resources_as_a_list_of_fragments():
+    config = load_yaml("service: s\nprovider: {name: aws}\nresources:\n  - Resources:\n      A: {Type: AWS::SNS::Topic}\n"
+                       "  - ${file(./more.yml)}\n  - Resources:\n      B: {Type: AWS::SQS::Queue}\n")
+    resolved = Variables(config).value(config, config.span)[0]
+    assert {r.name for r in build_resources(resolved, "s.yml") if r.kind is None} >= {"A", "B"}

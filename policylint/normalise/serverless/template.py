@@ -9,7 +9,8 @@
   its own role ``<Name>IamRoleLambdaExecution`` (with the provider's statements too when
   ``iamRoleStatementsInherit`` is set); a function ``url`` is an ``AWS::Lambda::Url`` (public
   unless ``authorizer: aws_iam``) with its permission;
-- ``resources.Resources`` / ``Conditions`` / ``Outputs`` / ``Parameters`` / ``Mappings`` as written.
+- ``resources.Resources`` / ``Conditions`` / ``Outputs`` / ``Parameters`` / ``Mappings`` as written
+  (``resources`` may be a list of such fragments).
 
 Generated values keep the spans of the configuration, so findings point into ``serverless.yml``.
 """
@@ -80,18 +81,28 @@ def to_template(config: LocDict) -> tuple[LocDict, dict[str, str]]:
         url = fn.get("url")
         if url is True or isinstance(url, LocDict):
             _function_url(resources, origins, str(name), logical, fn, url)
-    own_resources = _mapping(config, "resources")
-    for section in TEMPLATE_SECTIONS:
-        value = own_resources.get(section)
-        if not isinstance(value, LocDict):
-            continue
-        target = resources if section == "Resources" else LocDict(value.span)
-        for key, body in value.items():
-            target.put(key, body, value.span_of(key), value.key_span_of(key))
-        if section != "Resources":
-            template.put(section, target, own_resources.span_of(section), own_resources.key_span_of(section))
+    sections: dict[str, LocDict] = {}
+    for part in _resource_parts(config.get("resources")):
+        for section in TEMPLATE_SECTIONS:
+            value = part.get(section)
+            if not isinstance(value, LocDict):
+                continue
+            target = resources if section == "Resources" else sections.setdefault(section, LocDict(value.span))
+            for key, body in value.items():
+                target.put(key, body, value.span_of(key), value.key_span_of(key))
+    for section, value in sections.items():
+        template.put(section, value, value.span)
     template.put("Resources", resources, resources.span)
     return template, origins
+
+
+def _resource_parts(value: Any) -> list[LocDict]:
+    """``resources``: one template fragment, or a list of them (``${file(…)}`` items are unknown)."""
+    if isinstance(value, LocDict):
+        return [value]
+    if isinstance(value, LocList):
+        return [item for item in value if isinstance(item, LocDict)]
+    return []
 
 
 def _role(statements: Any, managed: Any, boundary: Any, span: Span) -> LocDict:
