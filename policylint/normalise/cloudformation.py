@@ -93,7 +93,12 @@ def build_resources(template: LocDict, path: str, notices: list[str] | None = No
             if not isinstance(props, LocDict):
                 props = LocDict(body.span_of("Properties") if properties is not None else span)
             origin = origins.get(str(logical)) or _cdk_origin(body)
-            out.extend(_resources_of(str(logical), body["Type"], props, span, path, links, origin))
+            bucket_links = links
+            if body["Type"] == "AWS::S3::Bucket" and isinstance(properties, dict) and "BucketName" in properties \
+                    and not isinstance(properties["BucketName"], str):
+                bucket_links = dict(links)
+                bucket_links[str(logical)] = links.get(str(logical), []) + links.get(s3.raw_key(properties["BucketName"]), [])
+            out.extend(_resources_of(str(logical), body["Type"], props, span, path, bucket_links, origin))
     s3.mark_log_targets([(r.name, r.props) for r in out if r.kind == S3_BUCKET])
     whole = template.span
     for name, kind, facet in cfn_template_facets(template, whole, source):
@@ -134,6 +139,8 @@ def _resources_of(
         name = bucket["name"]
         for link, other in links.get(logical, []) + (links.get(name, []) if isinstance(name, str) else []):
             s3.add_link(bucket, link, other)
+        if s3.UNREADABLE in links and not bucket["policies"]:
+            s3.add_unknown_policy(bucket)
         yield make(S3_BUCKET, logical, bucket, span)
     for suffix, rule in network.sg_rules_from_cfn(rtype, props, span):
         yield make(SG_RULE, logical + suffix, rule, rule.span)

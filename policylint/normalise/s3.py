@@ -14,9 +14,10 @@ Terraform may be a companion resource)::
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from ..load.located import LocDict, LocList, Span, Unknown
+from ..load.located import LocDict, LocList, Span, Unknown, plain, Unknown
 from .fields import is_set, sub
 from .vpc import refs_in
 
@@ -26,6 +27,7 @@ from .vpc import refs_in
 FIELDS = ("name", "acl", "encryption", "public_access_block", "versioning", "logging", "cors_rules", "website",
           "access_log_target")
 LINKS = ("policies", "trail_logs")
+UNREADABLE = "*unreadable*"  # links_from_cfn: a resource of the template could not be read
 PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
 
 
@@ -37,6 +39,11 @@ def new_bucket(span: Span) -> LocDict:
     for name in LINKS:
         facet.put(name, LocList(span), span)
     return facet
+
+
+def add_unknown_policy(facet: LocDict) -> None:
+    """The template has a resource that could not be read, which may be this bucket's policy."""
+    facet["policies"].add(Unknown("a resource of the template could not be read"), facet.span)
 
 
 def add_link(facet: LocDict, link: str, name: str) -> None:
@@ -52,20 +59,29 @@ _CFN_LINKS = {"AWS::S3::BucketPolicy": ("Bucket", "policies"), "AWS::CloudTrail:
 
 
 def links_from_cfn(resources: Any) -> dict[str, list[tuple[str, str]]]:
-    """``{bucket logical id or literal name: [(link, resource logical id)]}`` for the bucket
-    policies and trails of a template's raw ``Resources`` (``Ref``/``GetAtt`` to the bucket, or
-    its name written out)."""
+    """``{bucket logical id, literal name or raw_key: [(link, resource logical id)]}`` for the bucket
+    policies and trails of a template's raw ``Resources`` (``Ref``/``GetAtt`` to the bucket, its
+    name written out, or the same expression as the bucket's ``BucketName``)."""
     out: dict[str, list[tuple[str, str]]] = {}
     for logical, body in resources.items() if isinstance(resources, dict) else ():
-        if not isinstance(body, dict) or not isinstance(body.get("Type"), str) or body["Type"] not in _CFN_LINKS:
+        if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
+            out.setdefault(UNREADABLE, [])  # whatever it is (a module, a foreign tag), it may attach a policy
+            continue
+        if body["Type"] not in _CFN_LINKS:
             continue
         key, link = _CFN_LINKS[body["Type"]]
         props = body.get("Properties")
         target = props.get(key) if isinstance(props, dict) else None
-        names = {target} if isinstance(target, str) else refs_in(target)
+        names = {target} if isinstance(target, str) else refs_in(target) | {raw_key(target)}
         for name in names:
             out.setdefault(name, []).append((link, str(logical)))
     return out
+
+
+def raw_key(value: Any) -> str:
+    """A key for a name written as an expression (``!Sub ${App}-${AWS::AccountId}``): a bucket
+    policy or trail whose ``Bucket`` is written exactly as the bucket's ``BucketName`` names it."""
+    return "raw:" + json.dumps(plain(value), sort_keys=True, default=str)
 
 
 def public_access_block(src: LocDict, keys: tuple[str, ...], span: Span) -> LocDict:
