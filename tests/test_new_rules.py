@@ -63,3 +63,18 @@ def test_secret_properties_come_from_the_schemas():
     assert "LoginProfile.Password" in props["AWS::IAM::User"]
     flat = [p for paths in props.values() for p in paths]
     assert not [p for p in flat if p.endswith(("Arn", "SecretId", "ClientToken"))]
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("0.0.0.0/0", True), ("::/0", True), ("10.0.0.0/8", False),
+    (["0.0.0.0/1", "128.0.0.0/1"], True),
+    (["0.0.0.0/1", "128.0.0.0/2", "192.0.0.0/2"], True),
+    (["0.0.0.0/1", "10.0.0.0/8"], False),
+    (["::/1", "8000::/1"], True),
+    (["0.0.0.0/1", "8000::/1"], False),
+    (["0.0.0.0/1", Unknown("var.cidr")], None),
+])
+def test_cidr_world_on_one_cidr_or_several_together(value, expected):
+    from policylint.evaluate.predicates import cidr_is_world
+
+    assert cidr_is_world(value) is expected
