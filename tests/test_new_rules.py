@@ -47,11 +47,13 @@ def test_allowed_accounts_option(tmp_path: Path):
     assert [f["line"] for f in report["findings"]] == [24]
 
 
-def test_a_resource_type_that_is_not_a_string_does_not_stop_bucket_linking(tmp_path: Path):
+def test_a_resource_that_cannot_be_read_may_be_the_bucket_policy(tmp_path: Path):
     (tmp_path / "t.json").write_text('{"Resources": {"Odd": {"Type": {"x": 1}}, '
                                      '"B": {"Type": "AWS::S3::Bucket", "Properties": {}}}}')
+    (tmp_path / "u.json").write_text('{"Resources": {"B": {"Type": "AWS::S3::Bucket", "Properties": {}}}}')
     report = scan_json(str(tmp_path), "--select", "PL2006")
-    assert [f["rule"] for f in report["findings"]] == ["PL2006"] and not report.get("parse_errors")
+    assert [(f["rule"], f["file"].rsplit("/", 1)[-1]) for f in report["findings"]] == [("PL2006", "u.json")]
+    assert not report.get("parse_errors")
 
 
 def test_secret_properties_come_from_the_schemas():
