@@ -99,7 +99,7 @@ def resources_of(parsed: Parsed, notices: list[str] | None = None) -> list[Resou
     if parsed.format == "serverless":
         from .normalise import serverless
 
-        return serverless.build_resources(parsed.data, parsed.path, notices)
+        return serverless.build_resources(parsed.data, parsed.path, notices, parsed.disk_path)
     if parsed.format == "policy":
         from .normalise import policy_file
 
@@ -135,7 +135,7 @@ def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False)
         return TaskResult([], [], errors)
     if parsed.format == "unparsable":
         return TaskResult([candidate.display], [], errors)
-    parsed.path = candidate.display
+    parsed.path, parsed.disk_path = candidate.display, candidate.path
     notices: list[str] = []
     resources = resources_of(parsed, notices)
     if targeted:

@@ -118,3 +118,18 @@ def test_resources_as_a_list_of_fragments():
                        "  - ${file(./more.yml)}\n  - Resources:\n      B: {Type: AWS::SQS::Queue}\n")
     resolved = Variables(config).value(config, config.span)[0]
     assert {r.name for r in build_resources(resolved, "s.yml") if r.kind is None} >= {"A", "B"}
+
+
+def test_file_variables_read_files_in_the_configurations_folder_and_locate_findings_there():
+    result = scan(ScanOptions(paths=[str(SLS / "files" / "serverless.yml")], root=str(REPO),
+                              select=["PL1001", "PL1003"]))
+    assert sorted((f.rule_id, f.file, f.span.line) for f in result.findings) == [
+        ("PL1001", "fixtures/serverless/files/iam.yml", 3),
+        ("PL1003", "fixtures/serverless/files/resources/bucket.yml", 10),
+    ]
+    config = load_document(str(SLS / "files" / "serverless.yml")).data
+    from policylint.normalise.serverless.variables import Files
+
+    resolved = Variables(config, Files(str(SLS / "files" / "serverless.yml"), "s/serverless.yml")).value(config, config.span)[0]
+    assert isinstance(resolved["provider"]["environment"], Unknown)  # ../ leaves the folder: not read
+    assert resolved["provider"]["iam"]["role"]["statements"].span.file == "s/iam.yml"

@@ -27,6 +27,7 @@ class Parsed:
     data: Any = None
     text: str | None = None
     problems: list[LoadError] = field(default_factory=list)
+    disk_path: str | None = None  # where the file was read, when ``path`` is its display name
 
 
 def sniff(data: Any) -> str:

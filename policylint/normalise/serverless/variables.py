@@ -1,14 +1,18 @@
 """Serverless Framework variables (``${source:address, fallback}``) resolved statically.
 
 ``${self:path.to.value}`` is looked up in the same file (recursively, nested variables first);
-a fallback is used when the path is absent. Every other source — ``opt``, ``env``, ``ssm``,
-``sls``, ``aws``, ``cf``, ``s3``, ``file(…)`` … — depends on the machine or the account the
-framework runs on, so the value is :class:`Unknown`, whatever its fallback. A string that is one
+a fallback is used when the path is absent. ``${file(rel/path.yml):address}`` reads a YAML or
+JSON file in the configuration's folder or below (its values located in that file); a file
+outside it, or of another kind, is unknown. Every other source — ``opt``, ``env``, ``ssm``,
+``sls``, ``aws``, ``cf``, ``s3`` … — depends on the machine or the account the framework runs on,
+so the value is :class:`Unknown`, whatever its fallback. A string that is one
 variable becomes the value it names (a mapping, a list, a number), located where that value is
 written; a variable inside a longer string is substituted when it names a scalar.
 """
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 from typing import Any
 
@@ -18,14 +22,58 @@ _INNERMOST = re.compile(r"\$\{([^${}]*)\}")
 MAX_DEPTH = 20  # ${self:a} naming ${self:b} naming ...
 MAX_VARIABLES = 100  # in one string
 _MISSING = object()
+_FILE = re.compile(r"file\(([^)]*)\)(?::(.*))?$")
 _SOURCE = re.compile(r"[A-Za-z][\w-]*(\([^)]*\))?:")  # self:, opt:, file(x.yml):
 
 
-class Variables:
-    """Resolves the variables of one parsed serverless configuration."""
+class Files:
+    """The files ``${file(…)}`` may read: YAML / JSON in the configuration's folder or below,
+    parsed once, every span naming the file."""
 
-    def __init__(self, config: LocDict):
+    def __init__(self, disk_path: str, display: str):
+        self.folder = os.path.dirname(os.path.abspath(disk_path))
+        self.display_folder = posixpath.dirname(display)
+        self._cache: dict[str, Any] = {}
+
+    def data(self, relative: str) -> Any:
+        """The parsed file, or ``_MISSING`` when it cannot be read here."""
+        from ...load.documents import load_document
+
+        relative = relative.strip().strip("'\"")
+        target = os.path.realpath(os.path.join(self.folder, relative))
+        inside = target.startswith(os.path.realpath(self.folder) + os.sep)
+        if not inside or not target.lower().endswith((".yml", ".yaml", ".json")) or not os.path.isfile(target):
+            return _MISSING
+        if target not in self._cache:
+            parsed = load_document(target, always=True)
+            display = posixpath.normpath(posixpath.join(self.display_folder, relative.replace(os.sep, "/")))
+            self._cache[target] = _MISSING if parsed.problems or parsed.data is None else _in_file(parsed.data, display)
+        return self._cache[target]
+
+
+def _in_file(value: Any, file: str) -> Any:
+    """Located data whose spans all name ``file``."""
+    if isinstance(value, LocDict):
+        out = LocDict(value.span._replace(file=file))
+        for key, child in value.items():
+            out.put(key, _in_file(child, file), value.span_of(key)._replace(file=file),
+                    value.key_span_of(key)._replace(file=file))
+        return out
+    if isinstance(value, LocList):
+        out_list = LocList(value.span._replace(file=file))
+        for i, child in enumerate(value):
+            out_list.add(_in_file(child, file), value.span_of(i)._replace(file=file))
+        return out_list
+    return value
+
+
+class Variables:
+    """Resolves the variables of one parsed serverless configuration (``files``: what
+    ``${file(…)}`` may read; ``None``: nothing)."""
+
+    def __init__(self, config: LocDict, files: Files | None = None):
         self.config = config
+        self.files = files
         self._depth = 0
 
     def value(self, value: Any, span: Span) -> tuple[Any, Span]:
@@ -73,9 +121,16 @@ class Variables:
 
     def _variable(self, body: str, span: Span) -> tuple[Any, Span]:
         reference, fallback = _split_fallback(body)
-        if not reference.startswith("self:"):
+        source = _FILE.match(reference)
+        if reference.startswith("self:"):
+            found, where = self._lookup(self.config, reference[5:], span)
+        elif source and self.files is not None:
+            data = self.files.data(source.group(1))
+            found, where = (data, getattr(data, "span", span)) if data is not _MISSING else (_MISSING, span)
+            if found is not _MISSING and source.group(2):
+                found, where = self._lookup(found, source.group(2), span)
+        else:
             return Unknown("${" + body + "}", (reference,)), span
-        found, where = self._lookup(reference[5:], span)
         if found is _MISSING:
             if fallback is None:
                 return Unknown("${" + body + "}", (reference,)), span
@@ -97,8 +152,7 @@ class Variables:
             return self._variable(text, span)
         return text, span  # a value an inner variable already resolved
 
-    def _lookup(self, path: str, span: Span) -> tuple[Any, Span]:
-        node: Any = self.config
+    def _lookup(self, node: Any, path: str, span: Span) -> tuple[Any, Span]:
         where = span
         for part in [p for p in path.split(".") if p] if path else []:
             if isinstance(node, LocDict) and part in node:
