@@ -175,7 +175,9 @@ def plan_tasks(candidates: list[Candidate], explicit: set[str]) -> list[Task]:
         if candidate.kind in ("terraform", "tfvars"):  # a variables file named alone lints its module
             modules.setdefault(os.path.dirname(candidate.path), []).append(candidate)
         else:
-            always = os.path.abspath(candidate.path) in explicit or candidate.path.endswith(".template")
+            # Named files are always linted; others (a .template too: Visual Studio and other tools
+            # use the suffix) only when their text shows a template's or policy's markers.
+            always = os.path.abspath(candidate.path) in explicit
             tasks.append(Task("document", [candidate], always))
     tasks.extend(Task("terraform", files) for _, files in sorted(modules.items()))
     return tasks

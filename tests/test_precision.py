@@ -330,3 +330,21 @@ def test_json_in_block_scalars_and_sub_strings_is_located_to_the_element(tmp_pat
 def test_json_in_heredocs_is_located_to_the_element(tmp_path):
     (tmp_path / "main.tf").write_text(EMBEDDED_TF)
     assert sorted((f.span.line, f.span.col) for f in findings(tmp_path, "PL1001")) == [(9, 17), (24, 21)]
+
+
+def test_a_template_file_of_another_tool_is_not_a_parse_error(tmp_path):
+    write(tmp_path / "App.sln.template", """
+        Microsoft Visual Studio Solution File, Format Version 12.00
+        # Visual Studio Version 17
+        VisualStudioVersion = 17.7.34031.279
+        """)
+    write(tmp_path / "stack.template", '{"Resources": {"B": {"Type": "AWS::S3::Bucket"}}}')
+    result = scan(ScanOptions(paths=[str(tmp_path)], root=str(tmp_path)))
+    assert result.parse_errors == [] and [f.endswith("stack.template") for f in result.files] == [True]
+
+
+def test_a_heredoc_closing_marker_may_carry_trailing_spaces(tmp_path):
+    write(tmp_path / "main.tf", 'locals {\n  q = <<EOF\n{"a": 1}\nEOF  \n}\nresource "aws_iam_policy" "p" {\n'
+          '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] })\n}\n')
+    result = scan(ScanOptions(paths=[str(tmp_path)], root=str(tmp_path), select=["PL1001"]))
+    assert result.parse_errors == [] and [f.rule_id for f in result.findings] == ["PL1001"]

@@ -146,7 +146,7 @@ def _heredoc_end(tokens: Tokens, start: int, body: int) -> int:
     text = tokens.text
     opener = text[start:body].rstrip()
     marker = opener[3:] if opener.startswith("<<-") else opener[2:]
-    closing = re.compile(r"^[ \t]*" + re.escape(marker) + r"\r?\n", re.M).search(text, body)
+    closing = re.compile(r"^[ \t]*" + re.escape(marker) + r"[ \t]*\r?\n", re.M).search(text, body)  # HCL trims the line
     if closing is None:
         raise _error(tokens, start, f"heredoc {marker} is never closed")
     return closing.end()
