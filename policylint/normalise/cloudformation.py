@@ -16,6 +16,7 @@ from .facets import cfn_facets, cfn_template_facets
 from .cfn_intrinsics import Resolver, uses_if
 from .fields import entry_span
 from .iam import normalise_policy
+from .vpc import group_nacl_entries
 
 FORMAT = "cloudformation"
 
@@ -103,6 +104,7 @@ def build_resources(template: LocDict, path: str, notices: list[str] | None = No
     whole = template.span
     for name, kind, facet in cfn_template_facets(template, whole, source):
         out.append(Resource(kind, kind, name, path, facet.span, facet, FORMAT, raw=facet))
+    group_nacl_entries(out)
     return out
 
 

@@ -4,7 +4,8 @@
 security group (Terraform's ``aws_default_security_group`` blocks, a rule resource whose group is
 ``GetAtt VPC.DefaultSecurityGroup`` / ``aws_vpc.x.default_security_group_id``).
 ``ec2.network_acl_entry``: ``{direction: ingress|egress, action: allow|deny, protocol, from_port,
-to_port, cidr, rule_number}`` — one per CIDR. ``ec2.subnet``: ``{map_public_ip_on_launch,
+to_port, cidr, ip_version, rule_number, cidr_group}`` — one per CIDR; ``cidr_group`` as for
+security-group rules, over the allow entries of one ACL with the same direction, protocol and ports. ``ec2.subnet``: ``{map_public_ip_on_launch,
 assign_ipv6_on_creation}``. ``ec2.vpc``: ``{flow_logs: [names of the flow logs attached]}``.
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any, Iterable, Iterator
 
 from ..load.located import LocDict, LocList, Span, Unknown
 from .fields import blocks, entry_span, facet
-from .network import normalise_protocol, port
+from .network import mark_world_groups, normalise_protocol, port
 
 NACL_ENTRY = "ec2.network_acl_entry"
 DEFAULT_SG_RULE = "ec2.default_security_group_rule"
@@ -34,8 +35,32 @@ def nacl_entry(direction: str, action: Any, protocol: Any, from_port: Any, to_po
     out.put("from_port", port(from_port), span)
     out.put("to_port", port(to_port), span)
     out.put("cidr", cidr, cidr_span)
+    out.put("ip_version", 6 if isinstance(cidr, str) and ":" in cidr else 4, cidr_span)
     out.put("rule_number", rule_number, span)
+    out.put("cidr_group", None, span)
     return out
+
+
+def group_nacl_entries(resources: list[Any]) -> None:
+    """Mark (``cidr_group``, see ``network.mark_world_groups``) the allow entries of one network ACL
+    with the same direction, protocol and ports whose CIDRs cover the whole address space only
+    together. ``resources``: the model's resources; an entry's ACL is its ``NetworkAclId`` /
+    ``network_acl_id`` as written, or the ``aws_network_acl`` that holds it."""
+    groups: dict[tuple, list[LocDict]] = {}
+    for resource in resources:
+        if resource.kind != NACL_ENTRY:
+            continue
+        raw = resource.raw if isinstance(resource.raw, dict) else {}
+        acl = raw.get("NetworkAclId", raw.get("network_acl_id", None))
+        acl_key = repr(acl) if acl is not None else f"{resource.file}:{resource.name.split('.ingress[')[0].split('.egress[')[0]}"
+        facet = resource.props
+        if facet.get("action") != "allow":
+            continue
+        key = (resource.file, acl_key, facet.get("direction"), repr(facet.get("protocol")),
+               repr(facet.get("from_port")), repr(facet.get("to_port")))
+        groups.setdefault(key, []).append(facet)
+    for same in groups.values():
+        mark_world_groups(same)
 
 
 def _egress(value: Any) -> str:

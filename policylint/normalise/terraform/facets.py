@@ -17,7 +17,7 @@ from ..facets import tf_facets
 from ..fields import blocks, is_set, sub
 from ..iam import normalise_policy
 from ..resource_meta import RESOURCE_META, meta_from_tf
-from ..vpc import VPC, vpc_facet
+from ..vpc import VPC, group_nacl_entries, vpc_facet
 from .values import decoded
 
 # type → [(attribute path, attachment)]; a path step "*" walks every nested block of that name.
@@ -127,6 +127,7 @@ def resources_of(sources: list[Source]) -> list[Resource]:
     out.extend(_buckets(sources))
     out.extend(_vpcs(sources))
     out.extend(_trails(sources))
+    group_nacl_entries(out)
     return out
 
 
