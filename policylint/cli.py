@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 
-from . import __version__
 from .findings import SEVERITIES
 from .report import FORMATS
 
@@ -44,6 +43,13 @@ def write_atomically(path: str, text: str) -> None:
         raise
 
 
+def _print_version(ctx: click.Context) -> None:
+    from . import __version__
+
+    click.echo(f"policylint, version {__version__}")
+    ctx.exit(EXIT_OK)
+
+
 def fail(message: str) -> "click.exceptions.Exit":
     click.echo(f"policylint: error: {message}", err=True)
     return click.exceptions.Exit(EXIT_ERROR)
@@ -61,7 +67,9 @@ def _variables(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="policylint")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True,
+              callback=lambda ctx, _param, value: _print_version(ctx) if value else None,
+              help="Show the version (the package's, as pyproject.toml sets it) and exit.")
 def main() -> None:
     """Lint CloudFormation, Terraform and IAM policy documents for insecure settings."""
 
