@@ -1,10 +1,15 @@
 """Located JSON and YAML loading: values, positions, YAML 1.2 scalars, tags, duplicates."""
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from policylint.load.errors import LoadError
-from policylint.load.json_loader import load_json
+from policylint.load.json_loader import load_json, load_json_tokens
+from policylint.load.located import LocDict, LocList, plain
 from policylint.load.yaml_loader import load_yaml
 
 
@@ -111,3 +116,53 @@ def test_yaml_flow_nesting_past_the_bound_is_policylints_error_before_the_parser
         load_yaml(text)
     assert info.value.message == "nesting deeper than 100 levels"
     assert info.value.span[:2] == (line, col)
+
+
+# -- JSON positions on demand: the fast path must equal the located tokenizer ------------------
+
+_JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+                          st.text(max_size=8))
+_JSON_VALUES = st.recursive(_JSON_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4), st.lists(st.tuples(st.sampled_from("abc\u00e9\""), inner), max_size=4)), max_leaves=30)
+
+
+def _written(value, spaces) -> str:
+    """JSON text of ``value`` (tuples-lists are objects, keys may repeat), spaced by ``spaces``."""
+    gap = spaces.draw(st.sampled_from(["", " ", "\n", " \r\n  "]))
+    if isinstance(value, list) and value and isinstance(value[0], tuple):
+        return "{" + ",".join(f'{gap}{json.dumps(k)}{gap}:{_written(v, spaces)}' for k, v in value) + gap + "}"
+    if isinstance(value, list):
+        return "[" + gap + f",{gap}".join(_written(v, spaces) for v in value) + "]"
+    return json.dumps(value)
+
+
+def _containers(value, out):
+    if isinstance(value, (LocDict, LocList)):
+        out.append(value)
+        for child in (value.values() if isinstance(value, dict) else value):
+            _containers(child, out)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES, st.data(), st.integers(0, 3), st.randoms())
+def test_json_positions_found_on_demand_equal_those_computed_up_front(value, data, line_offset, rnd):
+    text = _written(value, data)
+    fast, reference = load_json(text, line_offset), load_json_tokens(text, line_offset)
+    assert plain(fast) == plain(reference)
+    ours, theirs = _containers(fast, []), _containers(reference, [])
+    order = list(range(len(ours)))
+    rnd.shuffle(order)  # a child may be asked before its parent
+    for i in order:
+        for name in ("span", "spans", "key_spans", "duplicates") if isinstance(ours[i], dict) else ("span", "spans"):
+            assert getattr(ours[i], name) == getattr(theirs[i], name)
+
+
+@pytest.mark.parametrize("text", ['{"a": NaN}', '[1, Infinity]', '{"a": 1}}', '\ufeff{}', '', '{"a" 1}',
+                                  "[" * 101 + "]" * 101, "[" + ",".join(["0"] * 250_001) + "]"])
+def test_json_the_fast_path_refuses_what_the_tokenizer_refuses_with_its_error(text):
+    with pytest.raises(LoadError) as reference:
+        load_json_tokens(text)
+    with pytest.raises(LoadError) as ours:
+        load_json(text)
+    assert (ours.value.message, ours.value.span) == (reference.value.message, reference.value.span)

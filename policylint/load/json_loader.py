@@ -1,13 +1,21 @@
-"""A JSON parser that records the line and column of every key and value.
+"""JSON into located data: the line and column of every key and value, computed when asked for.
 
-Tokens are found by one compiled regular expression and the tree is built without recursion, so
-deeply nested input cannot exhaust the Python stack. Duplicate keys are kept (last wins, as in
-CloudFormation) and listed on the mapping.
+A document is parsed by the standard library's C parser into :class:`LocDict` / :class:`LocList`
+containers that know only their place in the tree; a container's spans (and its duplicate keys'
+positions) are found from the text the first time they are read (:class:`_Locator`), so the values
+that never reach a finding, a suppression or a message never get a position. Duplicate keys are
+kept (last wins, as in CloudFormation) and listed on the mapping.
+
+Text the C parser refuses, and a document past the bounds, goes to the located tokenizer
+(:func:`load_json_tokens`): one compiled regular expression, no recursion, so deeply nested input
+cannot exhaust the Python stack; its errors (with their positions) are the loader's.
 """
 from __future__ import annotations
 
 import bisect
 import json
+import json.decoder
+import json.scanner
 import re
 from typing import Any
 
@@ -53,8 +61,18 @@ def _decode_string(token: str) -> str:
     return token[1:-1] if "\\" not in token else json.loads(token)
 
 
-def load_json(text: str, line_offset: int = 0) -> Any:
-    """Parse ``text`` into located data; raises :class:`LoadError` with a position on bad input."""
+def load_json(text: str, line_offset: int = 0, max_values: int = MAX_VALUES) -> Any:
+    """Parse ``text`` into located data (positions found on demand); raises :class:`LoadError` with
+    a position on bad input or past the bounds (``max_values`` values, :data:`MAX_DEPTH` levels)."""
+    try:
+        return _load_fast(text, line_offset, max_values)
+    except (_Refused, ValueError, RecursionError):
+        return load_json_tokens(text, line_offset, max_values)
+
+
+def load_json_tokens(text: str, line_offset: int = 0, max_values: int = MAX_VALUES) -> Any:
+    """Parse ``text`` with every position computed up front: the reference the fast path must equal,
+    and the one whose errors are reported."""
     pos = _Positions(text, line_offset)
     n = len(text)
     i = 0
@@ -130,8 +148,8 @@ def load_json(text: str, line_offset: int = 0) -> Any:
             raise fail("expected ',' or the end of the " + ("object" if isinstance(container, LocDict) else "array"), start)
         # state is "value" or "value_required"
         values += 1
-        if values > MAX_VALUES:
-            raise fail(f"the document holds more than {MAX_VALUES:,} values: not linted", start)
+        if values > max_values:
+            raise fail(f"the document holds more than {max_values:,} values: not linted", start)
         if kind == "punct":
             if token == "{" or token == "[":
                 if len(stack) >= MAX_DEPTH:
@@ -161,3 +179,147 @@ def _close(stack: list[list[Any]], pos: _Positions, end: int, attach: Any) -> No
     container, start = stack.pop()[:2]
     container.span = pos.span(start, end)
     attach(container, container.span)
+
+
+# -- the fast path: C parser, positions on demand ---------------------------------------------
+
+class _Refused(Exception):
+    """The fast path declines (a bound passed, a constant JSON does not allow): the tokenizer decides."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _Refused(name)  # NaN, Infinity, -Infinity: not JSON
+
+
+_scanstring = json.decoder.scanstring
+_skip_value = json.scanner.make_scanner(json.JSONDecoder(parse_constant=_refuse_constant))
+
+
+class _Source:
+    """The text of one document and, once a position is asked for, its line starts."""
+
+    __slots__ = ("text", "line_offset", "positions")
+
+    def __init__(self, text: str, line_offset: int):
+        self.text, self.line_offset = text, line_offset
+        self.positions: _Positions | None = None
+
+    def span(self, start: int, end: int) -> Span:
+        if self.positions is None:
+            self.positions = _Positions(self.text, self.line_offset)
+        return self.positions.span(start, end)
+
+
+class _Locator:
+    """How a container parsed by the fast path finds its spans: its ``start`` offset in the text
+    (known once its parent is located) and the containers it holds (``children``: key or index
+    → container), whose starts and spans it sets when located itself."""
+
+    __slots__ = ("source", "parent", "start", "children", "depth")
+
+    def __init__(self, source: _Source, children: list[tuple[Any, Any]], depth: int):
+        self.source, self.children, self.depth = source, children, depth
+        self.parent: Any = None
+        self.start = -1
+
+    def locate(self, container: Any) -> None:
+        if self.start < 0:  # the parent knows where this container starts
+            parent = self.parent
+            parent.locator.locate(parent)
+        source, text = self.source, self.source.text
+        i = _SPACE.match(text, self.start + 1).end()
+        if isinstance(container, LocDict):
+            spans: dict[Any, Span] = {}
+            key_spans: dict[Any, Span] = {}
+            duplicates: list[tuple[Any, Span, Span]] = []
+            starts: dict[Any, int] = {}
+            if text[i] != "}":
+                while True:
+                    key, end = _scanstring(text, i + 1)
+                    key_span = source.span(i, end)
+                    i = _SPACE.match(text, _SPACE.match(text, end).end() + 1).end()  # past ':'
+                    end = _skip_value(text, i)[1]
+                    if key in key_spans:
+                        duplicates.append((key, key_spans[key], key_span))
+                    spans[key], key_spans[key], starts[key] = source.span(i, end), key_span, i
+                    i = _SPACE.match(text, end).end()
+                    if text[i] == "}":
+                        break
+                    i = _SPACE.match(text, i + 1).end()  # past ','
+            container.spans, container.key_spans, container.duplicates = spans, key_spans, duplicates
+        else:
+            list_spans: list[Span] = []
+            list_starts: list[int] = []
+            if text[i] != "]":
+                while True:
+                    end = _skip_value(text, i)[1]
+                    list_spans.append(source.span(i, end))
+                    list_starts.append(i)
+                    i = _SPACE.match(text, end).end()
+                    if text[i] == "]":
+                        break
+                    i = _SPACE.match(text, i + 1).end()
+            container.spans = list_spans
+            spans, starts = list_spans, list_starts  # type: ignore[assignment]
+        for key, child in self.children:
+            child.locator.start = starts[key]
+            child.span = spans[key]
+        container.locator = None
+
+
+def _load_fast(text: str, line_offset: int, max_values: int) -> Any:
+    source = _Source(text, line_offset)
+    values = 1
+
+    def located_list(items: list[Any]) -> LocList:
+        nonlocal values
+        out = LocList.__new__(LocList)
+        list.extend(out, items)
+        values += len(items)
+        children = []
+        depth = 0
+        for index, item in enumerate(out):
+            kind = type(item)
+            if kind is list:
+                item = out[index] = located_list(item)
+            elif kind is not LocDict:
+                continue
+            children.append((index, item))
+            item.locator.parent = out
+            depth = max(depth, item.locator.depth)
+        out.locator = _Locator(source, children, depth + 1)
+        return out
+
+    def located_dict(pairs: list[tuple[str, Any]]) -> LocDict:
+        nonlocal values
+        out = LocDict.__new__(LocDict)
+        dict.update(out, pairs)
+        values += len(pairs)
+        if len(out) == len(pairs):
+            out.duplicates = []  # else found when located
+        children = []
+        depth = 0
+        for key, item in out.items():
+            kind = type(item)
+            if kind is list:
+                item = located_list(item)
+                dict.__setitem__(out, key, item)
+            elif kind is not LocDict:
+                continue
+            children.append((key, item))
+            item.locator.parent = out
+            depth = max(depth, item.locator.depth)
+        out.locator = _Locator(source, children, depth + 1)
+        return out
+
+    decoder = json.JSONDecoder(object_pairs_hook=located_dict, parse_constant=_refuse_constant)
+    root = decoder.decode(text)
+    if type(root) is list:
+        root = located_list(root)
+    if isinstance(root, (LocDict, LocList)):
+        if values > max_values or root.locator.depth > MAX_DEPTH:
+            raise _Refused("bounds")
+        start = _SPACE.match(text).end()
+        root.locator.start = start
+        root.span = source.span(start, _skip_value(text, start)[1])
+    return root

@@ -96,9 +96,13 @@ class Unknown:
 
 class LocDict(dict):
     """A dict whose values (``spans``) and keys (``key_spans``) carry spans; ``span`` is the whole
-    mapping. ``duplicates`` lists keys written more than once as ``(key, first_span, later_span)``."""
+    mapping. ``duplicates`` lists keys written more than once as ``(key, first_span, later_span)``.
 
-    __slots__ = ("span", "spans", "key_spans", "duplicates")
+    A loader may leave the spans unset and give the mapping a ``locator`` instead: they are then
+    computed from the source text when first read (:meth:`__getattr__`), so that a document whose
+    positions are never asked for never pays for them."""
+
+    __slots__ = ("span", "spans", "key_spans", "duplicates", "locator")
 
     def __init__(self, span: Span = UNKNOWN_SPAN):
         super().__init__()
@@ -119,11 +123,14 @@ class LocDict(dict):
     def key_span_of(self, key: Any) -> Span:
         return self.key_spans.get(key, self.span_of(key))
 
+    def __getattr__(self, name: str) -> Any:  # called only for a slot not yet set: locate lazily
+        return _located(self, name)
+
 
 class LocList(list):
     """A list whose items carry spans; ``span`` is the whole sequence."""
 
-    __slots__ = ("span", "spans")
+    __slots__ = ("span", "spans", "locator")
 
     def __init__(self, span: Span = UNKNOWN_SPAN):
         super().__init__()
@@ -137,6 +144,25 @@ class LocList(list):
 
     def span_of(self, index: int) -> Span:
         return self.spans[index] if 0 <= index < len(self.spans) else self.span
+
+    def __getattr__(self, name: str) -> Any:  # called only for a slot not yet set: locate lazily
+        return _located(self, name)
+
+
+_LAZY_SLOTS = frozenset(("span", "spans", "key_spans", "duplicates"))
+
+
+def _located(container: Any, name: str) -> Any:
+    """The slot ``name`` of a lazily located container, after its locator has filled it in."""
+    if name in _LAZY_SLOTS:
+        try:
+            locator = object.__getattribute__(container, "locator")
+        except AttributeError:
+            locator = None
+        if locator is not None:
+            locator.locate(container)
+            return object.__getattribute__(container, name)
+    raise AttributeError(f"{type(container).__name__!r} object has no attribute {name!r}")
 
 
 def span_of(container: Any, key: Any, default: Span) -> Span:
