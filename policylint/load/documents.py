@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import LoadError
-from .json_loader import load_json
+from .json_loader import load_json, load_json_members
+from .limits import MAX_VALUES, PLAN_MAX_BYTES, PLAN_MAX_VALUES
 from .located import LocDict
-from .text import read_text
+from .text import read_head, read_text
 from .yaml_loader import load_yaml
 
 # Text that any file we lint must contain; other JSON/YAML is skipped without parsing.
@@ -16,6 +17,15 @@ MARKERS = ("AWSTemplateFormatVersion", "Resources", "Statement", "planned_values
 # A Serverless Framework configuration: a `provider` key at the start of a line (searched only
 # in text that shows no marker above).
 SERVERLESS_MARKER = re.compile(r"""^\s*["']?provider["']?\s*:""", re.M)
+# In JSON those markers that decide what a document is are keys: a file whose text has none of them
+# as a key (an SDK's service models, a package lock, a data set naming "Statement" in a string) is
+# not parsed. (A key may escape its characters, "St\u0061tement"; no real template does.)
+JSON_KEYS = re.compile(r'"(?:AWSTemplateFormatVersion|Resources|Statement|planned_values|provider)"[ \t\r\n]*:')
+# A plan as ``terraform show -json`` writes it starts with these keys.
+PLAN_HEAD = re.compile(r'^\ufeff?[ \t\r\n]*\{[ \t\r\n]*"format_version"[ \t\r\n]*:[ \t\r\n]*"[^"]*"'
+                       r'[ \t\r\n]*,[ \t\r\n]*"terraform_version"')
+# What linting a plan reads of it (sniff, plan.build_resources); its other members are skipped.
+PLAN_MEMBERS = frozenset(("format_version", "terraform_version", "planned_values"))
 
 
 @dataclass
@@ -46,23 +56,41 @@ def sniff(data: Any) -> str:
     return "other"
 
 
+def is_plan(path: str, text: str) -> bool:
+    """Whether a file starts as a Terraform plan's JSON does."""
+    return path.endswith(".json") and PLAN_HEAD.match(text[:512]) is not None
+
+
 def load_document(path: str, always: bool = False) -> Parsed:
     """Parse a ``.json``/``.yaml``/``.yml``/``.template`` file. An empty file, and one whose text
     shows none of the markers of a template or policy (unless ``always`` is set), is ``other`` and
-    not parsed."""
+    not parsed. A Terraform plan, known from its first bytes, has its own bounds and only the parts
+    linted are built (unless ``always``: a rule reads the whole document)."""
     try:
-        text = read_text(path)
+        try:
+            text = read_text(path)
+        except LoadError:
+            # Past the bound for documents: a plan has its own (its first bytes tell).
+            if not is_plan(path, read_head(path, 512).decode("utf-8", "replace")):
+                raise
+            text = read_text(path, PLAN_MAX_BYTES)
     except LoadError as exc:
         return Parsed(path, "unparsable", problems=[exc])
-    if not text.strip() or (not always and not any(marker in text for marker in MARKERS)
-                            and not SERVERLESS_MARKER.search(text)):
+    plan = is_plan(path, text)
+    first = _first_char(text)
+    if not first or (not always and not _marked(path, text)):
         return Parsed(path, "other", text=text)  # an empty file holds nothing to lint, in any format
-    stripped = text.lstrip()
     soft: list[LoadError] = []
+    max_values = PLAN_MAX_VALUES if plan else MAX_VALUES
     try:
-        if path.endswith(".json") or stripped.startswith(("{", "[")):
+        if plan and not always:
             try:
-                data = load_json(text)
+                data = load_json_members(text, PLAN_MEMBERS, max_values)
+            except ValueError:  # not valid, a duplicate key, a bound: the whole parse reports it
+                data = load_json(text, max_values=max_values)
+        elif path.endswith(".json") or first in "{[":
+            try:
+                data = load_json(text, max_values=max_values)
             except LoadError:
                 if path.endswith(".json"):
                     raise
@@ -76,6 +104,22 @@ def load_document(path: str, always: bool = False) -> Parsed:
         parsed.problems.extend(soft)
         parsed.problems.extend(duplicate_keys(data))
     return parsed
+
+
+def _first_char(text: str) -> str:
+    """The first character that is not white space ("" if none), without copying the text."""
+    for char in text:
+        if not char.isspace():
+            return char
+    return ""
+
+
+def _marked(path: str, text: str) -> bool:
+    """Whether ``text`` may hold a template, policy, plan or Serverless configuration (cheap
+    tests, no parsing)."""
+    if not any(marker in text for marker in MARKERS) and not SERVERLESS_MARKER.search(text):
+        return False
+    return JSON_KEYS.search(text) is not None if path.endswith(".json") else True
 
 
 def duplicate_keys(data: Any) -> list[LoadError]:

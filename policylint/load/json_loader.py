@@ -183,7 +183,7 @@ def _close(stack: list[list[Any]], pos: _Positions, end: int, attach: Any) -> No
 
 # -- the fast path: C parser, positions on demand ---------------------------------------------
 
-class _Refused(Exception):
+class _Refused(ValueError):
     """The fast path declines (a bound passed, a constant JSON does not allow): the tokenizer decides."""
 
 
@@ -191,8 +191,25 @@ def _refuse_constant(name: str) -> Any:
     raise _Refused(name)  # NaN, Infinity, -Infinity: not JSON
 
 
+class _DuplicateKey(ValueError):
+    """A skipped object writes a key twice: the whole document is parsed to report it."""
+
+
+def _no_object(pairs: list[tuple[str, Any]]) -> None:
+    return None  # skipping: build nothing, so that skipping a large value costs no memory
+
+
+def _checked_no_object(pairs: list[tuple[str, Any]]) -> None:
+    if len({key for key, _ in pairs}) != len(pairs):
+        raise _DuplicateKey()
+    return None
+
+
 _scanstring = json.decoder.scanstring
-_skip_value = json.scanner.make_scanner(json.JSONDecoder(parse_constant=_refuse_constant))
+_skip_value = json.scanner.make_scanner(json.JSONDecoder(object_pairs_hook=_no_object,
+                                                         parse_constant=_refuse_constant))
+_check_value = json.scanner.make_scanner(json.JSONDecoder(object_pairs_hook=_checked_no_object,
+                                                          parse_constant=_refuse_constant))
 
 
 class _Source:
@@ -269,6 +286,82 @@ class _Locator:
 
 def _load_fast(text: str, line_offset: int, max_values: int) -> Any:
     source = _Source(text, line_offset)
+    decoder, count = _located_decoder(source)
+    root = decoder.decode(text)
+    if type(root) is list:
+        root = decoder.located_list(root)
+    if isinstance(root, (LocDict, LocList)):
+        if count() > max_values or root.locator.depth > MAX_DEPTH:
+            raise _Refused("bounds")
+        start = _SPACE.match(text).end()
+        root.locator.start = start
+        root.span = source.span(start, _skip_value(text, start)[1])
+    return root
+
+
+def load_json_members(text: str, keep: frozenset[str], max_values: int) -> LocDict:
+    """A JSON object with only its top-level members named in ``keep`` built (located on demand);
+    the others are checked (syntax, duplicate keys) and skipped without building them, so that a
+    large document costs little more memory than its text. Raises ``ValueError`` for what
+    :func:`load_json` must decide instead (and report): text that is not one valid JSON object, a
+    duplicate key anywhere, a bound passed."""
+    source = _Source(text, 0)
+    decoder, count = _located_decoder(source)
+    i = _SPACE.match(text).end()
+    if text[i:i + 1] != "{":
+        raise ValueError("not a JSON object")
+    root = LocDict.__new__(LocDict)
+    spans: dict[Any, Span] = {}
+    key_spans: dict[Any, Span] = {}
+    children: list[tuple[str, Any]] = []
+    start = i
+    i = _SPACE.match(text, i + 1).end()
+    while text[i] != "}":
+        if text[i] != '"':
+            raise ValueError("expected a key")
+        key, end = _scanstring(text, i + 1)
+        key_span = source.span(i, end)
+        i = _SPACE.match(text, end).end()
+        if text[i] != ":":
+            raise ValueError("expected ':'")
+        i = _SPACE.match(text, i + 1).end()
+        if key in key_spans:
+            raise _DuplicateKey()
+        if key in keep:
+            value, end = decoder.raw_decode(text, i)
+            if type(value) is list:
+                value = decoder.located_list(value)
+            if isinstance(value, (LocDict, LocList)):
+                if value.locator.depth + 1 > MAX_DEPTH:
+                    raise _Refused("bounds")
+                value.locator.parent, value.locator.start = root, i
+                children.append((key, value))
+            dict.__setitem__(root, key, value)
+        else:
+            end = _check_value(text, i)[1]
+        spans[key], key_spans[key] = source.span(i, end), key_span
+        if count() > max_values:
+            raise _Refused("bounds")
+        i = _SPACE.match(text, end).end()
+        if text[i] == ",":
+            i = _SPACE.match(text, i + 1).end()
+            if text[i] == "}":
+                raise ValueError("trailing comma")
+        elif text[i] != "}":
+            raise ValueError("expected ',' or '}'")
+    end = i + 1
+    if _SPACE.match(text, end).end() != len(text):
+        raise ValueError("extra data")
+    root.span, root.spans, root.key_spans, root.duplicates = source.span(start, end), spans, key_spans, []
+    for key, child in children:
+        child.span = spans[key]
+    root.locator = None
+    return root
+
+
+def _located_decoder(source: _Source) -> tuple[Any, Any]:
+    """A JSON decoder building lazily located containers of ``source`` (with ``located_list`` for
+    the lists the C parser builds), and a function counting the values built so far."""
     values = 1
 
     def located_list(items: list[Any]) -> LocList:
@@ -313,13 +406,5 @@ def _load_fast(text: str, line_offset: int, max_values: int) -> Any:
         return out
 
     decoder = json.JSONDecoder(object_pairs_hook=located_dict, parse_constant=_refuse_constant)
-    root = decoder.decode(text)
-    if type(root) is list:
-        root = located_list(root)
-    if isinstance(root, (LocDict, LocList)):
-        if values > max_values or root.locator.depth > MAX_DEPTH:
-            raise _Refused("bounds")
-        start = _SPACE.match(text).end()
-        root.locator.start = start
-        root.span = source.span(start, _skip_value(text, start)[1])
-    return root
+    decoder.located_list = located_list  # type: ignore[attr-defined]
+    return decoder, lambda: values

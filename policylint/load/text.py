@@ -28,19 +28,29 @@ def decode(data: bytes) -> str:
         raise LoadError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x})", _at(data, exc.start)) from None
 
 
-def read_text(path: str) -> str:
-    """Read and decode ``path``; raises :class:`LoadError` (unreadable, too large, not text)."""
+def read_head(path: str, size: int = 4096) -> bytes:
+    """The first ``size`` bytes of ``path`` (empty when it cannot be read: :func:`read_text` says why)."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
+def read_text(path: str, max_bytes: int = MAX_BYTES) -> str:
+    """Read and decode ``path``; raises :class:`LoadError` (unreadable, larger than ``max_bytes``,
+    not text)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise LoadError("the file disappeared before it could be read", Span(1, 1, 1, 1)) from None
     except IsADirectoryError:
         raise LoadError("is a directory, not a file", Span(1, 1, 1, 1)) from None
     except OSError as exc:
         raise LoadError(f"cannot read the file: {exc.strerror or exc}", Span(1, 1, 1, 1)) from None
-    if len(data) > MAX_BYTES:
-        raise LoadError(f"larger than {MAX_BYTES // (1024 * 1024)} MiB: not linted", Span(1, 1, 1, 1))
+    if len(data) > max_bytes:
+        raise LoadError(f"larger than {max_bytes // (1024 * 1024)} MiB: not linted", Span(1, 1, 1, 1))
     return decode(data)
 
 
