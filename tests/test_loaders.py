@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from policylint.load.errors import LoadError
 from policylint.load.json_loader import load_json, load_json_tokens
+from policylint.load.limits import MAX_VALUES
 from policylint.load.located import LocDict, LocList, plain
 from policylint.load.yaml_loader import load_yaml
 
@@ -159,10 +160,53 @@ def test_json_positions_found_on_demand_equal_those_computed_up_front(value, dat
 
 
 @pytest.mark.parametrize("text", ['{"a": NaN}', '[1, Infinity]', '{"a": 1}}', '\ufeff{}', '', '{"a" 1}',
-                                  "[" * 101 + "]" * 101, "[" + ",".join(["0"] * 250_001) + "]"])
+                                  "[" * 101 + "]" * 101, "[" + ",".join(["0"] * MAX_VALUES) + "]"])
 def test_json_the_fast_path_refuses_what_the_tokenizer_refuses_with_its_error(text):
     with pytest.raises(LoadError) as reference:
         load_json_tokens(text)
     with pytest.raises(LoadError) as ours:
         load_json(text)
     assert (ours.value.message, ours.value.span) == (reference.value.message, reference.value.span)
+
+
+_PLAN = ('{"format_version": "1.2", "terraform_version": "1.9.5",\n'
+         ' "planned_values": {"root_module": {"resources": [{"address": "aws_s3_bucket.b", "mode": "managed",\n'
+         '   "type": "aws_s3_bucket", "name": "b", "values": {"bucket": "x", "acl": "public-read"}}]}},\n'
+         ' "resource_changes": [{"address": "aws_s3_bucket.b", "change": {"after": {"bucket": "x"%s}}}],\n'
+         ' "configuration": {"root_module": {}}}\n')
+
+
+def test_a_plan_has_only_what_linting_reads_built_located_as_in_the_whole_document(tmp_path):
+    from policylint.load.documents import load_document
+
+    (tmp_path / "plan.json").write_text(_PLAN % "")
+    parsed = load_document(str(tmp_path / "plan.json"))
+    assert parsed.format == "tf-plan" and not parsed.problems
+    assert set(parsed.data) == {"format_version", "terraform_version", "planned_values"}
+    whole = load_json_tokens(_PLAN % "")
+    assert parsed.data.span == whole.span
+    assert all(parsed.data.key_spans[k] == whole.key_spans[k] and parsed.data.spans[k] == whole.spans[k]
+               for k in parsed.data)
+    ours = parsed.data["planned_values"]["root_module"]["resources"][0]["values"]
+    theirs = whole["planned_values"]["root_module"]["resources"][0]["values"]
+    assert (ours.spans, ours.key_spans, ours.span) == (theirs.spans, theirs.key_spans, theirs.span)
+
+
+def test_a_duplicate_key_in_a_skipped_part_of_a_plan_is_still_found(tmp_path):
+    from policylint.load.documents import load_document
+
+    (tmp_path / "plan.json").write_text(_PLAN % ', "bucket": "y"')
+    parsed = load_document(str(tmp_path / "plan.json"))
+    assert parsed.format == "tf-plan"
+    assert [(p.message, p.span.line) for p in parsed.problems] == [("duplicate key 'bucket' (first written at line 4)", 4)]
+
+
+def test_json_naming_iac_keys_only_inside_strings_is_not_parsed(tmp_path):
+    from policylint.load.documents import load_document
+
+    (tmp_path / "model.json").write_text(json.dumps({"shapes": {"Doc": {"documentation": 'a "Statement": '
+                                                    "AWS::S3::Bucket Resources"}}}))
+    parsed = load_document(str(tmp_path / "model.json"))
+    assert (parsed.format, parsed.data) == ("other", None)
+    (tmp_path / "policy.json").write_text('{"Version": "2012-10-17", "Statement" :[]}')
+    assert load_document(str(tmp_path / "policy.json")).format == "policy"
