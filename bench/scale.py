@@ -44,6 +44,8 @@ QUICK_SIZES = {
     "plan": (5000, 10000, 20000),
     "tree": (1000, 2000, 4000),
 }
+# (case, size, CPU seconds, peak MiB or None)
+TARGETS = (("terraform", 20000, 20, None), ("cfn", 50000, 35, None), ("plan", 100000, 60, 1024))
 UNITS = {"cfn": "resources", "terraform": "resources", "plan": "resources", "tree": "files"}
 
 
@@ -214,6 +216,7 @@ class Point:
     peak: list[float] = field(default_factory=list)  # MiB
     codes: set[int] = field(default_factory=set)
     findings: int = 0
+    refused: bool = False  # a PL0001 finding says the input was not linted
     input_mib: float = 0.0
 
 
@@ -265,7 +268,9 @@ def run_case(case: str, sizes: tuple[int, ...], runs: int, pl: list[str]) -> lis
             point.peak.append(peak)
             point.codes.add(code)
             if round_ == 0 and report.exists():
-                point.findings = len(json.loads(report.read_text()).get("findings", []))
+                found = json.loads(report.read_text()).get("findings", [])
+                point.findings = len(found)
+                point.refused = any(f.get("rule_id", f.get("rule")) == "PL0001" for f in found)
             print(f"  {case:<10} {point.size:>7} {UNITS[case]}: {cpu:7.2f} s CPU {wall:7.2f} s wall "
                   f"{peak:6.0f} MiB exit {code}", flush=True)
     return points
@@ -275,6 +280,7 @@ def render(results: dict[str, list[Point]], args: argparse.Namespace, started: d
            loads: dict[str, tuple[float, float]]) -> str:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     flags = [f for f, on in (("--quick", args.quick),) if on] + ([f"--cases {args.cases}"] if args.cases else [])
+    flags += [f"--runs {args.runs}"] + ([f"--sizes '{args.sizes}'"] if args.sizes else [])
     lines = [
         "# policylint at scale: generated inputs",
         "",
@@ -290,6 +296,23 @@ def render(results: dict[str, list[Point]], args: argparse.Namespace, started: d
         "before/after each case are shown; CPU time is what to compare.",
         "",
     ]
+    lines += ["## Targets (issue 18)", "", "| target | measured | met |", "| --- | --- | --- |"]
+    for case, size, seconds, mib in TARGETS:
+        point = next((p for p in results.get(case, []) if p.size == size), None)
+        if point is None:
+            continue
+        cpu, wall, peak = statistics.median(point.cpu), statistics.median(point.wall), max(point.peak)
+        linted = point.codes <= {0, 1} and not point.refused
+        met = linted and cpu <= seconds and (mib is None or peak <= mib)
+        bound = f"≤ {seconds} s CPU" + (f" and ≤ {mib / 1024:.0f} GiB" if mib else "")
+        lines.append(f"| {case}, {size:,} {UNITS[case]}: linted (not refused), {bound} | {cpu:.1f} s CPU "
+                     f"({wall:.1f} s wall), {peak:.0f} MiB{'' if linted else ', **refused or failed**'} | "
+                     f"{'yes' if met else '**no**'} |")
+    for case, points in results.items():
+        if len(points) >= 3:
+            _, _, r2 = fit([(p.size, statistics.median(p.cpu)) for p in points])
+            lines.append(f"| {case}: CPU linear in size (r² ≥ 0.98) | r² = {r2:.4f} | {'yes' if r2 >= 0.98 else '**no**'} |")
+    lines.append("")
     for case, points in results.items():
         unit = UNITS[case]
         a, b, r2 = fit([(p.size, statistics.median(p.cpu)) for p in points])
@@ -315,10 +338,14 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="smaller sizes, 1 run each")
     parser.add_argument("--cases", help="only these cases, comma-separated (cfn, terraform, plan, tree)")
     parser.add_argument("--runs", type=int, help="runs per size (default 3, 1 with --quick)")
+    parser.add_argument("--sizes", help="override the sizes of the cases run, e.g. terraform=1000,5000;plan=10000")
     parser.add_argument("--output", default=str(REPO / "bench" / "scale-results.md"))
     args = parser.parse_args()
     args.runs = args.runs or (1 if args.quick else 3)
-    table = QUICK_SIZES if args.quick else SIZES
+    table = dict(QUICK_SIZES if args.quick else SIZES)
+    for item in filter(None, (args.sizes or "").split(";")):
+        name, _, values = item.partition("=")
+        table[name] = tuple(int(v) for v in values.split(","))
     cases = args.cases.split(",") if args.cases else list(table)
     unknown = [c for c in cases if c not in table]
     if unknown:
