@@ -17,6 +17,9 @@ from .predicates import PREDICATES
 
 MAX_REGEX_LENGTH = 1000
 REGEX_TIMEOUT = 1.0  # for one value (the engine overshoots it about 4x); a slower rule regex stops the scan
+# A built-in pattern bounded by construction (bounded_by_construction) is matched without the
+# timeout's machinery (some 8 µs a call) on values up to this long: at most c·n² steps.
+BOUNDED_LENGTH = 4096
 
 
 class RegexTimeout(Exception):
@@ -97,6 +100,56 @@ def _matches(value: Any, arg: Any, ignore_case: bool = False) -> bool | None:
     except TimeoutError:
         raise RegexTimeout(f"the regular expression {arg.pattern!r} of a rule ran longer than {REGEX_TIMEOUT:g} s "
                            f"on one value ({text[:40]!r}, {len(text):,} characters); rewrite it") from None
+
+
+def _matches_bounded(value: Any, arg: Any, ignore_case: bool = False) -> bool | None:
+    """``matches`` for a pattern bounded by construction (see :func:`bounded_by_construction`)."""
+    if isinstance(value, str) and len(value) <= BOUNDED_LENGTH:
+        return arg.fullmatch(value) is not None
+    return _matches(value, arg, ignore_case)
+
+
+def bounded_by_construction(pattern: str) -> bool:
+    """Whether a regular expression cannot backtrack more than c·n² steps on a value of n
+    characters: no unbounded repetition inside another repetition (no exponential blow-up), and
+    at most two unbounded repetitions on any path through it, lookarounds counted (a ``.*X.*`` test
+    tries X at each of n places). Patterns the standard parser cannot read are not."""
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as parser  # type: ignore[no-redef]
+    try:
+        tree = parser.parse(pattern)
+    except Exception:  # noqa: BLE001 - any syntax the standard parser refuses
+        return False
+    repeats = {getattr(parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+               if hasattr(parser, name)}
+
+    def unbounded(items: Any, in_repeat: bool) -> int:  # unbounded repetitions on the worst path
+        total = 0
+        for op, av in items:
+            if op in repeats:
+                low, high, inner = av
+                open_ended = high == parser.MAXREPEAT
+                if open_ended and in_repeat:
+                    raise ValueError("nested")
+                total += open_ended + unbounded(inner, in_repeat or high > 1)
+            elif op is parser.BRANCH:
+                total += max(unbounded(alt, in_repeat) for alt in av[1])
+            elif op is parser.SUBPATTERN:
+                total += unbounded(av[-1], in_repeat)
+            elif op in (parser.ASSERT, parser.ASSERT_NOT):
+                total += unbounded(av[1], in_repeat)
+            elif op is getattr(parser, "ATOMIC_GROUP", None):
+                total += unbounded(av, in_repeat)
+            elif op is parser.GROUPREF_EXISTS:
+                total += max(unbounded(av[1], in_repeat), unbounded(av[2], in_repeat) if av[2] else 0)
+        return total
+
+    try:
+        return unbounded(tree, False) <= 2
+    except ValueError:
+        return False
 
 
 def _is_type(value: Any, arg: str, ignore_case: bool = False) -> bool | None:
@@ -196,6 +249,7 @@ class Leaf(Condition):
                  ignore_case: bool, negate: bool):
         self.path, self.quantifier, self.operator, self.arg = path, quantifier, operator, arg
         self.check, self.explain, self.ignore_case, self.negate = check, explain, ignore_case, negate
+        self.literal = False  # the argument is written in the rule, not taken from an option
 
     def _test(self, value: Any) -> bool | None:
         if self.operator in OPERATORS:
@@ -236,6 +290,12 @@ class Leaf(Condition):
 
     def _reason(self, value: Any) -> str | None:
         return self.explain(value, self.arg) if self.explain else None
+
+    def trust(self) -> None:
+        """This leaf comes from a built-in rule: a ``matches`` pattern written in it (not an
+        option, which the user may set) that is bounded by construction runs without the timeout."""
+        if self.check is _matches and self.literal and bounded_by_construction(self.arg.pattern):
+            self.check = _matches_bounded
 
 
 class OptionTest(Condition):
@@ -312,6 +372,7 @@ def compile_condition(node: Any, options: dict[str, Any], where: Span | None = N
     if len(operators) != 1:
         raise ConditionError("a condition needs exactly one operator", span)
     (operator,) = operators
+    literal = not isinstance(node[operator], dict)  # not {option: NAME}
     arg = _option(node[operator], options, _key_span(node, operator, span))
     path = None
     if "path" in node:
@@ -338,7 +399,26 @@ def compile_condition(node: Any, options: dict[str, Any], where: Span | None = N
             arg, negate = True, True
         elif not _plain_arg(arg):
             raise ConditionError(f"'{operator}' takes true/false, a value or a list of values", _key_span(node, operator, span))
-    return Leaf(path, quantifier, operator, arg, check, explain, ignore_case, negate)
+    leaf = Leaf(path, quantifier, operator, arg, check, explain, ignore_case, negate)
+    leaf.literal = literal
+    return leaf
+
+
+def leaves(condition: Condition | None) -> list[Leaf]:
+    """The leaves of a compiled condition (``OptionTest``'s included)."""
+    out: list[Leaf] = []
+    stack = [condition] if condition is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Leaf):
+            out.append(node)
+        elif isinstance(node, (All, Any_)):
+            stack.extend(node.parts)
+        elif isinstance(node, (Not, Each)):
+            stack.append(node.part)
+        elif isinstance(node, OptionTest):
+            stack.append(node.leaf)
+    return out
 
 
 def _option_test(node: Any, options: dict[str, Any], span: Span | None) -> Condition:

@@ -304,6 +304,19 @@ def bucket_name_valid(value: Any, _arg: Any = True) -> bool | None:
 
 # --- IAM action catalogue --------------------------------------------------------------------------
 
+_CATALOGUE: Any = None
+
+
+def _iam_catalogue() -> Any:
+    """The catalogue module (it imports this one), imported on first use and then held: an import
+    statement in a predicate costs more than the predicate, called for every action of every policy."""
+    global _CATALOGUE
+    if _CATALOGUE is None:
+        from . import iam_catalogue
+
+        _CATALOGUE = iam_catalogue
+    return _CATALOGUE
+
 
 def iam_action_known(action: Any, _arg: Any = True) -> bool | None:
     """Whether an action (pattern) names at least one action that exists, by the catalogue."""
@@ -311,15 +324,11 @@ def iam_action_known(action: Any, _arg: Any = True) -> bool | None:
         return None
     if not isinstance(action, str):
         return False
-    from .iam_catalogue import action_error
-
-    return action_error(action) is None
+    return _iam_catalogue().action_error(action) is None
 
 
 def _unknown_action_reason(action: Any, _arg: Any) -> str | None:
-    from .iam_catalogue import action_error
-
-    return action_error(action) if isinstance(action, str) else None
+    return _iam_catalogue().action_error(action) if isinstance(action, str) else None
 
 
 def iam_sensitive_wildcard(action: Any, _arg: Any = True) -> bool | None:
@@ -328,15 +337,11 @@ def iam_sensitive_wildcard(action: Any, _arg: Any = True) -> bool | None:
         return None
     if not isinstance(action, str):
         return False
-    from .iam_catalogue import sensitive_expansion
-
-    return bool(sensitive_expansion(action))
+    return bool(_iam_catalogue().sensitive_expansion(action))
 
 
 def _sensitive_reason(action: Any, _arg: Any) -> str | None:
-    from .iam_catalogue import sensitive_expansion
-
-    names = sensitive_expansion(action) if isinstance(action, str) else []
+    names = _iam_catalogue().sensitive_expansion(action) if isinstance(action, str) else []
     if not names:
         return None
     shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")

@@ -98,3 +98,48 @@ def test_message_templates_and_scanned_values_are_never_evaluated(tmp_path, name
     (finding,) = findings(report, "PL9901")
     assert finding["message"] == f"name {name} {name}"
     assert not (tmp_path / "pwned").exists()
+
+
+@pytest.mark.parametrize("pattern, bounded", [
+    ("(?s).*(?<![A-Z0-9])(AKIA|ASIA)[A-Z2-7]{16}(?![A-Z0-9]).*", True),
+    ("(?i).*(arns?|names?|kms.?key.*)$", True),
+    ("(?s)(?!\\{\\{resolve:)(?!\\s*$).+", True),
+    ("[A-Za-z0-9/+]{40}", True),
+    ("((x)+)+y", False),  # nested: exponential
+    ("(a|b)*c*", True),
+    ("(?:ab+){2,}", False),  # an unbounded repetition inside a repeated group
+    (".*a.*b.*c", False),  # three on one path: n³
+    ("(?s).*x(?=.*y).*", False),  # a lookahead's repetition counts
+    ("(?i).*(a+|b).*", False),
+    ("(?<name>a", False),  # unreadable
+])
+def test_bounded_by_construction_admits_at_most_two_unnested_unbounded_repetitions(pattern, bounded):
+    from policylint.evaluate.conditions import bounded_by_construction
+
+    assert bounded_by_construction(pattern) is bounded
+
+
+def test_only_built_in_rules_written_patterns_run_without_the_regex_time_bound(tmp_path):
+    from policylint.evaluate.conditions import _matches, _matches_bounded, leaves
+    from policylint.evaluate.rules import builtin_rules_dir, load_rules
+
+    def checks(rules):
+        return {(r.id, leaf.arg.pattern, leaf.check) for r in rules for c in r.conditions() for leaf in leaves(c)
+                if leaf.operator == "matches"}
+
+    builtin = checks(load_rules([builtin_rules_dir()]))
+    assert any(check is _matches_bounded for _, _, check in builtin)
+    for rule_id, pattern, check in builtin:  # options can be set by the user: they keep the bound
+        from policylint.evaluate.conditions import bounded_by_construction
+        assert (check is _matches_bounded) == (bounded_by_construction(pattern) and
+                                               not _from_option(rule_id, pattern)), (rule_id, pattern)
+    _rule(tmp_path, HEADER + BODY.replace('matches: "Bad.*"', 'matches: ".*Bad.*"'))
+    user = checks(load_rules([tmp_path / "rules"]))
+    assert user and all(check is _matches for _, _, check in user)
+
+
+def _from_option(rule_id: str, pattern: str) -> bool:
+    from policylint.evaluate.rules import builtin_rules_dir, load_rules
+
+    rule = next(r for r in load_rules([builtin_rules_dir()]) if r.id == rule_id)
+    return any(pattern == str(value) for value in rule.options.values())
