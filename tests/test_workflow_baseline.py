@@ -171,3 +171,40 @@ def test_a_baseline_of_the_old_positional_format_is_an_error_that_says_what_to_d
     (repo / "old.json").write_text(json.dumps({"policylint_baseline": 1, "findings": []}))
     result = run_cli("scan", "stack.yaml", "--baseline", "old.json", cwd=repo)
     assert result.returncode == 2 and "--write-baseline old.json" in result.stderr
+
+
+TF_POLICY = """\
+resource "aws_iam_policy" "p" {{
+  policy = jsonencode({{
+    Version = "2012-10-17"
+    Statement = [
+{extra}      {{ Effect = "Allow", Action = "{action}", Resource = "*" }},
+    ]
+  }})
+}}
+"""
+TF_GROUP = """\
+resource "aws_security_group" "g" {
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+"""
+
+
+def test_terraform_baseline_survives_an_inserted_statement_and_reordered_resources(tmp_path):
+    (tmp_path / ".git").mkdir()
+    main = tmp_path / "main.tf"
+    main.write_text(TF_POLICY.format(extra="", action="s3:*") + TF_GROUP)
+    assert run_cli("scan", ".", "--write-baseline", "b.json", cwd=tmp_path).returncode == 0
+    deny = '      { Effect = "Deny", Action = "s3:DeleteBucket", Resource = "*" },\n'
+    main.write_text(TF_GROUP + "\n" + TF_POLICY.format(extra=deny, action="s3:*"))
+    assert run_cli("scan", ".", "--baseline", "b.json", cwd=tmp_path).returncode == 0
+    main.write_text(TF_GROUP + "\n" + TF_POLICY.format(extra=deny, action="ec2:*"))
+    changed = run_cli("scan", ".", "--baseline", "b.json", "-f", "json", cwd=tmp_path)
+    assert changed.returncode == 1
+    new = [f for f in json.loads(changed.stdout)["findings"] if f["baseline_state"] == "new"]
+    assert [f["rule"] for f in new] == ["PL1001"] and "ec2:*" in new[0]["message"]

@@ -176,7 +176,7 @@ def causes(span: Span, file: str, resource: Resource) -> tuple[Related, ...]:
         pending.extend(place.via)
     if resource.file and resource.file != file and (resource.file, resource.span[:4]) not in seen:
         out.append(Related(resource.file, resource.span._replace(file=None, note=None, via=()),
-                           f"{resource.name}, which uses this value"))
+                           f"used by {resource.name}"))
     return tuple(out)
 
 
