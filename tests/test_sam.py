@@ -196,3 +196,17 @@ def test_globals_api_applies_to_every_api():
 def test_a_functions_assume_role_policy_document_is_its_roles_trust_policy():
     found, _ = findings(SAM / "function-trust.yaml", "PL1007")
     assert found == [("PL1007", 15, "FnRole.AssumeRolePolicyDocument")]
+
+
+def test_empty_whitelists_add_no_statement():
+    found = resources("""\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Api:
+            Type: AWS::Serverless::Api
+            Properties:
+              StageName: prod
+              Auth:
+                ResourcePolicy: {IpRangeWhitelist: [], SourceVpcWhitelist: [], AwsAccountWhitelist: []}
+        """)
+    assert [plain(r.props["statements"]) for r in found if r.kind == IAM_POLICY] == [[]]

@@ -80,7 +80,7 @@ def resource_policy(policy: LocDict, span: Span) -> LocDict:
     elif isinstance(custom, LocDict):
         statements.append(custom)
     for key, effect in (("AwsAccountWhitelist", "Allow"), ("AwsAccountBlacklist", "Deny")):
-        if key in policy:
+        if policy.get(key) not in ([], None):
             statements.append(build({"Effect": effect, "Action": INVOKE, "Resource": ANY_METHOD,
                                      "Principal": {"AWS": _item(policy, key)}}, policy.key_span_of(key)))
     for key, allowed, denied, condition_key in (
@@ -89,7 +89,7 @@ def resource_policy(policy: LocDict, span: Span) -> LocDict:
         ("SourceVpcWhitelist", "StringEquals", "StringNotEquals", None),
         ("SourceVpcBlacklist", None, "StringEquals", None),
     ):
-        if key not in policy:
+        if key not in policy or policy[key] in ([], None):  # SAM writes nothing for an empty list
             continue
         where = policy.key_span_of(key)
         values = _item(policy, key)
