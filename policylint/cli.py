@@ -103,7 +103,7 @@ def main() -> None:
               help="Record today's findings in this baseline file.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Processes for large scans (default: the number of cores). The output is the same for any value.")
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(),
               help="Terraform variables file for the scanned modules (repeatable; later files win).")
 @click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
               help="Terraform variable value for the scanned modules (repeatable; wins over --var-file).")
@@ -127,6 +127,8 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
     if quiet and verbose:
         raise fail("--quiet and --verbose contradict each other: give one")
     scan_paths = list(paths) or ["."]
+    _check_paths(scan_paths)
+    _check_var_files(var_files)
     config = _config(scan_paths, config_path, no_config)
     reports = _reports(fmts, outputs, config.format or "text")
     severity_threshold = severity_threshold or config.threshold or "low"
@@ -140,9 +142,11 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
     )
     try:
         loaded = None
-        if config.file:
+        if config.file or select or ignore:
             loaded = _load(options.rule_dirs)
-            config.check_rules(loaded)
+            if config.file:
+                config.check_rules(loaded)
+            _check_selectors(loaded, select, ignore)
         result = _scan_with_progress(run_scan, options, loaded, quiet, verbose)
         baseline = load_baseline(baseline_path) if baseline_path else None
     except RuleError as exc:
@@ -157,6 +161,9 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
         tell(f"policylint: warning: {notice}")
     if result.modules:
         tell(f"policylint: warning: {_unfollowed(result.modules)}")
+    if not result.files:
+        tell(f"policylint: warning: no file to lint in {' '.join(scan_paths)} (CloudFormation templates, "
+             "Terraform, IAM policy documents and Terraform plans are linted; other files are skipped)")
     if baseline is not None:
         result.absent = mark_baseline(result.findings, baseline, result.files)
         if result.absent:
@@ -207,6 +214,47 @@ def _unfollowed(modules: list[Any]) -> str:
     count = len(modules)
     return (f"{count} remote module call{'s' if count != 1 else ''} not downloaded, not linted "
             f"(run `terraform init` to lint them): {first}{more}; the JSON and SARIF reports list them all")
+
+
+def _check_paths(paths: list[str]) -> None:
+    """A path that does not exist is the user's mistake: name it, with a close match beside it."""
+    from .suggest import close_match
+
+    for path in paths:
+        if os.path.lexists(path):
+            continue
+        parent, name = os.path.split(path.rstrip("/" + os.sep) or path)
+        try:
+            siblings = os.listdir(parent or ".")
+        except OSError:
+            siblings = []
+        match = close_match(name, siblings)
+        hint = f" (did you mean {os.path.join(parent, match)!r}?)" if match is not None else ""
+        raise fail(f"no such file or directory: {path}{hint}")
+
+
+def _check_var_files(var_files: tuple[str, ...]) -> None:
+    """Every ``--var-file`` can be read as text (its syntax is checked where it is used)."""
+    from .load.errors import LoadError
+    from .load.text import read_text
+
+    for path in var_files:
+        if not os.path.lexists(path):
+            raise fail(f"--var-file {path}: no such file")
+        try:
+            read_text(path)
+        except LoadError as exc:
+            raise fail(f"--var-file {path}: {exc.message}") from None
+
+
+def _check_selectors(loaded: list[Any], select: tuple[str, ...], ignore: tuple[str, ...]) -> None:
+    """``--select`` and ``--ignore`` name rules that exist (as the configuration file must)."""
+    from .scan import unknown_selector
+
+    for flag, names in (("--select", select), ("--ignore", ignore)):
+        unknown = unknown_selector(_split(names), loaded)
+        if unknown is not None:
+            raise fail(f"{flag}: {unknown[1]}")
 
 
 def _reports(fmts: tuple[str, ...], outputs: tuple[str, ...], default: str) -> list[tuple[str, str]]:
@@ -306,7 +354,9 @@ def _compliance(loaded: list[Any], benchmark: str, fmt: str) -> None:
 
     known = benchmarks()
     if benchmark not in known:
-        raise fail(f"no benchmark {benchmark!r} (known: {', '.join(sorted(known))})")
+        from .suggest import did_you_mean
+
+        raise fail(f"no benchmark {benchmark!r}{did_you_mean(benchmark, known)} (known: {', '.join(sorted(known))})")
     rows = coverage(loaded, benchmark)
     if fmt == "json":
         import json
@@ -332,7 +382,8 @@ def _compliance(loaded: list[Any], benchmark: str, fmt: str) -> None:
 @click.pass_obj
 def rules_show(rule_dirs: list[str], rule_id: str) -> None:
     """Show one rule's description, remediation and references."""
-    for r in _load(rule_dirs):
+    loaded = _load(rule_dirs)
+    for r in loaded:
         if rule_id in (r.id, r.name):
             click.echo(f"{r.id} {r.name} ({r.severity})\n{r.title}\n")
             click.echo(f"{r.description}\n\nRemediation:\n{r.remediation}\n")
@@ -348,7 +399,10 @@ def rules_show(rule_dirs: list[str], rule_id: str) -> None:
                     click.echo(f"  {bench}: {', '.join(ids)}")
             click.echo(f"Tags: {', '.join(r.tags)}")
             return
-    raise fail(f"no rule {rule_id!r} (see 'policylint rules')")
+    from .suggest import did_you_mean
+
+    known = [r.id for r in loaded] + [r.name for r in loaded]
+    raise fail(f"no rule {rule_id!r}{did_you_mean(rule_id, known)} (see 'policylint rules')")
 
 
 @main.command("test-rules")

@@ -102,26 +102,27 @@ class Config:
 
     def check_rules(self, rules: list[Any]) -> None:
         """Every rule the file names exists, and every option it sets is one the rule has."""
-        from .compliance import selectors
+        from .scan import unknown_selector
+        from .suggest import did_you_mean
 
-        known = {r.id for r in rules} | {r.name for r in rules} | {t for r in rules for t in r.tags}
-        known |= {s for r in rules for s in selectors(r.compliance)}
         for key in ("select", "ignore"):
-            for name in getattr(self, key):
-                if name not in known:
-                    raise self.error((key, name), f"{key}: no rule, rule name or tag {name!r}")
+            unknown = unknown_selector(getattr(self, key), rules)
+            if unknown is not None:
+                raise self.error((key, unknown[0]), f"{key}: {unknown[1]}")
+        named = {r.id for r in rules} | {r.name for r in rules}
         for name in self.severity:
-            if not any(name in (r.id, r.name) for r in rules):
-                raise self.error(("severity", name), f"severity: no rule {name!r}")
+            if name not in named:
+                raise self.error(("severity", name), f"severity: no rule {name!r}{did_you_mean(name, named)}")
         by_id = {r.id: r for r in rules}
         for rule_id, values in self.options.items():
             if rule_id not in by_id:
-                raise self.error(("options", rule_id), f"options: no rule {rule_id!r}")
+                raise self.error(("options", rule_id), f"options: no rule {rule_id!r}{did_you_mean(rule_id, by_id)}")
             for option in values:
                 if option not in by_id[rule_id].options:
                     have = ", ".join(sorted(by_id[rule_id].options)) or "none"
+                    hint = did_you_mean(option, by_id[rule_id].options)
                     raise self.error(("options", rule_id, option),
-                                     f"options: rule {rule_id} has no option {option!r} (it has: {have})")
+                                     f"options: rule {rule_id} has no option {option!r}{hint} (it has: {have})")
 
 
 def find_config(paths: list[str]) -> Path | None:

@@ -76,6 +76,21 @@ def select_rules(rules: list[Rule], select: list[str], ignore: list[str]) -> lis
     return [r for r in chosen if not named(r, ignore)]
 
 
+def unknown_selector(names: list[str], rules: list[Rule]) -> tuple[str, str] | None:
+    """The first of ``names`` (``--select``/``--ignore`` values, on the command line or in the
+    configuration) that names no rule, rule name, tag, benchmark or control of ``rules``, with
+    the message saying so; ``None`` when every one does."""
+    from .compliance import selectors
+    from .suggest import did_you_mean
+
+    known = {r.id for r in rules} | {r.name for r in rules} | {t for r in rules for t in r.tags}
+    known |= {s for r in rules for s in selectors(r.compliance)}
+    for name in names:
+        if name not in known:
+            return name, f"no rule, rule name or tag {name!r}{did_you_mean(name, known)}"
+    return None
+
+
 def load_all_rules(options: ScanOptions, loaded: list[Rule] | None = None) -> list[Rule]:
     """Built-in rules plus the user's directories, selected. ``loaded``: the same rules, already
     compiled without option overrides (used unless the options override some)."""

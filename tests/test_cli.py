@@ -118,3 +118,71 @@ def test_broken_file_is_reported_and_the_scan_goes_on(tmp_path):
     report = scan_json(".", cwd=tmp_path)
     rules = sorted((f["file"], f["rule"]) for f in report["findings"])
     assert rules == [("a.yaml", "PL0001"), ("b.json", "PL1001"), ("b.json", "PL1008")]  # PL1001 supersedes PL1010
+
+
+def _one_error_line(result) -> str:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("policylint: error: "), line
+    return line
+
+
+def test_a_path_that_does_not_exist_is_an_error_with_a_close_match(tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "stack.yaml").write_text((REPO / INSECURE).read_text())
+    line = _one_error_line(run_cli("scan", "templates/stack.yaml", "tempaltes", cwd=tmp_path))
+    assert line.endswith("no such file or directory: tempaltes (did you mean 'templates'?)"), line
+    line = _one_error_line(run_cli("scan", "templates/stak.yaml", cwd=tmp_path))
+    assert "(did you mean 'templates/stack.yaml'?)" in line
+    line = _one_error_line(run_cli("scan", "templates/*.yml", cwd=tmp_path))  # a glob the shell did not expand
+    assert "no such file or directory: templates/*.yml" in line
+
+
+def test_unknown_select_or_ignore_on_the_command_line_is_an_error_with_a_close_match():
+    line = _one_error_line(run_cli("scan", INSECURE, "--select", "PL1011"))
+    assert line == "policylint: error: --select: no rule, rule name or tag 'PL1011' (did you mean 'PL1010'?)"
+    line = _one_error_line(run_cli("scan", INSECURE, "--select", "s3,IamAllowsPublicPrincpal"))
+    assert "'IamAllowsPublicPrincpal' (did you mean 'IamAllowsPublicPrincipal'?)" in line
+    line = _one_error_line(run_cli("scan", INSECURE, "--ignore", "pl1001"))
+    assert line.startswith("policylint: error: --ignore: ") and "(did you mean 'PL1001'?)" in line
+    line = _one_error_line(run_cli("scan", INSECURE, "--select", "PL9999"))
+    assert "'PL9999'" in line and "did you mean" not in line  # nothing close: no guess
+    line = _one_error_line(run_cli("scan", INSECURE, "--ignore", "networkk"))
+    assert "(did you mean 'network'?)" in line
+
+
+def test_the_configuration_file_and_the_command_line_reject_unknown_names_alike(tmp_path):
+    (tmp_path / "t.yaml").write_text((REPO / INSECURE).read_text())
+    (tmp_path / ".policylint.yaml").write_text("select: [s3, PL1011]\n")
+    line = _one_error_line(run_cli("scan", "t.yaml", cwd=tmp_path))
+    assert line.endswith(".policylint.yaml:1: select: no rule, rule name or tag 'PL1011' (did you mean 'PL1010'?)")
+    cli = _one_error_line(run_cli("scan", "t.yaml", "--no-config", "--select", "PL1011", cwd=tmp_path))
+    assert cli.split("--select: ", 1)[1] == line.split("select: ", 1)[1]
+
+
+def test_an_unreadable_var_file_is_an_error(tmp_path):
+    (tmp_path / "main.tf").write_text('variable "x" {}\n')
+    line = _one_error_line(run_cli("scan", ".", "--var-file", "prod.tfvar", cwd=tmp_path))
+    assert line == "policylint: error: --var-file prod.tfvar: no such file"
+    (tmp_path / "binary.tfvars").write_bytes(b"x = \x00\xff\n")
+    line = _one_error_line(run_cli("scan", ".", "--var-file", "binary.tfvars", cwd=tmp_path))
+    assert line.startswith("policylint: error: --var-file binary.tfvars: binary content")
+    line = _one_error_line(run_cli("scan", ".", "--var-file", ".", cwd=tmp_path))
+    assert "is a directory" in line
+
+
+def test_rules_show_suggests_a_close_rule():
+    line = _one_error_line(run_cli("rules", "show", "IamAllowsPublicPrincpal"))
+    assert "no rule 'IamAllowsPublicPrincpal' (did you mean 'IamAllowsPublicPrincipal'?)" in line
+
+
+def test_a_scan_that_meets_no_lintable_file_says_so(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "README.md").write_text("# nothing to lint\n")
+    (tmp_path / "docs" / "settings.yaml").write_text("colour: blue\n")
+    result = run_cli("scan", "docs", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "policylint: warning: no file to lint in docs" in result.stderr
+    linted = run_cli("scan", SECURE)
+    assert "no file to lint" not in linted.stderr

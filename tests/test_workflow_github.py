@@ -159,7 +159,8 @@ def test_action_threshold_and_hostile_paths_input(tmp_path, action_venv):
     hostile = 'a $(touch pwned) `touch pwned2` ; touch pwned3'
     code, outputs, log = run_action(workspace, {"paths": hostile, "severity-threshold": "critical"}, action_venv)
     assert not any((workspace / n).exists() for n in ("pwned", "pwned2", "pwned3")), log
-    assert code == 0 and outputs["exit-code"] == "0", log  # odd words are missing paths, never run
+    assert code == 2 and outputs["exit-code"] == "2", log  # odd words are missing paths, never run
+    assert "policylint: error: no such file or directory: $(touch" in log, log
     code, outputs, log = run_action(workspace, {"paths": "a\nb", "severity-threshold": "critical"}, action_venv)
     assert code == 1 and outputs["exit-code"] == "1", log
     assert json.loads((workspace / "policylint.sarif").read_text())["runs"][0]["results"]
@@ -276,3 +277,12 @@ def test_docs_permissions_and_the_pull_request_only_workflow(tmp_path, action_ve
     assert code == 1, log
     assert (workspace / keep["with"]["path"]).read_text().startswith("<?xml")
     assert "failure()" in keep["if"]
+
+
+def test_action_fails_the_step_when_a_path_input_matches_nothing(tmp_path, action_venv):
+    insecure = (REPO / "examples/cloudformation/insecure-stack.yaml").read_text()
+    workspace = workspace_with(tmp_path, {"infra/stack.yaml": insecure})
+    for paths in ("infar", "infra/*.yml"):  # a typo; a glob (the action expands none)
+        code, outputs, log = run_action(workspace, {"paths": paths}, action_venv)
+        assert code == 2 and outputs["exit-code"] == "2", log
+        assert f"no such file or directory: {paths}" in log and "::error title=policylint::" in log, log

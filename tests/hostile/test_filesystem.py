@@ -125,8 +125,8 @@ def test_skipped_paths_appear_in_every_report_format(tmp_path):
     assert note["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "out.yaml", "uriBaseId": "%SRCROOT%"}
 
 
-def test_a_missing_path_named_on_the_command_line_is_reported(tmp_path):
+def test_a_missing_path_named_on_the_command_line_is_an_error(tmp_path):
     tree, _ = _tree(tmp_path)
-    report = scan_report("ok.yaml", "nothing-here.yaml", "--select", "PL2002", cwd=tree)
-    assert report["skipped"] == [{"path": "nothing-here.yaml", "reason": "no such file or directory"}]
-    assert _linted(report) == ["ok.yaml"]
+    result = scan("ok.yaml", "nothing-here.yaml", "--select", "PL2002", cwd=tree)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == "policylint: error: no such file or directory: nothing-here.yaml\n"
