@@ -145,6 +145,9 @@ def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False)
     """Lint one JSON/YAML file."""
     targeted = any(r.files and r.targets_file(candidate.display) for r in rules)
     parsed = load_document(candidate.path, always=always or targeted)
+    if not_a_template(candidate.path, parsed):
+        return TaskResult([], [], [], skipped=[Skipped(candidate.display, "a .template file that is not a JSON or "
+                                                                           "YAML mapping: not CloudFormation")])
     errors = parse_findings(rules, [(candidate.display, p.message, p.span) for p in parsed.problems])
     if parsed.format == "other" and not targeted:
         return TaskResult([], [], errors)
@@ -161,6 +164,16 @@ def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False)
     index.add_source(candidate.display, parsed.text, parsed.data if parsed.format == "cloudformation" else None)
     index.add_resources(resources)
     return TaskResult([candidate.display], evaluate(rules, resources), errors, index, notices)
+
+
+def not_a_template(path: str, parsed: Parsed) -> bool:
+    """Whether a ``.template`` file is some other tool's template (a Visual Studio ``.sln.template``,
+    a Jinja file): not a JSON/YAML mapping, and naming no CloudFormation type or version."""
+    if not path.endswith(".template") or parsed.text is None or isinstance(parsed.data, dict):
+        return False
+    if parsed.format not in ("unparsable", "other"):
+        return False
+    return "AWSTemplateFormatVersion" not in parsed.text and "AWS::" not in parsed.text
 
 
 @dataclass
@@ -180,6 +193,7 @@ class TaskResult:
     suppressions: SuppressionIndex | None = None  # the task's ignore comments and resource blocks
     notices: list[str] = field(default_factory=list)  # e.g. a SAM nested application not followed
     modules: list[Any] = field(default_factory=list)  # remote Terraform modules not downloaded (SkippedModule)
+    skipped: list[Skipped] = field(default_factory=list)  # files found not to be what their name says
 
 
 def plan_tasks(candidates: list[Candidate], explicit: set[str]) -> list[Task]:
@@ -269,6 +283,7 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rul
         task_notices.extend(result.notices)
         for module in result.modules:  # a module call met by several tasks is one
             modules.setdefault((module.file, module.span[:2], module.message), module)
+        skipped.extend(result.skipped)
         if options.inline_ignores:
             index.extend(result.suppressions)
     # A module file linted on its own and reached from Terraform callers gives each finding once.
@@ -286,6 +301,7 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rul
     all_findings = sorted(findings + parse_errors, key=Finding.sort_key)
     notices = task_notices + apply_suppressions(all_findings, index, options.today or dt.date.today())
     parse_errors.sort(key=Finding.sort_key)
+    skipped.sort(key=lambda s: (s.display, s.reason))
     unfollowed = [modules[key] for key in sorted(modules)]
     return ScanResult(rules, all_findings, sorted(files), parse_errors, skipped, notices, modules=unfollowed)
 

@@ -196,3 +196,66 @@ def test_foreign_tags_are_problems_but_the_rest_is_loaded():
     data = load_yaml("a: !Rain::Embed x.txt\nb: ok\n", problems)
     assert isinstance(data["a"], Unknown) and data["b"] == "ok"
     assert problems and problems[0].span.line == 1
+
+
+RULES_TEMPLATE = textwrap.dedent("""\
+    AWSTemplateFormatVersion: '2010-09-09'
+    Parameters:
+      Env: {Type: String, AllowedValues: [prod, test]}
+      Subnets: {Type: 'List<AWS::EC2::Subnet::Id>'}
+    Rules:
+      ProdSubnets:
+        RuleCondition: !Equals [!Ref Env, prod]
+        Assertions:
+          - Assert: !Contains [[prod, test], !Ref Env]
+          - Assert: !EachMemberEquals [!ValueOfAll ['AWS::EC2::Subnet::Id', VpcId], !Ref Vpc]
+          - Assert: !EachMemberIn [!ValueOfAll ['AWS::EC2::Subnet::Id', VpcId], !RefAll 'AWS::EC2::VPC::Id']
+          - Assert: !Not [!Equals [!ValueOf [Subnets, Tag], '']]
+    Resources:
+      Bucket:
+        Type: AWS::S3::Bucket
+        Properties: {BucketName: Bad_Name}
+    """)
+
+
+def test_the_rules_functions_parse_and_the_template_is_linted(tmp_path):
+    from conftest import scan_json
+
+    (tmp_path / "rules.yaml").write_text(RULES_TEMPLATE)
+    report = scan_json("rules.yaml", cwd=tmp_path)
+    assert [f["rule"] for f in report["findings"] if f["rule"] == "PL0001"] == []
+    assert "PL2002" in {f["rule"] for f in report["findings"]}
+    data = load_yaml(RULES_TEMPLATE)
+    assertions = data["Rules"]["ProdSubnets"]["Assertions"]
+    assert plain(assertions[0]["Assert"]) == {"Fn::Contains": [["prod", "test"], {"Ref": "Env"}]}
+    assert set(assertions[1]["Assert"]) == {"Fn::EachMemberEquals"}
+    assert plain(assertions[2]["Assert"]["Fn::EachMemberIn"][1]) == {"Fn::RefAll": "AWS::EC2::VPC::Id"}
+    assert plain(assertions[3]["Assert"]["Fn::Not"][0]["Fn::Equals"][0]) == {"Fn::ValueOf": ["Subnets", "Tag"]}
+
+
+SLN_TEMPLATE = (
+    "Microsoft Visual Studio Solution File, Format Version 12.00\r\n"
+    "# Visual Studio Version 17\r\n"
+    'Project("{FAE04EC0-301F-11D3-BF4B-00C04F79EFBC}") = "$safeprojectname$", "$safeprojectname$.csproj", "{0}"\r\n'
+    "EndProject\r\n"
+    "Global\r\n"
+    "\tGlobalSection(SolutionConfigurationPlatforms) = preSolution\r\n"
+    "\t\tDebug|Any CPU = Debug|Any CPU\r\n"
+    "\tEndGlobalSection\r\n"
+    "EndGlobal\r\n"
+)
+
+
+def test_a_template_file_of_another_tool_is_skipped_with_a_note(tmp_path):
+    from conftest import run_cli, scan_json
+
+    (tmp_path / "Solution.sln.template").write_text(SLN_TEMPLATE)
+    (tmp_path / "readme.template").write_text("Hello {{ name }}\nWelcome to {{ site }}.\n")  # a YAML string
+    (tmp_path / "broken.template").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources: [\n")
+    report = scan_json(".", cwd=tmp_path)
+    assert [(f["rule"], f["file"]) for f in report["findings"]] == [("PL0001", "broken.template")]
+    reason = "a .template file that is not a JSON or YAML mapping: not CloudFormation"
+    assert report["skipped"] == [{"path": "Solution.sln.template", "reason": reason},
+                                 {"path": "readme.template", "reason": reason}]
+    text = run_cli("scan", "Solution.sln.template", "--no-color", cwd=tmp_path)
+    assert text.returncode == 0 and f"note: Solution.sln.template: {reason}" in text.stdout

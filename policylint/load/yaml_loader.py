@@ -31,7 +31,8 @@ _CFN_TAGS = {
         f"!{name}": f"Fn::{name}"
         for name in (
             "And Base64 Cidr Equals FindInMap GetAtt GetAZs If ImportValue Join Length Not Or "
-            "Select Split Sub ToJsonString Transform ForEach"
+            "Select Split Sub ToJsonString Transform ForEach "
+            "Contains EachMemberEquals EachMemberIn RefAll ValueOf ValueOfAll"  # the Rules section's
         ).split()
     },
 }
