@@ -12,7 +12,7 @@ from .discover import TERRAFORM_SUFFIXES, Candidate, Skipped, discover
 from .evaluate.engine import evaluate
 from .evaluate.rules import Rule, builtin_rules_dir, load_rules
 from .findings import SEVERITY_RANK, Finding
-from .load.documents import Parsed, load_document
+from .load.documents import MARKERS, Parsed, load_document
 from .load.errors import LoadError
 from .load.located import Span
 from .model import Resource
@@ -168,12 +168,11 @@ def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False)
 
 def not_a_template(path: str, parsed: Parsed) -> bool:
     """Whether a ``.template`` file is some other tool's template (a Visual Studio ``.sln.template``,
-    a Jinja file): not a JSON/YAML mapping, and naming no CloudFormation type or version."""
-    if not path.endswith(".template") or parsed.text is None or isinstance(parsed.data, dict):
+    a Jinja file): text that is not a JSON/YAML mapping and shows none of the words of a
+    CloudFormation template or policy."""
+    if not path.endswith(".template") or not (parsed.text or "").strip() or isinstance(parsed.data, dict):
         return False
-    if parsed.format not in ("unparsable", "other"):
-        return False
-    return "AWSTemplateFormatVersion" not in parsed.text and "AWS::" not in parsed.text
+    return parsed.format in ("unparsable", "other") and not any(marker in parsed.text for marker in MARKERS)
 
 
 @dataclass

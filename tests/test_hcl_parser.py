@@ -237,7 +237,7 @@ def test_forms_terraform_takes_and_the_reference_grammar_does_not(name):
 
 SYNTAX_ERRORS = [
     ('resource "x" "y" {\n  a = [1,\n}\n', 3, 1, "unexpected '}'"),
-    ('resource "x" "y" {\n  a = 1\n', 2, 8, "unexpected end of file"),
+    ('resource "x" "y" {\n  a = 1\n', 1, 18, "this block is never closed: no '}' before the end of the file"),
     ("a = \n", 1, 5, "unexpected end of line"),
     ("a = 1 +\n", 1, 8, "unexpected end of file"),
     ('a = "unterminated\n', 1, 5, "unterminated string"),

@@ -141,12 +141,12 @@ def lex(text: str, max_depth: int) -> Tokens:
 
 
 def _heredoc_end(tokens: Tokens, start: int, body: int) -> int:
-    """Where a heredoc ends: after the newline of the first line that holds only its marker
-    (indented or not)."""
+    """Where a heredoc ends: after the newline of the first line that holds only its marker,
+    with white space before or after it (as Terraform reads it)."""
     text = tokens.text
     opener = text[start:body].rstrip()
     marker = opener[3:] if opener.startswith("<<-") else opener[2:]
-    closing = re.compile(r"^[ \t]*" + re.escape(marker) + r"[ \t]*\r?\n", re.M).search(text, body)  # HCL trims the line
+    closing = re.compile(r"^[^\S\n]*" + re.escape(marker) + r"[^\S\n]*\n", re.M).search(text, body)  # HCL trims the line
     if closing is None:
         raise _error(tokens, start, f"heredoc {marker} is never closed")
     return closing.end()

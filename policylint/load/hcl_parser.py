@@ -4,7 +4,9 @@ descent over the tokens of ``hcl_lexer``.
 It follows the HCL native syntax specification and accepts what python-hcl2 8.1's grammar
 accepts (``tests/test_hcl_parser.py`` holds the two to the same trees), plus a few forms Terraform
 takes and that grammar refuses (a newline before any binary operator, ``${~ x ~}`` strip markers,
-a ``/* */`` comment inside an expression). Heredocs and the strings of ``.tf.json`` files are
+a ``/* */`` comment inside an expression, white space after a heredoc's closing marker), less the
+single-line blocks Terraform refuses (``a { b = 1, c = 2 }``, a ``}`` on a later line, a block
+inside); ``tests/test_hcl_conformance.py`` holds it to HCL's specification suite. Heredocs and the strings of ``.tf.json`` files are
 templates too: :func:`parse_template` splits them into literal text and ``${...}`` interpolations.
 """
 from __future__ import annotations
@@ -85,6 +87,10 @@ class _Parser:
         line, col = position(self.tokens, start)
         raise LoadError(f"Terraform syntax error: unexpected {what}", Span(line, col, line, col + 1))
 
+    def error(self, offset: int, message: str) -> None:
+        line, col = position(self.tokens, offset)
+        raise LoadError(f"Terraform syntax error: {message}", Span(line, col, line, col + 1))
+
     def expect(self, kind: str) -> int:
         """Step over a ``kind`` token; its end."""
         i = self.i
@@ -113,12 +119,19 @@ class _Parser:
         attrs = LocDict()
         blocks: list[Block] = []
         first = last = -1
+        # A block whose body starts on the line of its "{" is a single-line block: one argument
+        # at most, and its "}" on the same line (Terraform refuses anything else).
+        one_line = opening is not None and kinds[self.i] not in (NEWLINE, "}")
         while True:
             self.newlines()
             i = self.i
             kind = kinds[i]
             if kind != NAME:
-                if kind == ("}" if opening is not None else EOF):
+                if kind == "}" and opening is not None:
+                    break
+                if kind == EOF and opening is not None:
+                    self.error(opening, "this block is never closed: no '}' before the end of the file")
+                if kind == EOF:
                     break
                 self.unexpected()
             name = self.word(i)
@@ -132,7 +145,14 @@ class _Parser:
                     attrs.duplicates.append((name, attrs.key_span_of(name), name_span))
                 attrs.put(name, value, value.span, name_span)
                 last = value.end
+                if one_line and kinds[self.i] == NEWLINE:
+                    self.error(starts[self.i], "a single-line block must close on its line (or start its "
+                                               "body on a new line)")
+                if one_line and kinds[self.i] != "}":
+                    self.unexpected()
             else:
+                if one_line:
+                    self.error(starts[i], "a single-line block cannot hold a block")
                 block = self.block(name)
                 blocks.append(block)
                 last = self.ends[self.i - 1]

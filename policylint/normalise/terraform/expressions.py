@@ -8,6 +8,7 @@ scope belongs to; what cannot be known statically is :class:`Unknown`, never a g
 from __future__ import annotations
 
 import json
+import re
 from typing import Any, Protocol
 
 from ...load.errors import LoadError
@@ -318,11 +319,7 @@ def _call(expr: Expr, scope: Scope) -> tuple[Any, Span]:
 
 def _heredoc(expr: Expr, scope: Scope) -> tuple[Any, Span]:
     parts, trim, start_line, _ = expr.args
-    text = render(parts, scope, expr, start_line, expr.span.file)
-    if isinstance(text, Unknown):
-        return text, expr.span
-    if trim:
-        text = LocatedText(_dedent(text), text.data)
+    text = render(flush(parts) if trim else parts, scope, expr, start_line, expr.span.file)
     return text, expr.span
 
 
@@ -394,11 +391,34 @@ def _fill_holes(data: Any, holes: dict[str, Any]) -> Any:
     return data
 
 
-def _dedent(text: str) -> str:
-    lines = text.split("\n")
-    indents = [len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()]
-    cut = min(indents) if indents else 0
-    return "\n".join(line[cut:] for line in lines)
+_SPACES = re.compile(r"[^\S\n]*")  # white space within a line
+
+
+def flush(parts: tuple) -> tuple:
+    """The parts of a ``<<-`` heredoc without the indentation its lines share, as Terraform
+    measures it: on the source, before interpolation (the white space that starts each line;
+    blank lines neither count nor change; a line that starts with an interpolation has none)."""
+    indents: list[int] = []
+    lines: list[tuple[int, int]] = []  # (part, offset) of each line start that is cut
+    for k, part in enumerate(parts):
+        if not isinstance(part, str):
+            if k == 0:
+                indents.append(0)
+            continue
+        starts = ([0] if k == 0 else []) + [m.end() for m in re.finditer("\n", part)]
+        for start in starts:
+            after = _SPACES.match(part, start).end()
+            if part.startswith("\n", after) or (after == len(part) and k == len(parts) - 1):
+                continue  # a blank line, or the end of the body
+            indents.append(after - start)
+            lines.append((k, start))
+    cut = min(indents, default=0)
+    if not cut:
+        return parts
+    out = list(parts)
+    for k, start in reversed(lines):
+        out[k] = out[k][:start] + out[k][start + cut:]
+    return tuple(out)
 
 
 def _directive(expr: Expr, scope: Scope) -> tuple[Any, Span]:
