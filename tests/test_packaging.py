@@ -65,3 +65,18 @@ def test_installed_package_finds_its_rules(wheel, tmp_path):
                             cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
     shipped = {p.name.split("-", 1)[0] for p in (REPO / "rules").glob("*/PL*.yaml")}
     assert shipped and {rule["id"] for rule in json.loads(listed)} == shipped
+
+
+def test_the_licence_ships_in_the_wheel_and_the_sdist(wheel, tmp_path):
+    import tarfile
+
+    licence = (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert "Apache License" in licence and "Version 2.0, January 2004" in licence
+    in_wheel = [n for n in zipfile.ZipFile(wheel).namelist() if ".dist-info/" in n and n.endswith("/LICENSE")]
+    assert len(in_wheel) == 1 and zipfile.ZipFile(wheel).read(in_wheel[0]).decode() == licence
+    subprocess.run([sys.executable, "-c", f"from setuptools import build_meta; build_meta.build_sdist({str(tmp_path)!r})"],
+                   cwd=REPO, check=True, capture_output=True, timeout=600)
+    (sdist,) = tmp_path.glob("policylint-*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        names = archive.getnames()
+        assert f"{sdist.name[:-len('.tar.gz')]}/LICENSE" in names
