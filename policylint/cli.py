@@ -66,6 +66,30 @@ def _variables(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def wants_colour(when: str | None, to_terminal: bool) -> bool:
+    """Whether to colour a report: ``--color=always|never`` decides; otherwise (``auto``) a
+    non-empty ``FORCE_COLOR`` forces colour, a non-empty ``NO_COLOR`` refuses it (no-color.org,
+    force-color.org), and else only a terminal gets it."""
+    if when in ("always", "never"):
+        return when == "always"
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    return to_terminal
+
+
+class _ColorWhen(click.Command):
+    """``--color=WHEN`` as GNU tools take it: the value attached, so that ``--color`` alone (then
+    ``always``) never swallows the path after it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        cut = args.index("--") if "--" in args else len(args)
+        args = [f"--color-when={a[len('--color='):]}" if a.startswith("--color=") else a
+                for a in args[:cut]] + args[cut:]
+        return super().parse_args(ctx, args)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True,
               callback=lambda ctx, _param, value: _print_version(ctx) if value else None,
@@ -74,7 +98,7 @@ def main() -> None:
     """Lint CloudFormation, Terraform and IAM policy documents for insecure settings."""
 
 
-@main.command()
+@main.command(cls=_ColorWhen)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("-f", "--format", "fmts", type=click.Choice(FORMATS), multiple=True,
               help="Report format (default: text, or the configuration's format). Repeatable: the n-th "
@@ -90,7 +114,11 @@ def main() -> None:
 @click.option("--ignore", multiple=True, help="Skip these rules (ids, names, tags, benchmarks or benchmark controls).")
 @click.option("--exclude", multiple=True, help="Skip paths matching this glob (repeatable).")
 @click.option("--follow-symlinks", is_flag=True, help="Follow symbolic links that stay inside the scanned tree.")
-@click.option("--color/--no-color", default=None, help="Colour the text report (default: only on a terminal).")
+@click.option("--color", "color", flag_value="always", default=None,
+              help="Colour the text report: --color=auto (the default: on a terminal, unless NO_COLOR is set; "
+                   "FORCE_COLOR forces it), --color=always (also --color), --color=never (also --no-color).")
+@click.option("--no-color", "color", flag_value="never", help="Same as --color=never.")
+@click.option("--color-when", "color", hidden=True)  # --color=WHEN, rewritten by _ColorWhen
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: the nearest .policylint.yaml or pyproject.toml above the paths).")
 @click.option("--no-config", is_flag=True, help="Do not look for a configuration file.")
@@ -111,7 +139,7 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Name each file on standard error as it is linted.")
 def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...], severity_threshold: str | None,
          rule_dirs: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
-         exclude: tuple[str, ...], follow_symlinks: bool, color: bool | None, config_path: str | None,
+         exclude: tuple[str, ...], follow_symlinks: bool, color: str | None, config_path: str | None,
          no_config: bool, no_inline_ignores: bool, show_suppressed: bool, baseline_path: str | None,
          write_baseline_path: str | None, jobs: int | None, var_files: tuple[str, ...],
          variables: tuple[str, ...], quiet: bool, verbose: bool) -> None:
@@ -126,6 +154,8 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
 
     if quiet and verbose:
         raise fail("--quiet and --verbose contradict each other: give one")
+    if color not in (None, "auto", "always", "never"):
+        raise fail(f"--color={color}: expected auto, always or never")
     scan_paths = list(paths) or ["."]
     _check_paths(scan_paths)
     _check_var_files(var_files)
@@ -184,14 +214,14 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
              f"{write_baseline_path}")
     on_stdout = any(path == "-" for _, path in reports)
     def colour(path: str) -> bool:
-        return color if color is not None else (path == "-" and sys.stdout.isatty())
+        return wants_colour(color, to_terminal=path == "-" and sys.stdout.isatty())
 
     rendered = [(path, _render(fmt, result, shown, colour=colour(path), show_suppressed=show_suppressed, quiet=quiet))
                 for fmt, path in reports]
     for path, text in rendered:  # every report rendered before any is written
         try:
             if path == "-":
-                click.echo(text, nl=False)
+                click.echo(text, nl=False, color=colour(path))  # click strips colour off a pipe unless told
             else:
                 write_atomically(path, text)
         except OSError as exc:

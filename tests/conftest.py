@@ -28,6 +28,7 @@ def run_cli(*args: str, cwd: Path | str | None = None, env: dict | None = None,
     """Run ``policylint ARGS`` and capture its output."""
     full_env = dict(os.environ)
     full_env.pop("NO_COLOR", None)
+    full_env.pop("FORCE_COLOR", None)
     if env:
         full_env.update(env)
     return subprocess.run(

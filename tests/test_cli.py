@@ -186,3 +186,55 @@ def test_a_scan_that_meets_no_lintable_file_says_so(tmp_path):
     assert "policylint: warning: no file to lint in docs" in result.stderr
     linted = run_cli("scan", SECURE)
     assert "no file to lint" not in linted.stderr
+
+
+def _on_a_terminal(*args: str, env: dict | None = None) -> str:
+    """The standard output of ``policylint ARGS`` written to a pseudo-terminal."""
+    import os
+    import pty
+    import subprocess
+
+    from conftest import policylint_command
+
+    leader, follower = pty.openpty()
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    full_env.update(env or {})
+    process = subprocess.Popen(policylint_command() + list(args), cwd=REPO, stdout=follower,
+                               stderr=subprocess.DEVNULL, env=full_env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=300)
+    os.close(leader)
+    return b"".join(chunks).decode()
+
+
+ESC = "\033["
+
+
+def test_colour_follows_the_terminal_no_color_force_color_and_the_option():
+    assert ESC in _on_a_terminal("scan", INSECURE)  # auto: a terminal is coloured
+    assert ESC not in _on_a_terminal("scan", INSECURE, env={"NO_COLOR": "1"})
+    assert ESC in _on_a_terminal("scan", INSECURE, env={"NO_COLOR": ""})  # empty: not set
+    assert ESC not in _on_a_terminal("scan", INSECURE, "--color=never")
+    assert ESC not in _on_a_terminal("scan", INSECURE, "--no-color")
+    assert ESC in _on_a_terminal("scan", INSECURE, "--color=always", env={"NO_COLOR": "1"})  # the option wins
+
+    def piped(*args: str, env: dict | None = None) -> str:
+        return run_cli("scan", INSECURE, *args, env=env).stdout
+
+    assert ESC not in piped()  # auto: a pipe is not coloured
+    assert ESC in piped("--color=always") and ESC in piped("--color")
+    assert ESC in piped(env={"FORCE_COLOR": "1"}) and ESC in piped("--color=auto", env={"FORCE_COLOR": "1"})
+    assert ESC not in piped("--color=never", env={"FORCE_COLOR": "1"})
+    assert ESC not in piped("-f", "json", "--color=always")  # only the text report has colour
+    assert run_cli("scan", "--color", INSECURE).returncode == 1  # --color alone does not take the path
+    line = _one_error_line(run_cli("scan", INSECURE, "--color=sometimes"))
+    assert line == "policylint: error: --color=sometimes: expected auto, always or never"
