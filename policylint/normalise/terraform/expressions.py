@@ -319,12 +319,17 @@ def _call(expr: Expr, scope: Scope) -> tuple[Any, Span]:
 
 def _heredoc(expr: Expr, scope: Scope) -> tuple[Any, Span]:
     parts, trim, start_line, _ = expr.args
-    text = render(flush(parts) if trim else parts, scope, expr, start_line, expr.span.file)
-    return text, expr.span
+    text = render(parts, scope, expr, start_line, expr.span.file)
+    if not trim or isinstance(text, Unknown):
+        return text, expr.span
+    # The text loses the indentation its lines share; its JSON keeps the positions as written.
+    flushed = render(flush(parts), scope, expr, start_line, expr.span.file, decode=False)
+    return LocatedText(flushed, text.data), expr.span
 
 
-def render(parts: tuple, scope: Scope, expr: Expr, start_line: int, file: str | None) -> Any:
-    """A template's text as :class:`LocatedText` (with its JSON data, located, when it is JSON).
+def render(parts: tuple, scope: Scope, expr: Expr, start_line: int, file: str | None, decode: bool = True) -> Any:
+    """A template's text as :class:`LocatedText` (with its JSON data, located, when it is JSON and
+    ``decode`` is set).
 
     An interpolation that cannot be resolved leaves the text :class:`Unknown`, but inside JSON the
     document is still decoded with that one value unknown."""
@@ -349,7 +354,7 @@ def render(parts: tuple, scope: Scope, expr: Expr, start_line: int, file: str | 
         out.append(text)
     rendered = "".join(out)
     data = None
-    if is_json_text(rendered):
+    if decode and is_json_text(rendered):
         try:
             data = shift_spans(load_json(rendered), start_line - 1, file)
         except LoadError:
@@ -360,7 +365,7 @@ def render(parts: tuple, scope: Scope, expr: Expr, start_line: int, file: str | 
         whole = rendered
         for token, value in holes.items():
             whole = whole.replace(f'"{token}"', "${" + value.text + "}").replace(token, "${" + value.text + "}")
-        if data is None:
+        if data is None and decode:
             return unknown(expr.text, *holes.values())
         return LocatedText(whole, data)
     return LocatedText(rendered, data)
