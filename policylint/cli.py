@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from .findings import SEVERITIES
-from .report import FORMATS
+from .report import FORMATS, escape_surrogates
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -122,6 +122,9 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="Configuration file (default: the nearest .policylint.yaml or pyproject.toml above the paths).")
 @click.option("--no-config", is_flag=True, help="Do not look for a configuration file.")
+@click.option("--config-policy", type=click.Choice(("trust", "strict")), default="trust", show_default=True,
+              help="strict: refuse a configuration file inside the scanned tree that removes rules, lowers severities, "
+                   "or excludes or suppresses every file (for scans of untrusted pull requests).")
 @click.option("--no-inline-ignores", is_flag=True,
               help="Refuse inline suppressions (comments, template Metadata); configuration ignores still apply.")
 @click.option("--show-suppressed", is_flag=True, help="Carry suppressed findings in SARIF with their justification.")
@@ -140,7 +143,7 @@ def main() -> None:
 def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...], severity_threshold: str | None,
          rule_dirs: tuple[str, ...], select: tuple[str, ...], ignore: tuple[str, ...],
          exclude: tuple[str, ...], follow_symlinks: bool, color: str | None, config_path: str | None,
-         no_config: bool, no_inline_ignores: bool, show_suppressed: bool, baseline_path: str | None,
+         no_config: bool, config_policy: str, no_inline_ignores: bool, show_suppressed: bool, baseline_path: str | None,
          write_baseline_path: str | None, jobs: int | None, var_files: tuple[str, ...],
          variables: tuple[str, ...], quiet: bool, verbose: bool) -> None:
     """Scan files and directories (default: the current directory). On a terminal, a scan that
@@ -170,14 +173,19 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
         inline_ignores=not no_inline_ignores and config.inline_ignores is not False, path_ignores=config.suppress,
         jobs=jobs or default_jobs(), var_files=list(var_files), variables=_variables(variables),
     )
+    for target in [path for _, path in reports if path != "-"] + [write_baseline_path]:
+        _refuse_controlled_link(target, scan_paths)
     try:
         loaded = None
         if config.file or select or ignore:
             loaded = _load(options.rule_dirs)
             if config.file:
                 config.check_rules(loaded)
+                if config_policy == "strict":
+                    _apply_strict(config, loaded, options)
             _check_selectors(loaded, select, ignore)
         result = _scan_with_progress(run_scan, options, loaded, quiet, verbose)
+        result.config_file, result.config_changes = config.file, config.narrowing()
         baseline = load_baseline(baseline_path) if baseline_path else None
     except RuleError as exc:
         raise fail(f"invalid rule: {exc}") from None
@@ -206,7 +214,7 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
     shown.sort(key=lambda f: f.sort_key())
     if write_baseline_path:
         try:
-            write_atomically(write_baseline_path, render_baseline(result.findings))
+            write_atomically(write_baseline_path, escape_surrogates(render_baseline(result.findings), "json"))
         except OSError as exc:
             raise fail(f"cannot write {write_baseline_path}: {exc.strerror or exc}") from None
         recorded = sum(1 for f in result.findings if f.suppression is None)
@@ -216,7 +224,8 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
     def colour(path: str) -> bool:
         return wants_colour(color, to_terminal=path == "-" and sys.stdout.isatty())
 
-    rendered = [(path, _render(fmt, result, shown, colour=colour(path), show_suppressed=show_suppressed, quiet=quiet))
+    rendered = [(path, escape_surrogates(_render(fmt, result, shown, colour=colour(path), show_suppressed=show_suppressed,
+                                                 quiet=quiet), fmt))
                 for fmt, path in reports]
     for path, text in rendered:  # every report rendered before any is written
         try:
@@ -225,7 +234,7 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
             else:
                 write_atomically(path, text)
         except OSError as exc:
-            raise fail(f"cannot write {path}: {exc.strerror or exc}") from None
+            raise fail(f"cannot write {'standard output' if path == '-' else path}: {exc.strerror or exc}") from None
     if not on_stdout:
         from .report.text import summary
 
@@ -303,6 +312,30 @@ def _reports(fmts: tuple[str, ...], outputs: tuple[str, ...], default: str) -> l
     if repeated:
         raise fail(f"--output {repeated[0]} is named more than once")
     return list(zip(fmts, outputs))
+def _apply_strict(config: Any, rules: list[Any], options: Any) -> None:
+    """``--config-policy strict``: exit 2 when a configuration file inside the scanned tree (which
+    a pull request may have written) would switch checking off (see ``Config.strict_refusal``)."""
+    from .confine import Confinement
+    from .discover import discover
+
+    if config.source is None or Confinement.of_scan(options.paths, options.root).refusal(config.source) is not None:
+        return  # a file from outside the tree is the user's choice
+    candidates, _ = discover(options.paths, os.path.abspath(options.root), [], options.follow_symlinks)
+    reason = config.strict_refusal(rules, [c.display for c in candidates])
+    if reason is not None:
+        raise fail(f"{config.file}: refused by --config-policy strict: {reason}")
+
+
+def _refuse_controlled_link(target: str | None, paths: list[str]) -> None:
+    """Exit 2 when the report file ``target`` would be written through a symbolic link that the
+    scanned tree holds (``reports -> /somewhere``): a pull request must not choose where we write."""
+    if not target:
+        return
+    from .confine import Confinement, controlled_link
+
+    link = controlled_link(target, Confinement.of_scan(paths, os.getcwd()))
+    if link is not None:
+        raise fail(f"refusing to write {target}: {os.path.relpath(link)} is a symbolic link inside the scanned tree")
 
 
 def _config(paths: list[str], explicit: str | None, disabled: bool) -> Any:
@@ -517,15 +550,41 @@ def _no_collection_at_exit() -> None:
     gc.freeze()
 
 
+class Stopped(BaseException):
+    """SIGINT or SIGTERM arrived: unwind (workers stopped, no partial output file), then exit
+    128 + the signal's number. A BaseException of our own, so that click does not turn it into
+    its ``Aborted!`` exit 1, which means findings."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop_on_signals() -> None:
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Stopped(signum)
+
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+
+
 def run() -> None:
     """Console entry point: any error we did not foresee is one line on stderr and exit code 2,
-    never a traceback and never exit code 1 (which means findings)."""
+    never a traceback and never exit code 1 (which means findings); SIGINT and SIGTERM exit 130
+    and 143."""
     _fewer_collections()
+    _stop_on_signals()
     try:
         main.main(prog_name="policylint", standalone_mode=True)
-    except KeyboardInterrupt:
-        click.echo("policylint: interrupted", err=True)
-        sys.exit(EXIT_ERROR)
+    except (Stopped, KeyboardInterrupt) as exc:
+        import signal
+
+        signum = exc.signum if isinstance(exc, Stopped) else signal.SIGINT
+        click.echo("policylint: interrupted" if signum == signal.SIGINT else "policylint: terminated", err=True)
+        sys.exit(128 + signum)
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         click.echo(f"policylint: internal error: {type(exc).__name__}: {exc} "
                    "(please report it; set POLICYLINT_DEBUG=1 for details)", err=True)

@@ -95,7 +95,58 @@ class Config:
     format: str | None = None
     inline_ignores: bool | None = None
     suppress: list[Directive] = field(default_factory=list)
+    rule_dirs_written: list[str] = field(default_factory=list)  # as the file writes them
+    source: str | None = None  # the file's path, to open
     line_of: Callable[[tuple[str, ...]], int] = lambda path: 1
+
+    def narrowing(self) -> list[str]:
+        """What this file changes that narrows or weakens checking, one item per setting, in
+        words (empty when it changes nothing of the kind). Every report names these."""
+        out = []
+        if self.select:
+            out.append(f"select: only {', '.join(self.select)}")
+        if self.ignore:
+            out.append(f"ignore: {', '.join(self.ignore)}")
+        if self.exclude:
+            out.append(f"exclude: {', '.join(self.exclude)}")
+        for directive in self.suppress:
+            out.append(f"suppress: {', '.join(directive.rule_ids)} in {', '.join(directive.paths)}")
+        if self.severity:
+            out.append("severity: " + ", ".join(f"{k} {v}" for k, v in self.severity.items()))
+        if self.options:
+            out.append("options: " + ", ".join(f"{k} ({', '.join(v)})" for k, v in self.options.items()))
+        if self.rule_dirs:
+            out.append(f"rule-dirs: {', '.join(self.rule_dirs_written)}")
+        if self.threshold not in (None, "low"):
+            out.append(f"severity-threshold: {self.threshold}")
+        return out
+
+    def strict_refusal(self, rules: list[Any], displays: list[str]) -> str | None:
+        """Why ``--config-policy strict`` refuses this file (``None`` when it does not): it
+        removes rules (``select``, ``ignore``, a lowered severity, a raised threshold), excludes or
+        suppresses every scanned file (``displays``). Rule folders outside the root are refused
+        whatever the policy (see ``_validate``)."""
+        import fnmatch
+
+        from .discover import excluded
+
+        if self.select:
+            return "select narrows the rules that run"
+        if self.ignore:
+            return "ignore removes rules"
+        by_name = {n: r for r in rules for n in (r.id, r.name)}
+        for name, severity in self.severity.items():
+            rule = by_name.get(name)
+            if rule is not None and SEVERITIES.index(severity) < SEVERITIES.index(rule.severity):
+                return f"severity lowers {name} from {rule.severity} to {severity}"
+        if self.threshold not in (None, "low"):
+            return f"severity-threshold {self.threshold} stops lower findings from failing"
+        if displays and self.exclude and all(excluded(d, self.exclude) for d in displays):
+            return "exclude leaves nothing to scan"
+        for directive in self.suppress:
+            if displays and all(any(fnmatch.fnmatchcase(d, p) for p in directive.paths) for d in displays):
+                return f"suppress of {', '.join(directive.rule_ids)} covers every scanned file"
+        return None
 
     def error(self, path: tuple[str, ...], message: str) -> ConfigError:
         return ConfigError(self.file or "?", self.line_of(path), message)
@@ -168,7 +219,7 @@ def load_config(path: Path, root: str) -> Config:
         except LoadError as exc:
             raise ConfigError(display, exc.span.line, exc.message) from None
         line_of = _yaml_lines(data)
-    config = Config(file=display, line_of=line_of)
+    config = Config(file=display, line_of=line_of, source=str(path))
     _validate(config, data if data is not None else {}, path.parent, root)
     return config
 
@@ -253,11 +304,19 @@ def _validate(config: Config, data: Any, base: Path, root: str) -> None:
         config.options[str(rule_id)] = {str(k): plain(v) for k, v in values.items()}
     config.exclude = [rebase_glob(g, base, root) for g in _strings(config, data, "exclude")]
     config.rule_dirs = []
+    from .confine import Confinement
+
+    # Rules from a file the repository holds come from the repository: its folder or the scan root.
+    inside = Confinement([str(base), root])
     for entry in _strings(config, data, "rule-dirs"):
         directory = base / entry
         if not directory.exists():
             raise config.error(("rule-dirs", entry), f"rule-dirs: {entry!r} does not exist")
+        refusal = inside.refusal(str(directory))
+        if refusal is not None:
+            raise config.error(("rule-dirs", entry), f"rule-dirs: {entry!r} is refused: {refusal} (the configuration's folder)")
         config.rule_dirs.append(str(directory))
+        config.rule_dirs_written.append(entry)
     config.threshold = _choice(config, data, "severity-threshold", SEVERITIES)
     config.format = _choice(config, data, "format", FORMATS)
     if "inline-ignores" in data:

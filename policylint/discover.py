@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import errno
-import fnmatch
 import os
 from dataclasses import dataclass
 from pathlib import Path
+
+from .confine import Confinement
+from .globs import matches
 
 SKIPPED_DIRS = {".git", ".terraform", "node_modules", "__pycache__"}
 DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml", ".template")
@@ -32,11 +34,12 @@ class Skipped:
 
 
 def classify(name: str) -> str | None:
-    """``terraform``, ``tfvars``, ``document`` or ``None`` by a file's name."""
+    """``terraform``, ``tfvars``, ``document`` or ``None`` by a file's name. Terraform's suffixes
+    are matched as Terraform matches them, case and all (``MAIN.TF`` is not part of a module)."""
     lower = name.lower()
-    if lower.endswith(TERRAFORM_SUFFIXES):
+    if name.endswith(TERRAFORM_SUFFIXES):
         return "terraform"
-    if lower.endswith(VARIABLES_SUFFIXES):
+    if name.endswith(VARIABLES_SUFFIXES):
         return "tfvars"
     if lower.endswith(DOCUMENT_SUFFIXES):
         return "document"
@@ -55,11 +58,10 @@ def display_path(path: str, root: str) -> str:
     return Path(rel).as_posix()
 
 
-def excluded(display: str, patterns: list[str]) -> bool:
-    """Whether ``display`` (or any of its parent folders) matches one of the glob ``patterns``."""
-    parts = display.split("/")
-    prefixes = ["/".join(parts[: i + 1]) for i in range(len(parts))]
-    return any(fnmatch.fnmatchcase(p, pat) or fnmatch.fnmatchcase(p, pat.rstrip("/")) for pat in patterns for p in prefixes)
+def excluded(display: str, patterns: list[str], is_folder: bool = False) -> bool:
+    """Whether ``display`` (or any of its parent folders) matches one of the exclude ``patterns``,
+    read as ``.gitignore`` reads them (see ``globs.py``)."""
+    return any(matches(pattern, display, is_folder) for pattern in patterns)
 
 
 def discover(paths: list[str], root: str, exclude: list[str] | None = None,
@@ -87,7 +89,7 @@ def discover(paths: list[str], root: str, exclude: list[str] | None = None,
 
 def _walk_dir(top: str, root: str, exclude: list[str], follow: bool,
               found: dict[str, Candidate], skipped: list[Skipped]) -> None:
-    top_real = os.path.realpath(top)
+    confinement = Confinement.of_scan([top], root)
     visited: set[str] = set()
     stack = [top]
     while stack:
@@ -104,11 +106,14 @@ def _walk_dir(top: str, root: str, exclude: list[str], follow: bool,
             continue
         for entry in entries:
             display = display_path(entry.path, root)
-            if excluded(display, exclude):
+            if exclude and excluded(display, exclude, _is_folder(entry)):
                 continue
             try:
                 if entry.is_symlink():
-                    problem = _link_problem(entry.path, top_real, follow)
+                    # Terraform reads every .tf file of a module folder, links included: a link to a
+                    # file inside the tree is linted as part of its module, like the file it is.
+                    module_file = classify(entry.name) == "terraform" and not os.path.isdir(entry.path)
+                    problem = _link_problem(entry.path, confinement, follow or module_file)
                     if problem is not None:
                         if classify(entry.name) or problem.startswith(LOOP) or os.path.isdir(entry.path):
                             skipped.append(Skipped(display, problem))
@@ -127,7 +132,14 @@ def _walk_dir(top: str, root: str, exclude: list[str], follow: bool,
                 found.setdefault(display, Candidate(entry.path, display, kind))
 
 
-def _link_problem(path: str, top_real: str, follow: bool) -> str | None:
+def _is_folder(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _link_problem(path: str, confinement: Confinement, follow: bool) -> str | None:
     """Why the symbolic link ``path`` is not followed (``None`` when it is)."""
     try:
         os.stat(path)
@@ -136,7 +148,7 @@ def _link_problem(path: str, top_real: str, follow: bool) -> str | None:
             return f"{LOOP}: not followed"
         return f"broken symbolic link: {exc.strerror or exc}"
     target = os.path.realpath(path)
-    if not (target == top_real or target.startswith(top_real.rstrip(os.sep) + os.sep)):
+    if confinement.refusal(target) is not None:  # the scan root of confine.py
         return "symbolic link pointing outside the scanned tree: not followed"
     if not follow:
         return "symbolic link: not followed (use --follow-symlinks)"

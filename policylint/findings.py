@@ -11,6 +11,14 @@ from .load.located import Span
 SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 SEVERITIES = tuple(SEVERITY_RANK)
 RULE_ID = re.compile(r"PL\d{4}")  # a rule id (use fullmatch)
+MAX_MESSAGE = 1_000  # characters of one finding's message (and element path); the rest is cut, saying so
+
+
+def cap_message(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` cut to about ``limit`` characters, with a marker saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [{len(text) - limit:,} more characters not shown]"
 
 
 @dataclass
@@ -57,6 +65,11 @@ class Finding:
         """The file of the finding and of every place its value came through."""
         return {self.file, *(r.file for r in self.related)}
 
+    def __post_init__(self) -> None:
+        # Messages echo values from the input; a value built to be huge must not make a huge report.
+        self.message = cap_message(self.message)
+        self.element = cap_message(self.element)
+
     def sort_key(self) -> tuple:
         return (self.file, self.span.line, self.span.col, self.rule_id, self.message)
 
@@ -81,7 +94,7 @@ class Finding:
         address = _POSITION.sub("[]", self.resource)
         meaning = self.element if self.meaning is None else self.meaning
         text = "\x1f".join((FINGERPRINT_VERSION, self.rule_id, self.file, address, meaning))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 FINGERPRINT_VERSION = "2"

@@ -42,3 +42,7 @@ class ParseProblem:
     file: str
     message: str
     span: Span
+
+
+class Incomplete(ParseProblem):
+    """A part of a file that could not be fully evaluated, and why (``PL0002``)."""

@@ -18,6 +18,7 @@ TERRAFORM_WEIGHT = 4
 # What a worker needs: (run, tasks or None, rules, options); set before the pool starts (fork) or by
 # the initializer (spawn).
 _STATE: tuple[Any, ...] | None = None
+_PARENT: int | None = None  # the scanning process, as its forked workers know it
 
 
 def default_jobs() -> int:
@@ -70,24 +71,31 @@ def _run_pool(run: Callable[[Any, Any, Any], Any], tasks: Sequence[Any], rules: 
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    global _PARENT
     forked = context.get_start_method() == "fork"
+    _PARENT = os.getpid() if forked else None
     batches = plan_batches(tasks, workers)
     results: list[Any] = [None] * len(tasks)
     try:
         if forked:
             _STATE = (run, tasks, rules, options)
-            pool = ProcessPoolExecutor(workers, mp_context=context)
+            pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_child)
             items: list[Any] = batches
         else:
             pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init,
                                        initargs=(run, reload, options))
             items = [[tasks[i] for i in batch] for batch in batches]
         with pool:
-            for batch, batch_results in zip(batches, pool.map(_work, items)):
-                for i, result in zip(batch, batch_results):
-                    results[i] = result
-                    if done is not None:
-                        done(tasks[i])
+            try:
+                for batch, batch_results in zip(batches, pool.map(_work, items)):
+                    for i, result in zip(batch, batch_results):
+                        results[i] = result
+                        if done is not None:
+                            done(tasks[i])
+            except BaseException as exc:
+                if not isinstance(exc, (OSError, BrokenProcessPool)):
+                    _stop(pool)  # interrupted (SIGINT, SIGTERM): no worker outlives the scan
+                raise
     except (OSError, BrokenProcessPool):
         pass  # no pool on this system, or a worker died: finish in-process below
     finally:
@@ -143,8 +151,39 @@ def _size(task: Any) -> int:
     return total
 
 
+def _stop(pool: Any) -> None:
+    """Kill the pool's workers now, rather than wait for the batches they are working on."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.kill()
+            process.join(5)
+        except (OSError, ValueError, AssertionError):
+            pass
+
+
+def _child() -> None:
+    """In a worker: SIGINT is the parent's to handle (it stops the pool), SIGTERM kills, and on
+    Linux the worker is killed when its parent dies, however it dies."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if _PARENT is not None and os.getppid() != _PARENT:  # the parent died before the line above
+        os._exit(1)
+
+
 def _init(run: Callable[[Any, Any, Any], Any], reload: Callable[[Any], Any], options: Any) -> None:
     global _STATE
+    _child()
     _STATE = (run, None, reload(options), options)
 
 

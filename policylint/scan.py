@@ -8,6 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
+from . import budget
+from .confine import redactor
 from .discover import TERRAFORM_SUFFIXES, Candidate, Skipped, discover
 from .evaluate.engine import evaluate
 from .evaluate.rules import Rule, builtin_rules_dir, load_rules
@@ -15,11 +17,13 @@ from .findings import SEVERITY_RANK, Finding
 from .load.documents import MARKERS, Parsed, load_document
 from .load.errors import LoadError
 from .load.located import Span
-from .model import Resource
+from .model import Incomplete, ParseProblem, Resource
 from .parallel import map_tasks
 from .suppress import Directive, SuppressionIndex, apply_suppressions
 
 PARSE_ERROR = "PL0001"
+INCOMPLETE = "PL0002"  # could not be fully evaluated
+ALWAYS = (PARSE_ERROR, INCOMPLETE)  # reported whatever is selected, unless ignored by name
 
 
 @dataclass
@@ -55,6 +59,8 @@ class ScanResult:
     notices: list[str] = field(default_factory=list)  # suppressions that were not applied, and why
     modules: list[Any] = field(default_factory=list)  # remote Terraform modules not downloaded (SkippedModule)
     absent: list[dict] = field(default_factory=list)  # baseline entries of the scanned files no finding matched
+    config_file: str | None = None  # the configuration file used, as reported
+    config_changes: list[str] = field(default_factory=list)  # what it narrows (Config.narrowing), named in every report
 
 
 def select_rules(rules: list[Rule], select: list[str], ignore: list[str]) -> list[Rule]:
@@ -71,8 +77,8 @@ def select_rules(rules: list[Rule], select: list[str], ignore: list[str]) -> lis
         # A rule that is off by default runs only when named by id or name, never through a tag.
         return named(rule, select) if rule.enabled else any(w in (rule.id, rule.name) for w in select)
 
-    # A file that cannot be parsed is always reported unless PL0001 itself is ignored.
-    chosen = [r for r in rules if r.id == PARSE_ERROR or picked(r)]
+    # What could not be parsed or fully evaluated is always reported unless PL0001 / PL0002 is ignored.
+    chosen = [r for r in rules if r.id in ALWAYS or picked(r)]
     return [r for r in chosen if not named(r, ignore)]
 
 
@@ -126,19 +132,27 @@ def resources_of(parsed: Parsed, notices: list[str] | None = None) -> list[Resou
     return []
 
 
-def parse_rule_of(rules: list[Rule]) -> Rule | None:
-    """The selected ``PL0001`` rule (``None`` when the user ignores it)."""
-    return next((r for r in rules if r.id == PARSE_ERROR), None)
+def parse_rule_of(rules: list[Rule], rule_id: str = PARSE_ERROR) -> Rule | None:
+    """The selected ``PL0001`` (or ``rule_id``) rule (``None`` when the user ignores it)."""
+    return next((r for r in rules if r.id == rule_id), None)
 
 
-def parse_findings(rules: list[Rule], problems: list[tuple[str, str, Span]]) -> list[Finding]:
-    """The ``PL0001`` findings for ``(file, message, span)`` of what could not be parsed (none when
-    the user ignores ``PL0001``)."""
-    rule = parse_rule_of(rules)
+def parse_findings(rules: list[Rule], problems: list[tuple[str, str, Span]], rule_id: str = PARSE_ERROR) -> list[Finding]:
+    """The ``PL0001`` findings for ``(file, message, span)`` of what could not be parsed (with
+    ``rule_id`` ``PL0002``: of what could not be fully evaluated); none when the user ignores it."""
+    rule = parse_rule_of(rules, rule_id)
     if rule is None:
         return []
-    return [Finding(PARSE_ERROR, rule.severity, message, file, span, resource="", element=message)
+    prefix = "could not be fully evaluated: " if rule_id == INCOMPLETE else ""
+    return [Finding(rule_id, rule.severity, prefix + message, file, span, resource="", element=message)
             for file, message, span in problems]
+
+
+def problem_findings(rules: list[Rule], problems: list[ParseProblem]) -> list[Finding]:
+    """``PL0001`` / ``PL0002`` findings of a normaliser's problems."""
+    unread = [(p.file, p.message, p.span) for p in problems if not isinstance(p, Incomplete)]
+    partial = [(p.file, p.message, p.span) for p in problems if isinstance(p, Incomplete)]
+    return parse_findings(rules, unread) + parse_findings(rules, partial, INCOMPLETE)
 
 
 def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False) -> "TaskResult":
@@ -155,7 +169,9 @@ def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False)
         return TaskResult([candidate.display], [], errors)
     parsed.path, parsed.disk_path = candidate.display, candidate.path
     notices: list[str] = []
-    resources = resources_of(parsed, notices)
+    with budget.active() as spending:
+        resources = resources_of(parsed, notices)
+    errors += parse_findings(rules, [(n.file or candidate.display, n.message, n.span) for n in spending.notes], INCOMPLETE)
     if targeted:
         from .normalise.document import document_resource
 
@@ -218,8 +234,12 @@ def run_task(task: Task, rules: list[Rule], options: ScanOptions) -> TaskResult:
         if task.kind == "document":
             return lint_document(task.candidates[0], rules, task.always)
         return lint_terraform(task.candidates, rules, options)
-    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError, AttributeError, OSError) as exc:
-        message = f"internal error while linting this file ({type(exc).__name__}: {exc}); please report it"
+    except Exception as exc:  # noqa: BLE001 - confined to this task's files, reported there
+        try:
+            detail = str(exc)
+        except Exception:  # noqa: BLE001 - an exception that cannot even describe itself
+            detail = "?"
+        message = f"internal error while linting this file ({type(exc).__name__}: {detail}); please report it"
         displays = [c.display for c in task.candidates]
         return TaskResult(displays, [], parse_findings(rules, [(d, message, Span(1, 1, 1, 1)) for d in displays]))
 
@@ -228,7 +248,7 @@ def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: Scan
     """Lint one Terraform module: the given files, with the rest of their folder as context."""
     from .normalise import terraform
 
-    resources, problems = terraform.build_module(candidates, options)
+    resources, problems, file_texts = terraform.build_module(candidates, options)
     displays = {c.display for c in candidates}
 
     def ours(file: str) -> bool:  # other .tf files of the folder are context, linted when passed
@@ -238,10 +258,15 @@ def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: Scan
         return ours(finding.file) or any(r.file in displays for r in finding.related)
 
     modules = [p for p in problems if isinstance(p, terraform.SkippedModule)]
-    errors = parse_findings(rules, [(p.file, p.message, p.span) for p in problems
-                                   if not isinstance(p, terraform.SkippedModule) and ours(p.file)])
+    # What could not be evaluated is reported wherever it stopped: in a called module too.
+    errors = problem_findings(rules, [p for p in problems if not isinstance(p, terraform.SkippedModule)
+                                      and (ours(p.file) or isinstance(p, Incomplete))])
     # A finding inside a called module is reported too: its resource names the module call.
     findings = [f for f in evaluate(rules, resources) if caused(f) or f.resource.startswith("module.")]
+    if file_texts:
+        redact = redactor(file_texts)
+        for finding in findings:
+            finding.message = redact(finding.message, finding.file)
     index = SuppressionIndex()
     for candidate in candidates:
         index.add_source(candidate.display, _text_or_none(candidate.path))
@@ -297,6 +322,9 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rul
         findings = [f for f in findings if not f.file.endswith(TERRAFORM_SUFFIXES) or not named.isdisjoint(f.files)]
     # A --var-file with a syntax error is met by every Terraform task: report it once.
     parse_errors = list({(f.file, f.span[:4], f.message): f for f in reversed(parse_errors)}.values())
+    # What could not be fully evaluated is a finding like any other, not a file that could not be read.
+    findings += [f for f in parse_errors if f.rule_id == INCOMPLETE]
+    parse_errors = [f for f in parse_errors if f.rule_id != INCOMPLETE]
     all_findings = sorted(findings + parse_errors, key=Finding.sort_key)
     notices = task_notices + apply_suppressions(all_findings, index, options.today or dt.date.today())
     parse_errors.sort(key=Finding.sort_key)

@@ -54,6 +54,7 @@ def test_a_malformed_var_option_is_a_usage_error():
 def test_policies_from_file_templatefile_heredoc_and_merged_documents():
     report = scan("embedded/main.tf", "--select", "PL1001")
     assert found(report) == [
+        ("PL0002", "embedded/main.tf", 20),  # file("/etc/hostname") is not read, and says so
         ("PL1001", "embedded/main.tf", 30),  # heredoc JSON, decoded although its Resource is unknown
         ("PL1001", "embedded/main.tf", 58),  # override_policy_documents adds lambda:*
         ("PL1001", "embedded/policies/admin.json", 6),  # file(): the line inside the JSON file

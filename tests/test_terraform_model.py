@@ -53,7 +53,7 @@ def test_a_syntax_error_has_a_position():
 def module(tmp_path, text: str, **options):
     (tmp_path / "main.tf").write_text(textwrap.dedent(text))
     candidate = Candidate(str(tmp_path / "main.tf"), "main.tf", "terraform")
-    resources, problems = build_module([candidate], ScanOptions(paths=[str(tmp_path)], root=str(tmp_path), **options))
+    resources, problems, _ = build_module([candidate], ScanOptions(paths=[str(tmp_path)], root=str(tmp_path), **options))
     return {r.name: r for r in resources if r.kind is None}, problems
 
 

@@ -214,7 +214,7 @@ def _item_key(item: Any) -> str:
         item = {k: v for k, v in item.items() if k not in POSITIONAL_FIELDS}
     if isinstance(item, (dict, list)):
         text = json.dumps(plain(item), sort_keys=True, ensure_ascii=False, default=str)
-        return "#" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        return "#" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return f"={_show(item)}"
 
 

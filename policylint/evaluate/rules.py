@@ -30,6 +30,7 @@ OPTIONAL = (
     "severity_by",
 )
 FIXTURES_DIR = "fixtures"  # inside a rule directory: the rules' test files (see rule_tests.py)
+ENGINES = ("parse-error", "incomplete")  # findings the pipeline makes itself: unreadable input, unfinished evaluation
 _NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 
@@ -68,7 +69,7 @@ class Rule:
     options: dict[str, Any] = field(default_factory=dict)
     option_help: dict[str, tuple[Any, str]] = field(default_factory=dict)  # name → (default, description)
     enabled: bool = True
-    engine: str | None = None  # built-in rules with no conditions (PL0001)
+    engine: str | None = None  # built-in rules with no conditions (PL0001, PL0002): one of ENGINES
     precision: str = "high"
     compliance: dict[str, tuple[str, ...]] = field(default_factory=dict)  # benchmark → control ids
     supersedes: tuple[str, ...] = ()  # rule ids whose finding on the same element this one replaces
@@ -199,8 +200,8 @@ def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str,
             raise err("compliance", problem)
         rule.compliance = {str(b): tuple(ids) for b, ids in data["compliance"].items()}
     if "engine" in data:
-        if data["engine"] != "parse-error":
-            raise err("engine", "engine must be 'parse-error'")
+        if data["engine"] not in ENGINES:
+            raise err("engine", f"engine must be one of {', '.join(ENGINES)}")
         rule.engine = data["engine"]
         return rule
     rule.options = _options(data, err, option_overrides.get(rule.id, {}))

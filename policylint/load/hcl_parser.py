@@ -21,6 +21,7 @@ from .hcl_lexer import (
 from .hcl_tree import Block, Body, Expr, Interpolation, Source
 from .limits import MAX_DEPTH
 from .located import LocDict, Span
+from .numbers import decimal, number
 
 # Binary operators by precedence (higher binds tighter); all are left-associative.
 _PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">=": 4,
@@ -318,7 +319,7 @@ class _Parser:
         if not digits.isdigit():
             self.unexpected(i + 1)
         self.i = i + 2
-        return self.make("lit", (int(digits),), self.starts[i], self.ends[i + 1])
+        return self.make("lit", (decimal(digits),), self.starts[i], self.ends[i + 1])
 
     def braces_index(self) -> Expr:
         self.i += 1
@@ -351,7 +352,7 @@ class _Parser:
     def number(self, i: int) -> Expr:
         digits = self.word(i)
         self.i = i + 1
-        value = float(digits) if any(c in digits for c in ".eE") else int(digits)
+        value = number(digits)
         return self.make("lit", (value,), self.starts[i], self.ends[i])
 
     def name(self) -> Expr:

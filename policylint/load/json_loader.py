@@ -22,6 +22,7 @@ from typing import Any
 from .errors import LoadError
 from .limits import MAX_DEPTH, MAX_VALUES
 from .located import LocDict, LocList, Span
+from .numbers import number
 
 # Leading whitespace is consumed by the token's own match (one regex call per token, not two).
 _TOKEN = re.compile(
@@ -164,7 +165,7 @@ def load_json_tokens(text: str, line_offset: int = 0, max_values: int = MAX_VALU
         if kind == "str":
             value: Any = _decode_string(token)
         elif kind == "num":
-            value = int(token) if token.lstrip("-").isdigit() else float(token)
+            value = number(token)
         else:
             value = _LITERALS[token]
         attach(value, pos.span(start, end))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from ..budget import charge
+
 
 class Span(NamedTuple):
     """A 1-based region ``line:col`` to ``end_line:end_col`` (end column is exclusive).
@@ -239,13 +241,16 @@ def shift_block(value: Any, block: BlockText, file: str | None = None) -> Any:
 
 def relocate(value: Any, span: Span) -> Any:
     """A copy of ``value`` in which every span is ``span`` (for data decoded from inside a string
-    whose inner positions cannot be mapped back to the file)."""
+    whose inner positions cannot be mapped back to the file). The copy is charged to the active
+    evaluation budget."""
     if isinstance(value, dict):
+        charge(len(value))
         out = LocDict(span)
         for key, child in value.items():
             out.put(key, relocate(child, span), span, span)
         return out
     if isinstance(value, list):
+        charge(len(value))
         out_list = LocList(span)
         for child in value:
             out_list.add(relocate(child, span), span)
@@ -254,10 +259,13 @@ def relocate(value: Any, span: Span) -> Any:
 
 
 def plain(value: Any) -> Any:
-    """Strip locations: nested plain dicts/lists, with :class:`Unknown` shown as ``<unknown: …>``."""
+    """Strip locations: nested plain dicts/lists, with :class:`Unknown` shown as ``<unknown: …>``
+    (charged to the active evaluation budget)."""
     if isinstance(value, dict):
+        charge(len(value))
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list):
+        charge(len(value))
         return [plain(v) for v in value]
     if isinstance(value, Unknown):
         return f"<unknown: {value.text}>"

@@ -17,6 +17,7 @@ from .errors import LoadError
 from .limits import MAX_DEPTH, MAX_VALUES
 from .located import BlockText, LocDict, LocList, Span, Unknown
 from .yaml_depth import deepest_flow
+from .numbers import bounded, decimal
 
 try:
     _Loader = yaml.CSafeLoader
@@ -62,11 +63,11 @@ def plain_scalar(value: str) -> Any:
     if value in _BOOL:
         return _BOOL[value]
     if _INT.match(value):
-        return int(value)
+        return decimal(value)
     if _OCT.match(value):
-        return int(value[2:], 8)
+        return bounded(int(value[2:], 8))
     if _HEX.match(value):
-        return int(value[2:], 16)
+        return bounded(int(value[2:], 16))
     if _FLOAT.match(value) and any(c.isdigit() for c in value):
         return float(value)
     if value.lower() in _SPECIAL_FLOAT:
@@ -258,7 +259,13 @@ def load_yaml(text: str, problems: list[LoadError] | None = None) -> Any:
             line, col = max(last_line, 1), len(text.rstrip("\n").rsplit("\n", 1)[-1]) + 1
         message = " ".join(part for part in (exc.context, exc.problem) if part) or str(exc)
         raise LoadError(f"invalid YAML: {message}", Span(line, col, line, col + 1)) from None
-    except yaml.YAMLError as exc:
-        raise LoadError(f"invalid YAML: {exc}", Span(1, 1, 1, 2)) from None
+    except yaml.YAMLError as exc:  # a character YAML does not allow (ReaderError): placed where it is
+        position = getattr(exc, "position", None)
+        line, col = 1, 1
+        if isinstance(position, int) and 0 <= position <= len(text):
+            line = text.count("\n", 0, position) + 1
+            col = position - (text.rfind("\n", 0, position) + 1) + 1
+        message = str(exc).split("\n")[0]  # without PyYAML's "in <unicode string>, position N"
+        raise LoadError(f"invalid YAML: {message}", Span(line, col, line, col + 1)) from None
     finally:
         loader.dispose()

@@ -15,6 +15,7 @@ import json
 import re
 from typing import Any, Union
 
+from .. import budget
 from ..load.errors import LoadError
 from ..load.json_loader import load_json
 from ..load.located import (BlockText, DocumentText, LocDict, LocList, Origin, Span, Unknown, UnknownDocument, plain,
@@ -82,7 +83,11 @@ class Resolver:
         if isinstance(value, dict) and len(value) == 1:
             (name,) = value.keys()
             if name == "Ref" or (isinstance(name, str) and name.startswith("Fn::")):
-                return self._intrinsic(name, value[name], value, span)
+                try:
+                    return self._intrinsic(name, value[name], value, span)
+                except budget.OverBudget as exc:  # copies of parameter defaults and mappings are charged
+                    budget.exhaust(str(exc), "", span)
+                    return Unknown(describe(value)), None
         if isinstance(value, dict):
             out = LocDict(value.span)
             for key, child in value.items():
@@ -116,7 +121,7 @@ class Resolver:
             return Unknown(describe(whole), _refs(whole)), None
         try:
             result = handler(arg, span)
-        except (TypeError, ValueError, IndexError, KeyError, AttributeError):
+        except (TypeError, ValueError, ArithmeticError, IndexError, KeyError, AttributeError):
             result = None
         if result is None:
             return Unknown(describe(whole), _refs(whole)), None

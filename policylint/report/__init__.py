@@ -24,3 +24,13 @@ def render(fmt: str, result: Any, findings: list[Any], colour: bool = False, sho
     module = {"json": "json_report", "github": "github", "junit": "junit", "gitlab": "gitlab",
               "markdown": "markdown", "csv": "csv_report"}[fmt]
     return import_module(f".{module}", __name__).render(result, findings)
+
+
+def escape_surrogates(text: str, fmt: str) -> str:
+    """``text`` with every unpaired surrogate (a string from the input that is not valid Unicode)
+    written as the escape ``\\udXXX``: as text in JSON-based formats (an escaped backslash), so that
+    every report is valid UTF-8 whatever the input held."""
+    import re
+
+    backslash = "\\\\" if fmt in ("json", "sarif", "gitlab") else "\\"
+    return re.sub("[\ud800-\udfff]", lambda m: f"{backslash}u{ord(m.group()):04x}", text)

@@ -55,6 +55,7 @@ def render(result: ScanResult, findings: list[Finding]) -> str:
             {"file": m.file, "line": m.span.line, "column": m.span.col, "module": m.module, "source": m.source}
             for m in result.modules
         ],
+        "configuration": {"file": result.config_file, "changes": result.config_changes},
         "summary": {
             "findings": sum(1 for f in findings if f.suppression is None),
             "suppressed": sum(1 for f in findings if f.suppression is not None),

@@ -117,6 +117,19 @@ def _suppressions(finding: Finding) -> list[dict[str, Any]]:
     if finding.baseline_state == "unchanged":
         return [{"kind": "external", "justification": "recorded in the baseline (--baseline)"}]
     return []
+def _invocation(result: ScanResult, notifications: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run's invocation: what could not be read, and what the configuration file narrowed
+    (``toolConfigurationNotifications``, and the file and changes as properties)."""
+    invocation: dict[str, Any] = {"executionSuccessful": True, "toolExecutionNotifications": notifications}
+    if result.config_file:
+        invocation["properties"] = {"configurationFile": result.config_file, "configurationChanges": result.config_changes}
+    if result.config_changes:
+        invocation["toolConfigurationNotifications"] = [{
+            "level": "warning",
+            "message": {"text": f"{result.config_file} changes what is checked: {change}."},
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(result.config_file)}}],
+        } for change in result.config_changes]
+    return invocation
 
 
 def render(result: ScanResult, findings: list[Finding], include_suppressed: bool = False) -> str:
@@ -177,7 +190,7 @@ def render(result: ScanResult, findings: list[Finding], include_suppressed: bool
                 "rules": [_rule_descriptor(rule) for rule in rules],
             }
         },
-        "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications}],
+        "invocations": [_invocation(result, notifications)],
         "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The directory policylint was run from."}}},
         "columnKind": "unicodeCodePoints",
         "results": results,

@@ -45,7 +45,8 @@ def render(result: ScanResult, findings: list[Finding], colour: bool = False, qu
 
 
 def summary(result: ScanResult, findings: list[Finding]) -> str:
-    """One line: files, findings by severity, parse errors, suppressed, already in the baseline."""
+    """One line: files, findings by severity, parse errors, suppressed, already in the baseline;
+    and a second naming the configuration file when it narrows what is checked."""
     known = sum(1 for f in findings if f.suppression is None and f.baseline_state == "unchanged")
     active = [f for f in findings if f.active]
     counts = {s: sum(1 for f in active if f.severity == s) for s in reversed(SEVERITIES)}
@@ -63,4 +64,6 @@ def summary(result: ScanResult, findings: list[Finding]) -> str:
         text += f", {known} in the baseline"
     if result.absent:
         text += f", {len(result.absent)} baseline entr{'ies' if len(result.absent) != 1 else 'y'} no longer found"
+    if result.config_changes:
+        text += f"\nconfiguration {result.config_file} changes what is checked: {'; '.join(result.config_changes)}"
     return text

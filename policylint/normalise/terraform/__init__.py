@@ -14,59 +14,62 @@ import functools
 import os
 from typing import Any
 
+from ... import budget
 from ...discover import display_path
 from ...load.errors import LoadError
 from ...load.hcl import Source, parse_expression
 from ...load.located import Origin, Span, Unknown
-from ...model import ParseProblem, Resource
+from ...model import Incomplete, ParseProblem, Resource
 from .expressions import Scope, evaluate
 from .facets import resources_of
 from .folder import parse_file
+from ...confine import Confinement
 from .instance import Build, Instance, SkippedModule
 
 __all__ = ["build_module", "SkippedModule"]
 
 
-def build_module(candidates: list[Any], options: Any) -> tuple[list[Resource], list[ParseProblem]]:
-    """Resources of the module the ``candidates`` (``.tf`` files of one folder) belong to, and the
-    problems met: syntax errors (``PL0001``) and :class:`SkippedModule` notes."""
+def build_module(candidates: list[Any], options: Any) -> tuple[list[Resource], list[ParseProblem], list[tuple[str, str]]]:
+    """Resources of the module the ``candidates`` (``.tf`` files of one folder) belong to, the
+    texts ``file()`` and ``templatefile()`` read (kept out of messages, see ``confine.redactor``) and the
+    problems met: syntax errors (``PL0001``), what could not be fully evaluated
+    (:class:`~policylint.model.Incomplete`, ``PL0002``) and :class:`SkippedModule` notes."""
     root = os.path.abspath(getattr(options, "root", ".") or ".")
     folder_path = os.path.dirname(candidates[0].path) or "."
-    shown = {os.path.realpath(c.path): c.display for c in candidates}
+    # By the path as written (a symbolic link is reported where it is, like the file it is).
+    shown = {os.path.abspath(c.path): c.display for c in candidates}
 
     @functools.lru_cache(maxsize=None)  # asked for the same few folders and files again and again
     def display(path: str) -> str:
-        return shown.get(os.path.realpath(path)) or display_path(path, root)
+        return shown.get(os.path.abspath(path)) or display_path(path, root)
 
-    build = Build(display, _allowed_roots(options, folder_path), folder_path, _manifest(folder_path))
-    instance = Instance(build, build.folder(folder_path))
-    instance.overrides = _overrides(instance, options, folder_path, display, build.problems)
-    instance.build_resources()
-    return resources_of(build.sources) + build.extra, build.problems
-
-
-def _allowed_roots(options: Any, folder_path: str) -> list[str]:
-    """Folders ``file()`` may read from: the scanned paths (a file's own folder)."""
-    roots = []
-    for path in list(getattr(options, "paths", None) or []) + [folder_path]:
-        real = os.path.realpath(path)
-        roots.append(real if os.path.isdir(real) else os.path.dirname(real))
-    return roots
+    confinement = Confinement.of_scan(getattr(options, "paths", None) or [folder_path], root)
+    build = Build(display, confinement, folder_path, *_manifest(folder_path, confinement))
+    with budget.active() as spending:
+        instance = Instance(build, build.folder(folder_path))
+        instance.overrides = _overrides(instance, options, folder_path, display, build.problems)
+        instance.build_resources()
+        resources = resources_of(build.sources) + build.extra
+    return resources, build.problems + [Incomplete(n.file, n.message, n.span) for n in spending.notes], build.file_texts
 
 
-def _manifest(folder_path: str) -> dict[str, str]:
-    """Downloaded remote modules: key → folder, from ``.terraform/modules/modules.json``."""
+def _manifest(folder_path: str, confinement: Confinement) -> tuple[dict[str, str], dict[str, str]]:
+    """Downloaded remote modules, from ``.terraform/modules/modules.json``: key → folder, and
+    key → ``Dir`` as written (each folder is checked against the scan root where it is used)."""
     path = os.path.join(folder_path, ".terraform", "modules", "modules.json")
+    if confinement.refusal(path) is not None:
+        return {}, {}
     try:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
     except (OSError, ValueError):
-        return {}
-    out = {}
+        return {}, {}
+    folders, written = {}, {}
     for entry in data.get("Modules", []) if isinstance(data, dict) else []:
         if isinstance(entry, dict) and isinstance(entry.get("Key"), str) and isinstance(entry.get("Dir"), str):
-            out[entry["Key"]] = os.path.normpath(os.path.join(folder_path, entry["Dir"]))
-    return out
+            folders[entry["Key"]] = os.path.normpath(os.path.join(folder_path, entry["Dir"]))
+            written[entry["Key"]] = entry["Dir"]
+    return folders, written
 
 
 def _overrides(instance: Instance, options: Any, folder_path: str, display, problems: list[ParseProblem]) -> dict[str, tuple[Any, Origin]]:
@@ -74,12 +77,16 @@ def _overrides(instance: Instance, options: Any, folder_path: str, display, prob
     files = [os.path.join(folder_path, "terraform.tfvars"), os.path.join(folder_path, "terraform.tfvars.json")]
     files += sorted(glob.glob(os.path.join(glob.escape(folder_path), "*.auto.tfvars")) +
                     glob.glob(os.path.join(glob.escape(folder_path), "*.auto.tfvars.json")))
-    files += list(getattr(options, "var_files", None) or [])
+    given = list(getattr(options, "var_files", None) or [])  # the user's choice, read wherever they are
     values: dict[str, tuple[Any, Origin]] = {}
-    for path in files:
+    for path in files + given:
         if not os.path.isfile(path):
             continue
         shown = display(path)
+        refusal = None if path in given else instance.build.confinement.refusal(path)
+        if refusal is not None:
+            problems.append(Incomplete(shown, f"variables file {shown} is not read: {refusal}", Span(1, 1, 1, 1)))
+            continue
         try:
             body = parse_file(path, shown)
         except LoadError as exc:

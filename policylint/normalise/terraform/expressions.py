@@ -11,13 +11,14 @@ import json
 import re
 from typing import Any, Protocol
 
+from ... import budget
 from ...load.errors import LoadError
 from ...load.hcl import Expr, Interpolation, is_json_text
 from ...load.json_loader import load_json
 from ...load.located import LocDict, LocList, Span, Unknown, plain, relocate
 from .values import LocatedText, Missing, decoded, nullish, shift_spans, to_text, unknown
 
-MAX_ITEMS = 10_000
+OVER_BUDGET = "policylint evaluation budget"  # what an unknown past the budget depends on
 
 
 class Module(Protocol):
@@ -27,7 +28,7 @@ class Module(Protocol):
     def local(self, name: str, span: Span) -> tuple[Any, Span]: ...
     def reference(self, root: str, steps: list[Any], expr: Expr) -> tuple[Any, Span] | None: ...
     def path(self, kind: str) -> str: ...
-    def read_file(self, path: str) -> tuple[str, str] | None: ...
+    def read_file(self, path: str, expr: Expr) -> tuple[str, str] | None: ...
 
 
 class Scope:
@@ -44,15 +45,35 @@ class Scope:
         return Scope(self.module, {**self.names, **names})
 
 
+# References, which hand out values built elsewhere, are not charged again (copies they make are).
+_NOT_BUILT = frozenset(("lit", "var", "attr", "index", "paren"))
+
+
 def evaluate(expr: Expr, scope: Scope) -> tuple[Any, Span]:
-    """The value of ``expr`` and where it was written."""
+    """The value of ``expr`` and where it was written; unknown past the active evaluation budget
+    (``budget.py``), with a note saying where."""
     handler = _HANDLERS.get(expr.op)
     if handler is None:
         return unknown(expr.text), expr.span
-    try:
+    spending = budget.current()
+    if spending is None:
         return handler(expr, scope)
+    file = expr.src.display
+    if not spending.enter(file, expr.span):
+        return Unknown(expr.text, (OVER_BUDGET,)), expr.span
+    try:
+        value, span = handler(expr, scope)
     except RecursionError:
-        return unknown(expr.text), expr.span
+        spending.note("expressions nested too deeply to evaluate", file, expr.span)
+        return Unknown(expr.text, (OVER_BUDGET,)), expr.span
+    except budget.OverBudget as exc:
+        spending.exhaust(str(exc), file, expr.span)
+        return Unknown(expr.text, (OVER_BUDGET,)), expr.span
+    finally:
+        spending.leave()
+    if (expr.op not in _NOT_BUILT or isinstance(value, float)) and not spending.admit(value, file, expr.span):
+        return Unknown(expr.text, (OVER_BUDGET,)), expr.span
+    return value, span
 
 
 def _lit(expr: Expr, scope: Scope) -> tuple[Any, Span]:
@@ -280,7 +301,7 @@ def _for(expr: Expr, scope: Scope) -> tuple[Any, Span]:
     else:
         return unknown(expr.text, collection), expr.span
     out: Any = LocDict(expr.span) if kind == "object" else LocList(expr.span)
-    for key, key_span, value, value_span in pairs[:MAX_ITEMS]:
+    for key, key_span, value, value_span in pairs:  # as many as the budget allows
         names = {value_var: (value, value_span)}
         if key_var:
             names[key_var] = (key, key_span)

@@ -60,7 +60,7 @@ class Folder:
 # run ends made a worker's memory grow with the tree (~700 MiB for 20,000 files). A folder dropped
 # and met again is parsed again, to the same declarations: only speed depends on this bound.
 MAX_CACHED_FOLDERS = 128  # the corpus reaches 189 folders; 128 never re-parses one there
-_CACHE: OrderedDict[tuple[str, str], Folder] = OrderedDict()
+_CACHE: OrderedDict[tuple[str, str, frozenset[str]], Folder] = OrderedDict()
 
 
 def terraform_files(path: str) -> list[str]:
@@ -72,16 +72,18 @@ def terraform_files(path: str) -> list[str]:
     return [os.path.join(path, n) for n in names if n.endswith(TERRAFORM_SUFFIXES) and os.path.isfile(os.path.join(path, n))]
 
 
-def load_folder(path: str, display: Callable[[str], str]) -> Folder:
-    """The module in folder ``path``; ``display`` names files as reported. The last
-    ``MAX_CACHED_FOLDERS`` folders used are kept parsed; an older one is parsed again."""
-    key = (os.path.realpath(path), display(path))
+def load_folder(path: str, display: Callable[[str], str], skip: frozenset[str] = frozenset()) -> Folder:
+    """The module in folder ``path`` without the files in ``skip``; ``display`` names files as
+    reported. The last ``MAX_CACHED_FOLDERS`` folders used are kept parsed; an older one is parsed again."""
+    key = (os.path.realpath(path), display(path), skip)
     cached = _CACHE.get(key)
     if cached is not None:
         _CACHE.move_to_end(key)
         return cached
     folder = Folder(path)
     for file in terraform_files(path):
+        if file in skip:
+            continue
         shown = display(file)
         try:
             body = parse_file(file, shown)

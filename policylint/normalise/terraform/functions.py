@@ -10,6 +10,7 @@ import json
 import re
 from typing import Any, Callable
 
+from ... import budget
 from ...load.errors import LoadError
 from ...load.hcl import Expr, Source, is_json_text, parse_template
 from ...load.json_loader import load_json
@@ -84,7 +85,7 @@ def _jsondecode(args: Args, expr: Expr, scope: Scope) -> Any:
 
 
 def _file(args: Args, expr: Expr, scope: Scope) -> Any:
-    found = scope.module.read_file(_path(args))
+    found = scope.module.read_file(_path(args), expr)
     if found is None:
         return unknown(expr.text)
     text, display = found
@@ -98,7 +99,7 @@ def _file(args: Args, expr: Expr, scope: Scope) -> Any:
 
 
 def _templatefile(args: Args, expr: Expr, scope: Scope) -> Any:
-    found = scope.module.read_file(_path(args))
+    found = scope.module.read_file(_path(args), expr)
     variables = args[1][0] if len(args) > 1 else LocDict()
     if found is None or not isinstance(variables, LocDict):
         return unknown(expr.text)
@@ -125,6 +126,9 @@ def _format(args: Args, expr: Expr, scope: Scope) -> Any:
         out.append(fmt[position:match.start()])
         position = match.end()
         verb = match.group(3)
+        if any(int(n) > budget.MAX_STRING for n in re.findall(r"\d+", match.group(2))):
+            budget.note(f"format width or precision {match.group(2)!r} past the bound of one string", expr.src.display, expr.span)
+            raise ValueError
         if verb == "%":
             out.append("%")
             continue

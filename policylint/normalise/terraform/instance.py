@@ -5,7 +5,7 @@ The root module's variables come from defaults, ``terraform.tfvars``, ``*.auto.t
 default or a variables file is located where it is used (``var.x``), with a note naming its origin;
 a caller's argument keeps its own location, the true line of the value. ``count`` and ``for_each``
 are expanded (at most :data:`MAX_INSTANCES` times, all under one address so that identical
-findings collapse); ``dynamic`` blocks likewise.
+findings collapse; past it a ``PL0002`` note says so); ``dynamic`` blocks likewise.
 """
 from __future__ import annotations
 
@@ -18,17 +18,20 @@ from ...load.errors import LoadError
 from ...load.hcl import Block, Body, Expr
 from ...load.located import LocDict, LocList, Origin, Span, Unknown, came_through, plain
 from ...load.text import read_text
-from ...model import ParseProblem, Resource
+from ...model import Incomplete, ParseProblem, Resource
+from ...budget import note
+from ...confine import Confinement
 from .expressions import Scope, evaluate
 from ..inputs import INPUT_VARIABLE, variable_from_tf
 from ..secrets import STRINGS, strings_facet
 from .facets import Source
-from .folder import Folder, load_folder
+from .folder import Folder, load_folder, terraform_files
 from .policy_document import policy_from_data_source
 from .values import LocatedText, Missing, nullish
 
-MAX_INSTANCES = 16
-MAX_DEPTH = 8
+MAX_INSTANCES = 512  # of one count / for_each / dynamic block; real modules stay in the tens
+MAX_DEPTH = 16  # module calls inside module calls
+MAX_MODULE_INSTANCES = 256  # module instances of one scan task (a tree fanning out is cut here)
 META_ARGUMENTS = {"count", "for_each", "depends_on", "provider", "providers", "lifecycle"}
 SKIPPED_BLOCKS = {"lifecycle", "provisioner", "connection"}
 MODULE_ARGUMENTS = {"source", "version", "count", "for_each", "depends_on", "providers"}
@@ -47,33 +50,48 @@ class Build:
     """State shared by every module instance of one scan task."""
 
     display: Callable[[str], str]
-    allowed_roots: list[str]
+    confinement: Confinement
     root_dir: str
     manifest: dict[str, str] = field(default_factory=dict)  # module key → downloaded folder
+    manifest_dirs: dict[str, str] = field(default_factory=dict)  # module key → its Dir as written
     sources: list[Source] = field(default_factory=list)
     extra: list[Resource] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
     seen_folders: set[str] = field(default_factory=set)
     providers: dict[str, tuple[Any, Span]] = field(default_factory=dict)  # "aws" / "aws.west" → region
+    instances: int = 0  # module instances built (see MAX_MODULE_INSTANCES)
+    file_texts: list[tuple[str, str]] = field(default_factory=list)  # (file, text) file() and templatefile() read
 
     def folder(self, path: str) -> Folder:
-        """The module folder at ``path``, parsed (once per process); its syntax errors are recorded
-        the first time this build meets it."""
-        folder = load_folder(path, self.display)
+        """The module folder at ``path``, parsed (once per process) without its files that may not
+        be read (symbolic links out of the scan root); its syntax errors, and those files, are
+        recorded the first time this build meets it."""
+        refused = {f: self.confinement.refusal(f) for f in terraform_files(path)}
+        refused = {f: why for f, why in refused.items() if why is not None}
+        folder = load_folder(path, self.display, frozenset(refused))
         if path not in self.seen_folders:
             self.seen_folders.add(path)
             self.problems.extend(folder.problems)
+            for file, why in sorted(refused.items()):
+                shown = self.display(file)
+                self.problems.append(Incomplete(shown, f"{shown} is not read: {why}", Span(1, 1, 1, 1)))
         return folder
 
-    def read_file(self, path: str) -> tuple[str, str] | None:
-        """Text and display name of ``path`` if it lies inside the scanned tree."""
-        full = os.path.realpath(path if os.path.isabs(path) else os.path.join(self.root_dir, path))
-        if not any(full == root or full.startswith(root.rstrip(os.sep) + os.sep) for root in self.allowed_roots):
+    def read_file(self, path: str, expr: Expr) -> tuple[str, str] | None:
+        """Text and display name of ``path`` (``file()`` / ``templatefile()`` at ``expr``) if it
+        may be read (``confine.py``); else ``None``, and a note at ``expr`` says why."""
+        full = os.path.normpath(path if os.path.isabs(path) else os.path.join(self.root_dir, path))
+        refusal = self.confinement.refusal(full, hidden=False)
+        if refusal is not None:
+            note(f"{_short(path)} is not read: {refusal}", expr.src.display, expr.span)
             return None
         try:
-            return read_text(full), self.display(full)
+            text = read_text(full)
         except LoadError:
             return None
+        shown = self.display(full)
+        self.file_texts.append((shown, text))
+        return text, shown
 
 
 class Instance:
@@ -135,8 +153,8 @@ class Instance:
     def path(self, kind: str) -> str:
         return os.path.abspath(self.folder.path if kind == "module" else self.build.root_dir)
 
-    def read_file(self, path: str) -> tuple[str, str] | None:
-        return self.build.read_file(path)
+    def read_file(self, path: str, expr: Expr) -> tuple[str, str] | None:
+        return self.build.read_file(path, expr)
 
     def reference(self, root: str, steps: list[Any], expr: Expr) -> tuple[Any, Span] | None:
         names = [s for s in steps if isinstance(s, str)]
@@ -249,7 +267,7 @@ class Instance:
         if items is _UNKNOWN_ITEMS:
             items = [(Unknown(f"{iterator}.key", (iterator,)), span, Unknown(f"{iterator}.value", (iterator,)), span)]
         out = []
-        for key, key_span, value, value_span in items[:MAX_INSTANCES]:
+        for key, key_span, value, value_span in _first_instances(items, block.body.attrs["for_each"], "dynamic block"):
             item = LocDict(value_span)
             item.put("key", key, key_span)
             item.put("value", value, value_span)
@@ -263,13 +281,15 @@ class Instance:
             count, span = evaluate(attrs["count"], scope)
             if isinstance(count, bool) or not isinstance(count, (int, float)):
                 return [_unknown_iteration(block)]
-            return [{"count": (_mapping({"index": i}, span), span)} for i in range(min(int(count), MAX_INSTANCES))]
+            indices = _first_instances(range(max(min(int(count), MAX_INSTANCES), 0)), attrs["count"], "count", int(count))
+            return [{"count": (_mapping({"index": i}, span), span)} for i in indices]
         if "for_each" in attrs:
             collection, span = evaluate(attrs["for_each"], scope)
             items = _iterate(collection, span)
             if items is _UNKNOWN_ITEMS:
                 return [_unknown_iteration(block)]
-            return [{"each": (_mapping({"key": k, "value": v}, v_span), v_span)} for k, _, v, v_span in items[:MAX_INSTANCES]]
+            return [{"each": (_mapping({"key": k, "value": v}, v_span), v_span)}
+                    for k, _, v, v_span in _first_instances(items, attrs["for_each"], "for_each")]
         return [dict(scope.names)]
 
     # -- building ---------------------------------------------------------------------------
@@ -340,7 +360,16 @@ class Instance:
             return self._children[name]
         self._children[name] = None
         block = next((b for b in self.folder.modules if b.labels[0] == name), None)
-        if block is None or len(self.chain) > MAX_DEPTH:
+        if block is None:
+            return None
+        where = block.body.attrs.span_of("source") if "source" in block.body.attrs else block.span
+        if len(self.chain) > MAX_DEPTH:
+            note(f"module calls nested more than {MAX_DEPTH} deep: module '{name}' is not followed",
+                 block.span.file or "", where)
+            return None
+        if self.build.instances >= MAX_MODULE_INSTANCES:
+            note(f"more than {MAX_MODULE_INSTANCES} module instances in this module tree: module '{name}' is not followed",
+                 block.span.file or "", where)
             return None
         folder_path = self._module_folder(block)
         if folder_path is None or os.path.realpath(folder_path) in self.chain:
@@ -360,19 +389,30 @@ class Instance:
                 inputs[arg] = (value, span)
         key = f"{self.key}.{name}" if self.key else name
         child = Instance(self.build, folder, f"{self.prefix}module.{name}.", inputs, key, self.chain)
+        self.build.instances += 1
         self._children[name] = child
         return child
+
+    def _confined(self, path: str, what: str, span: Span) -> str | None:
+        """``path`` (a module folder) when it exists and may be read; a note at ``span`` when not."""
+        if not os.path.isdir(path):
+            return None
+        refusal = self.build.confinement.refusal(path)
+        if refusal is not None:
+            note(f"{what} is not followed: {refusal}", span.file or "", span)
+            return None
+        return path
 
     def _module_folder(self, block: Block) -> str | None:
         expr = block.body.attrs.get("source")
         source = evaluate(expr, Scope(self))[0] if expr is not None else None
         if not isinstance(source, str):
             return None
+        span = block.body.attrs.span_of("source")
         if source.startswith(("./", "../")):
             path = os.path.normpath(os.path.join(self.folder.path, source))
             if os.path.isdir(path):
-                return path
-            span = expr.span if expr is not None else block.span
+                return self._confined(path, f"module '{block.labels[0]}' (source {_short(source)})", span)
             self.build.problems.append(ParseProblem(
                 span.file or "", f"module '{block.labels[0]}': its local source '{source}' does not exist "
                 f"(no folder {self.build.display(path)}); the module was not read", span))
@@ -380,8 +420,8 @@ class Instance:
         key = f"{self.key}.{block.labels[0]}" if self.key else block.labels[0]
         downloaded = self.build.manifest.get(key)
         if downloaded and os.path.isdir(downloaded):
-            return downloaded
-        span = block.body.attrs.span_of("source")
+            return self._confined(downloaded, f"module '{block.labels[0]}' (its modules.json Dir "
+                                  f"{_short(self.build.manifest_dirs.get(key, downloaded))})", span)
         self.build.problems.append(SkippedModule(
             span.file or "", f"module '{block.labels[0]}' (source '{source}') is remote and not downloaded: "
             "not linted (run `terraform init` to lint it)", span, block.labels[0], source))
@@ -389,6 +429,21 @@ class Instance:
 
 
 _UNKNOWN_ITEMS: list = []
+
+
+def _short(path: str) -> str:
+    """A path from the input, quoted, cut to a readable length."""
+    return repr(path if len(path) <= 120 else path[:120] + "…")
+
+
+def _first_instances(items: Any, expr: Expr, what: str, total: int | None = None) -> Any:
+    """The first :data:`MAX_INSTANCES` of ``items`` (``total`` of them); when there are more, a
+    ``PL0002`` note at ``expr`` says that the rest were not checked."""
+    total = len(items) if total is None else total
+    if total <= MAX_INSTANCES:
+        return items
+    note(f"{what} of {total:,} instances: only the first {MAX_INSTANCES} are checked", expr.src.display, expr.span)
+    return items[:MAX_INSTANCES]
 
 
 def literal_strings(body: Body) -> LocDict:
