@@ -302,7 +302,7 @@ def _validate(config: Config, data: Any, base: Path, root: str) -> None:
         if not isinstance(values, dict):
             raise config.error(("options", rule_id), f"options of {rule_id} must be a mapping of option → value")
         config.options[str(rule_id)] = {str(k): plain(v) for k, v in values.items()}
-    config.exclude = [rebase_glob(g, base, root) for g in _strings(config, data, "exclude")]
+    config.exclude = [rebase_exclude(g, base, root) for g in _strings(config, data, "exclude")]
     config.rule_dirs = []
     from .confine import Confinement
 
@@ -401,6 +401,23 @@ def rebase_glob(pattern: str, base: Path, root: str) -> str:
         return f"{prefix}/{pattern}"
     inside = Path(os.path.relpath(root, base)).as_posix() + "/"
     return pattern[len(inside):] if pattern.startswith(inside) else pattern
+
+
+def rebase_exclude(pattern: str, base: Path, root: str) -> str:
+    """An exclude pattern (``.gitignore`` semantics, ``globs.py``) written in a file in folder
+    ``base``, rewritten relative to ``root``: anchored patterns stay anchored to ``base``, floating
+    ones match at any depth below it."""
+    pattern = pattern.strip()
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    prefix = Path(os.path.relpath(base, root)).as_posix()
+    if prefix == "." or prefix.startswith(".."):
+        return pattern if prefix == "." else rebase_glob(pattern, base, root)
+    trailing = "/" if pattern.endswith("/") else ""
+    body = pattern.rstrip("/")
+    anchored = "/" in body
+    body = body.lstrip("/")
+    return f"{prefix}/{body if anchored else '**/' + body}{trailing}"
 
 
 def write_starter(path: Path) -> None:

@@ -305,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--corpus", type=Path, default=None, help="folder of files to mutate (default: the shared corpus, else the repo's fixtures)")
     parser.add_argument("--only", type=int, action="append", help="run only this case index (repeatable)")
+    parser.add_argument("--start", type=int, default=0, help="run only the cases from this index on (to share a long run)")
     parser.add_argument("--keep", type=Path, default=None, help="copy failing mutants into this folder")
     parser.add_argument("--max-seconds", type=float, default=10)
     parser.add_argument("--max-mib", type=int, default=1024)
@@ -314,11 +315,12 @@ def main(argv: list[str] | None = None) -> int:
     chosen = cases(files, args.mutants, args.seed)
     if args.only:
         chosen = [c for c in chosen if c.index in set(args.only)]
+    chosen = [c for c in chosen if c.index >= args.start]
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
     started = time.time()
     outcome = run(chosen, args.jobs, args.max_seconds, args.max_mib, keep=args.keep, progress=True)
-    summary = {"seed": args.seed, "mutants": args.mutants, "inputs": len(files), "wall_seconds": round(time.time() - started),
+    summary = {"seed": args.seed, "mutants": args.mutants, "start": args.start, "inputs": len(files), "wall_seconds": round(time.time() - started),
                "slowest_cpu_seconds": round(outcome.slowest, 2), "peak_rss_mib": round(outcome.peak_mib),
                **outcome.counts, "failures": outcome.failures}
     text = json.dumps(summary, indent=2)
