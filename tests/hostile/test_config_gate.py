@@ -54,7 +54,7 @@ def test_strict_policy_refuses_a_configuration_that_switches_checking_off(tmp_pa
 
 
 def test_strict_policy_accepts_a_configuration_that_narrows_nothing(tmp_path):
-    repo = _repo(tmp_path, 'exclude: ["legacy/"]\noptions:\n  PL9001:\n    required_tags: [owner]\n')
+    repo = _repo(tmp_path, 'exclude: ["legacy/"]\noptions:\n  PL9001:\n    tags: [owner]\n')
     result = scan(".", "--config-policy", "strict", "-f", "json", cwd=repo)
     assert result.returncode == 1
     assert findings(json.loads(result.stdout), "PL2002")
