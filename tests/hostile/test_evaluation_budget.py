@@ -37,7 +37,7 @@ def test_the_seventeenth_instance_is_checked(tmp_path):
     cidrs[16] = '"0.0.0.0/0"'
     (tmp_path / "main.tf").write_text(
         f"variable \"cidrs\" {{\n  default = [{', '.join(cidrs)}]\n}}\n"
-        + _rule("ssh", "[each.value]", "for_each = toset(var.cidrs)"))
+        + _rule("ssh", "[var.cidrs[count.index]]", "count = length(var.cidrs)"))
     report = scan_report(".", "--no-config", "--select", "PL3003", cwd=tmp_path)
     assert len(findings(report, "PL3003")) == 1 and not _incomplete(report)
 
