@@ -258,9 +258,15 @@ def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: Scan
         return ours(finding.file) or any(r.file in displays for r in finding.related)
 
     modules = [p for p in problems if isinstance(p, terraform.SkippedModule)]
-    # What could not be evaluated is reported wherever it stopped: in a called module too.
+    # What could not be evaluated is reported wherever it stopped: in a called module too (the
+    # other files of this folder report their own when they are linted).
+    folders = {os.path.dirname(d) for d in displays}
+
+    def called(file: str) -> bool:
+        return os.path.dirname(file) not in folders
+
     errors = problem_findings(rules, [p for p in problems if not isinstance(p, terraform.SkippedModule)
-                                      and (ours(p.file) or isinstance(p, Incomplete))])
+                                      and (ours(p.file) or isinstance(p, Incomplete) and called(p.file))])
     # A finding inside a called module is reported too: its resource names the module call.
     findings = [f for f in evaluate(rules, resources) if caused(f) or f.resource.startswith("module.")]
     if file_texts:
