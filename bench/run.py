@@ -295,6 +295,7 @@ def main() -> int:
     parser.add_argument("--cases", help="only these cases, comma-separated (small-cfn, small-sam, small-tf, small-tf-plain, "
                         "small-iam, cfn, "
                         "iam, terraform, whole, synthetic)")
+    parser.add_argument("--large-runs", type=int, help="runs of each tool on the directory cases (default 3, 2 with --quick)")
     parser.add_argument("--policylint", help="the policylint command (default: the one beside this Python)")
     parser.add_argument("--output", default=str(BENCH / "results.md"))
     args = parser.parse_args()
@@ -303,6 +304,7 @@ def main() -> int:
     if not (corpus / "cfn").is_dir():
         parser.error(f"no corpus at {args.corpus} (expected cfn/, terraform/, iam/ inside)")
     small_runs, large_runs = (3, 2) if args.quick else (5, 3)
+    large_runs = args.large_runs or large_runs
     peer_warmup = 0 if args.quick else 1
     out = WORK / "out"
     out.mkdir(parents=True, exist_ok=True)
@@ -398,9 +400,12 @@ def main() -> int:
         *([trivy(["."], large_runs, peer_warmup)] if with_peers else []),
     ], n_all))
 
-    wanted = set(args.cases.split(",")) if args.cases else None
+    wanted = args.cases.split(",") if args.cases else None
     cases = [c for c in cases if wanted is None or c.name in wanted]
+    if wanted:  # in the order asked (the report is written after each case)
+        cases.sort(key=lambda c: wanted.index(c.name))
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()] if wanted is None or "synthetic" in wanted else []
+    versions = versions_of(pl, peers, env)
     started = dt.datetime.now(dt.timezone.utc)
     loads: dict[str, tuple[float, float]] = {}
     for case in cases:
@@ -408,6 +413,9 @@ def main() -> int:
         before = os.getloadavg()[0]
         run_case(case, corpus, env)
         loads[case.name] = (before, os.getloadavg()[0])
+        done = [c for c in cases if c.name in loads]
+        Path(args.output).write_text(render(args, done, [], versions, loads, started,
+                                            dt.datetime.now(dt.timezone.utc)), encoding="utf-8")
 
     synthetic: list[tuple[int, Tool]] = []
     for size in sizes:
@@ -421,6 +429,13 @@ def main() -> int:
         synthetic.append((size, tool))
     finished = dt.datetime.now(dt.timezone.utc)
 
+    Path(args.output).write_text(render(args, cases, synthetic, versions, loads, started, finished), encoding="utf-8")
+    print(f"wrote {os.path.relpath(args.output)}")
+    return 0
+
+
+def versions_of(pl: list[str], peers: Path | None, env: dict[str, str]) -> dict[str, str]:
+    """The version of each tool run."""
     versions = {"policylint": version_of(pl + ["--version"], env).split()[-1]}
     if peers is not None:
         versions["checkov"] = version_of([str(peers / "checkov"), "--version"], env)
@@ -428,9 +443,7 @@ def main() -> int:
                                              "import importlib.metadata as m; print(m.version('parliament'))"], env)
         versions["trivy"] = version_of([str(peers / "trivy"), "--version"], env).split()[-1]
         versions["cfn-lint"] = version_of([str(peers / "cfn-lint"), "--version"], env).split()[-1]
-    Path(args.output).write_text(render(args, cases, synthetic, versions, loads, started, finished), encoding="utf-8")
-    print(f"wrote {os.path.relpath(args.output)}")
-    return 0
+    return versions
 
 
 def render(args: argparse.Namespace, cases: list[Case], synthetic: list[tuple[int, Tool]],
@@ -438,6 +451,8 @@ def render(args: argparse.Namespace, cases: list[Case], synthetic: list[tuple[in
            started: dt.datetime, finished: dt.datetime) -> str:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     flags = [f for f, on in (("--quick", args.quick), ("--no-peers", args.no_peers)) if on]
+    if args.large_runs:
+        flags.append(f"--large-runs {args.large_runs}")
     if args.checkov_tf_runs != 1:
         flags.append(f"--checkov-tf-runs {args.checkov_tf_runs}")
     if args.sizes != ",".join(map(str, SYNTHETIC_SIZES)):
@@ -473,7 +488,7 @@ def render(args: argparse.Namespace, cases: list[Case], synthetic: list[tuple[in
     ]
     for case in cases:
         load = loads.get(case.name, (0, 0))
-        for tool in case.tools:
+        for tool in (t for t in case.tools if t.results):  # a tool given 0 runs is not shown
             med, rng, cpu, mem, tree = _fmt(tool)
             lines.append(f"| {case.name} | {case.files} | {tool.name}{exit_note(tool)} | {len(tool.results)} | "
                          f"{med} | {rng} | {cpu} | {mem} | {tree} | {load[0]:.1f}/{load[1]:.1f} |")
