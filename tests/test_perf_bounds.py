@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import itertools
 
-from policylint.evaluate.iam_catalogue import _edits, _typo_of
+from policylint.iam.actions import _edits, _typo_of
 from policylint.normalise.terraform import folder as tf_folder
 
 

@@ -13,7 +13,7 @@ import regex  # the standard library's re cannot bound a match; this engine take
 
 from ..load.located import LocDict, Span, Unknown
 from .paths import PathError, compile_path, walk
-from .predicates import PREDICATES
+from .predicates import CONTEXTUAL, PREDICATES
 
 MAX_REGEX_LENGTH = 1000
 REGEX_TIMEOUT = 1.0  # for one value (the engine overshoots it about 4x); a slower rule regex stops the scan
@@ -250,10 +250,13 @@ class Leaf(Condition):
         self.path, self.quantifier, self.operator, self.arg = path, quantifier, operator, arg
         self.check, self.explain, self.ignore_case, self.negate = check, explain, ignore_case, negate
         self.literal = False  # the argument is written in the rule, not taken from an option
+        self.contextual = operator in CONTEXTUAL
 
-    def _test(self, value: Any) -> bool | None:
+    def _test(self, value: Any, scope: Any) -> bool | None:
         if self.operator in OPERATORS:
             result = self.check(value, self.arg, self.ignore_case)
+        elif self.contextual:
+            result = self.check(value, self.arg, scope)
         else:
             result = self.check(value, self.arg)
         if result is None or not self.negate:
@@ -279,17 +282,19 @@ class Leaf(Condition):
         false: list[Witness] = []
         unknown: list[Witness] = []
         for t, v in matches:
-            result = self._test(v)
+            result = self._test(v, scope)
             if result is None:
                 unknown.append(Witness(t, v, getattr(v, "text", None)))
             elif result:
-                true.append(Witness(t, v, self._reason(v)))
+                true.append(Witness(t, v, self._reason(v, scope)))
             else:
-                false.append(Witness(t, v, self._reason(v)))
+                false.append(Witness(t, v, self._reason(v, scope)))
         return _quantify(self.quantifier, true, false, unknown)
 
-    def _reason(self, value: Any) -> str | None:
-        return self.explain(value, self.arg) if self.explain else None
+    def _reason(self, value: Any, scope: Any) -> str | None:
+        if not self.explain:
+            return None
+        return self.explain(value, self.arg, scope) if self.contextual else self.explain(value, self.arg)
 
     def trust(self) -> None:
         """This leaf comes from a built-in rule: a ``matches`` pattern written in it (not an

@@ -7,181 +7,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from functools import lru_cache
 from typing import Any
 
 from ..load.located import Unknown
-
-# --- IAM actions ---------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4096)
-def iam_glob(pattern: str) -> re.Pattern[str]:
-    """IAM wildcards: only ``*`` and ``?``; everything else literal; case-insensitive."""
-    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
-
-
-def action_covers(pattern: str, action: str) -> bool:
-    """Whether the action pattern ``pattern`` grants everything ``action`` names (wildcards in
-    ``action`` are read as the set they denote; ``*`` and ``*:*`` both mean every action)."""
-    if pattern in ("*", "*:*"):
-        return True
-    if action in ("*", "*:*"):
-        return bool(re.fullmatch(r"\*+(:\*+)?", pattern))
-    if "*" not in pattern and "?" not in pattern and pattern.isascii() and action.isascii():
-        return pattern.lower() == action.lower()  # what the case-insensitive regex answers, without compiling it
-    return iam_glob(pattern).fullmatch(action) is not None
-
-
-@lru_cache(maxsize=4096)
-def globs_overlap(a: str, b: str) -> bool:
-    """Whether two IAM wildcard patterns can match a common action (case-insensitive)."""
-    a, b = a.lower(), b.lower()
-    seen: set[tuple[int, int]] = set()
-    stack = [(0, 0)]
-    while stack:
-        i, j = stack.pop()
-        if (i, j) in seen:
-            continue
-        seen.add((i, j))
-        if i == len(a) and j == len(b):
-            return True
-        if i < len(a) and a[i] == "*":
-            stack.append((i + 1, j))
-            if j < len(b):
-                stack.append((i, j + 1))
-        if j < len(b) and b[j] == "*":
-            stack.append((i, j + 1))
-            if i < len(a):
-                stack.append((i + 1, j))
-        if i < len(a) and j < len(b) and a[i] != "*" and b[j] != "*":
-            if a[i] == b[j] or a[i] == "?" or b[j] == "?":
-                stack.append((i + 1, j + 1))
-    return False
-
-
-def is_service_wildcard(action: Any, _arg: Any = True) -> bool | None:
-    """An action pattern that grants every action of a service, or of every service
-    (``*``, ``*:*``, ``s3:*``, ``S3:*``, ``s3:**``)."""
-    if isinstance(action, Unknown):
-        return None
-    if not isinstance(action, str):
-        return False
-    text = action.strip()
-    if text and set(text) == {"*"}:
-        return True
-    service, sep, name = text.partition(":")
-    return bool(sep) and bool(name) and set(name) == {"*"}
-
-
-def allows_action(statement: Any, target: Any) -> bool | None:
-    """Whether an ``Allow`` statement grants ``target`` (``Action`` coverage, or ``NotAction``
-    as a complement)."""
-    if not isinstance(statement, dict) or statement.get("effect") != "Allow":
-        return False
-    actions, not_actions = statement.get("actions"), statement.get("not_actions")
-    if actions is not None:
-        items = actions if isinstance(actions, list) else [actions]
-        if any(isinstance(a, str) and action_covers(a, target) for a in items):
-            return True
-        return None if any(isinstance(a, Unknown) for a in items) else False
-    if not_actions is not None:
-        items = not_actions if isinstance(not_actions, list) else [not_actions]
-        if any(isinstance(a, Unknown) for a in items):
-            return None
-        return not any(isinstance(a, str) and globs_overlap(a, target) for a in items)
-    return False
-
-
-# --- principals ----------------------------------------------------------------------------------
-
-DEFAULT_RESTRICTING_KEYS = (
-    "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
-    "aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:sourcevpc", "aws:sourcevpce",
-    "aws:sourceip", "aws:sourceorgid", "aws:sourceorgpaths", "aws:userid", "aws:vpceaccount",
-    "aws:vpceorgid", "aws:vpceorgpaths", "kms:calleraccount", "s3:dataaccesspointaccount",
-    "aws:principalservicename", "aws:principalisawsservice", "sts:externalid",
-    "token.actions.githubusercontent.com:sub",
-)
-_POSITIVE_OPERATORS = {
-    "stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress",
-}
-
-
-def _is_public_id(kind: str, value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    if value == "*":
-        return True
-    if kind == "AWS" and value.startswith("arn:"):
-        parts = value.split(":")
-        return len(parts) > 4 and parts[4] == "*"
-    return False
-
-
-def principal_is_wildcard(principal: Any) -> bool | None:
-    """Whether a normalised principal names everyone (``"*"``, ``{"AWS": "*"}``, ``"*"`` in a list,
-    an ARN whose account is ``*``)."""
-    if principal is None:
-        return False
-    if isinstance(principal, Unknown):
-        return None
-    if not isinstance(principal, dict):
-        return False
-    unknown = False
-    for kind, ids in principal.items():
-        for value in ids if isinstance(ids, list) else [ids]:
-            if isinstance(value, Unknown):
-                unknown = True
-            elif _is_public_id(str(kind), value):
-                return True
-    return None if unknown else False
-
-
-def _condition_restricts(condition: Any, keys: frozenset[str]) -> bool:
-    if not isinstance(condition, dict):
-        return False
-    operator, key = condition.get("operator"), condition.get("key")
-    if not isinstance(operator, str) or not isinstance(key, str) or key.lower() not in keys:
-        return False
-    if operator.lower().endswith("ifexists") or operator.startswith("ForAllValues:"):
-        return False
-    base = operator.split(":", 1)[-1].lower()
-    if base == "bool" and key.lower() == "aws:principalisawsservice":
-        values = condition.get("values") or []
-        return bool(values) and all(str(v).lower() == "true" for v in values)
-    if base not in _POSITIVE_OPERATORS:
-        return False
-    values = condition.get("values") or []
-    if not values:
-        return False
-    for value in values:
-        if isinstance(value, Unknown):
-            continue  # chosen at deploy time: a fixed value, not a wildcard
-        if not isinstance(value, str) or value.strip("*?") == "":
-            return False
-        if key.lower() == "aws:sourceip" and cidr_is_world(value):
-            return False
-        if key.lower() in ("aws:principalorgid", "aws:principalaccount", "aws:sourceaccount") and "*" in value:
-            return False
-    return True
-
-
-def is_public_principal(statement: Any, arg: Any = True) -> bool | None:
-    """Whether a statement applies to everyone: a wildcard principal with no condition that fixes
-    who may use it (``aws:PrincipalOrgID``, ``aws:SourceArn``, ``aws:SourceAccount``,
-    ``aws:SourceVpce``, …; positive operators only, without ``IfExists`` or ``ForAllValues``).
-    ``arg`` may be a list of condition keys that count as restricting."""
-    if not isinstance(statement, dict):
-        return False
-    wildcard = principal_is_wildcard(statement.get("principal"))
-    if wildcard is not True:
-        return wildcard
-    keys = frozenset(k.lower() for k in arg) if isinstance(arg, list) else frozenset(DEFAULT_RESTRICTING_KEYS)
-    conditions = statement.get("conditions") or []
-    return not any(_condition_restricts(c, keys) for c in conditions)
-
+from .iam_predicates import IAM_PREDICATES
 
 # --- CIDRs ---------------------------------------------------------------------------------------
 
@@ -300,65 +129,6 @@ def bucket_name_valid(value: Any, _arg: Any = True) -> bool | None:
     if isinstance(value, Unknown):
         return None
     return bucket_name_error(value) is None
-
-
-# --- IAM action catalogue --------------------------------------------------------------------------
-
-_CATALOGUE: Any = None
-
-
-def _iam_catalogue() -> Any:
-    """The catalogue module (it imports this one), imported on first use and then held: an import
-    statement in a predicate costs more than the predicate, called for every action of every policy."""
-    global _CATALOGUE
-    if _CATALOGUE is None:
-        from . import iam_catalogue
-
-        _CATALOGUE = iam_catalogue
-    return _CATALOGUE
-
-
-def iam_action_known(action: Any, _arg: Any = True) -> bool | None:
-    """Whether an action (pattern) names at least one action that exists, by the catalogue."""
-    if isinstance(action, Unknown):
-        return None
-    if not isinstance(action, str):
-        return False
-    return _iam_catalogue().action_error(action) is None
-
-
-def _unknown_action_reason(action: Any, _arg: Any) -> str | None:
-    return _iam_catalogue().action_error(action) if isinstance(action, str) else None
-
-
-def iam_sensitive_wildcard(action: Any, _arg: Any = True) -> bool | None:
-    """Whether a wildcard action pattern grants permissions-management actions (by the catalogue)."""
-    if isinstance(action, Unknown):
-        return None
-    if not isinstance(action, str):
-        return False
-    return bool(_iam_catalogue().sensitive_expansion(action))
-
-
-def _sensitive_reason(action: Any, _arg: Any) -> str | None:
-    names = _iam_catalogue().sensitive_expansion(action) if isinstance(action, str) else []
-    if not names:
-        return None
-    shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
-    return f"grants {len(names)} permissions-management action{'s' if len(names) != 1 else ''} ({shown})"
-
-
-def actions_cover(statement: Any, target: Any) -> bool | None:
-    """Whether a statement of either effect names every action of ``target`` (a pattern, or a list
-    of patterns of which one must be covered): ``Action`` coverage, or ``NotAction`` as a complement."""
-    if not isinstance(statement, dict):
-        return False
-    targets = target if isinstance(target, list) else [target]
-    as_allow = dict(statement, effect="Allow")
-    results = [allows_action(as_allow, t) for t in targets]
-    if any(r is True for r in results):
-        return True
-    return None if any(r is None for r in results) else False
 
 
 # --- ports and lists -------------------------------------------------------------------------------
@@ -536,17 +306,10 @@ def secret_reference(value: Any, _arg: Any = True) -> bool | None:
 
 # Name → (function, explain) where explain(value, arg) gives a reason for a failing value.
 PREDICATES = {
-    "service_wildcard": (is_service_wildcard, None),
-    "allows_action": (allows_action, None),
-    "public_principal": (is_public_principal, None),
-    "wildcard_principal": (lambda v, a=True: principal_is_wildcard(v), None),
     "cidr_valid": (cidr_valid, lambda v, a: cidr_error(v)),
     "ip_or_cidr_valid": (lambda v, a=True: cidr_valid(v, "bare_ip_allowed"), lambda v, a: cidr_error(v, True)),
     "cidr_world": (cidr_is_world, None),
     "bucket_name_valid": (bucket_name_valid, lambda v, a: bucket_name_error(v)),
-    "iam_action_known": (iam_action_known, _unknown_action_reason),
-    "iam_sensitive_wildcard": (iam_sensitive_wildcard, _sensitive_reason),
-    "actions_cover": (actions_cover, None),
     "ports_include": (ports_include, None),
     "ports_within": (ports_within, None),
     "contains_all": (contains_all, _missing_reason),
@@ -555,4 +318,7 @@ PREDICATES = {
     "credential_format": (credential_format, _credential_format_reason),
     "literal_secret": (literal_secret, _credential_format_reason),
     "secret_reference": (secret_reference, lambda v, a: not_a_secret(v)),
+    **IAM_PREDICATES,
 }
+# Predicates that also take the scope their path was walked from (a statement, a policy).
+CONTEXTUAL = frozenset(IAM_PREDICATES)

