@@ -14,6 +14,7 @@ from .load.located import LocDict, Span
 
 # Normalised kinds (see docs/architecture.md for each facet's fields).
 IAM_POLICY = "iam.policy"
+IAM_ATTACHMENT = "iam.attachment"  # an AWS managed policy attached to a principal (normalise/attachments.py)
 S3_BUCKET = "s3.bucket"
 SG_RULE = "ec2.security_group_rule"
 NETWORK = "network"  # any resource with CIDR-bearing fields: facet {cidrs: [...]}

@@ -39,3 +39,10 @@ def test_plain_scans_import_no_sam_serverless_or_language_extension_code():
 def test_a_sam_scan_imports_the_sam_transform():
     modules = imported_modules("fixtures/sam/function-policies.yaml")
     assert "policylint.normalise.sam" in modules and "policylint.normalise.language_extensions" not in modules
+
+
+def test_the_managed_policy_catalogue_is_read_only_when_an_attachment_is_met():
+    plain = imported_modules("fixtures/rules/PL1001/fail.yaml", "--select", "PL1001,PL1006,PL1011")
+    assert "policylint.iam.managed" not in plain and "gzip" not in plain
+    attached = imported_modules("fixtures/rules/PL1011/fail.yaml", "--select", "PL1011")
+    assert "policylint.iam.managed" in attached

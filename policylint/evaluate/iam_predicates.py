@@ -209,7 +209,8 @@ def _escalation_reason(policy: Any, _arg: Any, _scope: Any = None) -> str | None
     found = _methods(policy)
     if not found:
         return None
-    return "; ".join(f"{name} ({' + '.join(escalation.proper(a) for a in needed)})" for name, needed in found)
+    shown = "; ".join(f"{name} ({' + '.join(escalation.proper(a) for a in needed)})" for name, needed in found[:3])
+    return shown + (f"; and {len(found) - 3} more methods" if len(found) > 3 else "")
 
 
 def broad_managed_grant(policy: Any, _arg: Any = True, _scope: Any = None) -> bool | None:
@@ -248,8 +249,7 @@ def _broad_managed_reason(policy: Any, _arg: Any, _scope: Any = None) -> str | N
     reason = _broad_grant(policy)
     if reason is None:
         return None
-    name = policy.get("managed_policy") if isinstance(policy, dict) else None
-    return f"'{name}' grants {reason}" if name else f"grants {reason}"
+    return f"grants {reason}"
 
 
 # --- principals and conditions -------------------------------------------------------------------
@@ -350,7 +350,8 @@ def _key_problem(condition: Any, scope: Any) -> str | None:
 
 
 def _key_reason(condition: Any, _arg: Any, scope: Any = None) -> str | None:
-    return _key_problem(condition, scope)
+    problem = _key_problem(condition, scope)
+    return f"'{condition['key']}' {problem}" if problem else None
 
 
 def duplicate_sid(sid: Any, _arg: Any = True, scope: Any = None) -> bool | None:

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from ..load.located import LocDict, LocList, Span, Unknown
 from ..model import IAM_POLICY, NETWORK, S3_BUCKET, SG_RULE, Resource
-from . import network, s3
+from . import attachments, network, s3
 from .facets import cfn_facets, cfn_template_facets
 from .cfn_intrinsics import Resolver, uses_if
 from .fields import entry_span
@@ -136,6 +136,8 @@ def _resources_of(
     for prop_path, attachment in POLICY_LOCATIONS.get(rtype, ()):
         for suffix, doc, doc_span in _walk(props, prop_path, span):
             yield make(IAM_POLICY, logical + suffix, normalise_policy(doc, doc_span, attachment), doc_span)
+    for suffix, kind, facet, where in attachments.from_cfn(rtype, props):
+        yield make(kind, logical + suffix, facet, where)
     if rtype == "AWS::S3::Bucket":
         bucket = s3.bucket_from_cfn(props, span)
         name = bucket["name"]

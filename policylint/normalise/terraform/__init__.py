@@ -49,7 +49,7 @@ def build_module(candidates: list[Any], options: Any) -> tuple[list[Resource], l
         instance = Instance(build, build.folder(folder_path))
         instance.overrides = _overrides(instance, options, folder_path, display, build.problems)
         instance.build_resources()
-        resources = resources_of(build.sources) + build.extra
+        resources = resources_of(build.sources, build.policy_lookups) + build.extra
     return resources, build.problems + [Incomplete(n.file, n.message, n.span) for n in spending.notes], build.file_texts
 
 

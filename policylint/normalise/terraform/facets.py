@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 from ...load.located import LocDict, LocList, Span, Unknown
 from ...model import IAM_POLICY, NETWORK, S3_BUCKET, SG_RULE, Resource
-from .. import cloudtrail, network, s3
+from .. import attachments, cloudtrail, network, s3
 from ..facets import tf_facets
 from ..fields import blocks, is_set, sub
 from ..iam import normalise_policy
@@ -109,12 +109,16 @@ class Source:
         return Resource(kind, self.type, name, self.file, span, facet, self.format, raw=self.props)
 
 
-def resources_of(sources: list[Source]) -> list[Resource]:
-    """The raw and normalised resources of a module's (or a plan's) resources."""
+def resources_of(sources: list[Source], lookups: dict[str, Any] | None = None) -> list[Resource]:
+    """The raw and normalised resources of a module's (or a plan's) resources; ``lookups``: the
+    ``data "aws_iam_policy"`` sources of the module, address → the ARN or name they look up."""
     out: list[Resource] = []
+    lookups = lookups or {}
     for source in sources:
         out.append(source.make(None, source.name, source.props, source.span))
         out.extend(_policies(source))
+        for suffix, kind, facet, span in attachments.from_tf(source.type, source.props, lookups):
+            out.append(source.make(kind, source.name + suffix, facet, span))
         out.extend(_security_group_rules(source))
         cidrs = _cidrs(source)
         if cidrs is not None:

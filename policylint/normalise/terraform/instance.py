@@ -61,6 +61,7 @@ class Build:
     providers: dict[str, tuple[Any, Span]] = field(default_factory=dict)  # "aws" / "aws.west" → region
     instances: int = 0  # module instances built (see MAX_MODULE_INSTANCES)
     file_texts: list[tuple[str, str]] = field(default_factory=list)  # (file, text) file() and templatefile() read
+    policy_lookups: dict[str, Any] = field(default_factory=dict)  # data.aws_iam_policy address → its arn/name
 
     def folder(self, path: str) -> Folder:
         """The module folder at ``path``, parsed (once per process) without its files that may not
@@ -312,6 +313,12 @@ class Instance:
             self.child(block.labels[0])
         # A policy document used by a resource is checked there; one used by none, on its own.
         for (dtype, name), block in self.folder.data.items():
+            if dtype == "aws_iam_policy":  # a lookup of an existing policy, by ARN or name
+                props = self.evaluate_body(block.body, Scope(self, _unknown_iteration(block)))
+                wanted = props.get("arn") if props.get("arn") is not None else props.get("name")
+                if isinstance(wanted, str):
+                    self.build.policy_lookups[f"{self.prefix}data.{dtype}.{name}"] = wanted
+                continue
             if dtype != "aws_iam_policy_document" or name in self._used_documents or not self.expansions(block, root):
                 continue
             document = self.policy_document(name)
