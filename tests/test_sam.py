@@ -27,9 +27,14 @@ def resources(text: str):
 def test_every_form_of_policies_is_read_at_its_sam_line():
     found, _ = findings(SAM / "function-policies.yaml", "PL1001", "PL1005")
     assert sorted(found) == sorted([
+        # SAM's bare managed-policy names, judged as the AWS managed policies they attach (issue 13)
+        ("PL1001", 33, "BroadRole.ManagedPolicyArns[1]"),  # AmazonS3FullAccess: s3:*
+        ("PL1001", 33, "BroadRole.ManagedPolicyArns[1]"),  # ... and s3-object-lambda:*
+        ("PL1001", 34, "BroadRole.ManagedPolicyArns[2]"),  # AdministratorAccess: *
+        ("PL1005", 34, "BroadRole.ManagedPolicyArns[2]"),
         ("PL1001", 35, "BroadRole.Policies[0].PolicyDocument"),  # TextractPolicy: the template's name
         ("PL1001", 38, "BroadRole.Policies[1].PolicyDocument"),  # a statement's action
-        ("PL1005", 45, "BroadRole.Policies[2].PolicyDocument"),
+        ("PL1005", 44, "BroadRole.Policies[2].PolicyDocument"),  # at the action that grants iam:PassRole
         ("PL1001", 51, "BroadRole.Policies[3].PolicyDocument"),  # inside !If
         ("PL1001", 64, "SingleDocumentRole.Policies[0].PolicyDocument"),  # one document, not a list
         ("PL1001", 87, "MachineRole.Policies[1].PolicyDocument"),  # a state machine's role
