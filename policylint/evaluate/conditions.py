@@ -311,7 +311,7 @@ class OptionTest(Condition):
         self.name, self.leaf, self.value = name, leaf, value
 
     def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
-        return self.leaf._test(self.value), []
+        return self.leaf._test(self.value, None), []
 
 
 class Each(Condition):
