@@ -249,3 +249,11 @@ def test_cross_account_trust():
     service = first({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"},
                     attachment="trust")
     assert ip.cross_account_trust(service) is False
+
+
+def test_escalation_ignores_principals_and_policy_arn_conditions():
+    endpoint = policy({"Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*"})
+    assert ip.privilege_escalation(endpoint) is False
+    named = policy({"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "arn:aws:iam::*:role/*",
+                    "Condition": {"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}}})
+    assert ip.privilege_escalation(named) is False

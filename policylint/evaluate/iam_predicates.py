@@ -185,14 +185,18 @@ def _broad_reason(statement: Any, wanted: Any, _scope: Any = None) -> str | None
 
 def privilege_escalation(policy: Any, _arg: Any = True, _scope: Any = None) -> bool | None:
     """Whether a policy's Allow statements together grant every action of a known
-    privilege-escalation method, each on every resource (``iam:PassRole`` on every role)."""
+    privilege-escalation method, each on every resource (``iam:PassRole`` on every role).
+    Statements with a ``Principal`` (resource and endpoint policies filter, they do not grant)
+    and statements a condition ties to named policies or a permissions boundary do not count."""
     return bool(_methods(policy))
 
 
 def _methods(policy: Any) -> list[tuple[str, tuple[str, ...]]]:
     if not isinstance(policy, dict):
         return []
-    statements = [s for s in policy.get("statements") or [] if _allow(s)]
+    statements = [s for s in policy.get("statements") or []
+                  if _allow(s) and s.get("principal") is None
+                  and not condition_keys.conditions_fix(s.get("conditions"), escalation.LIMITING_KEYS)]
     if not statements:
         return []
     granted: dict[str, bool] = {}

@@ -124,11 +124,28 @@ def action_condition_keys(action: str) -> frozenset[str] | None:
     known = service_actions(service)
     if known is None or name not in known:
         return None
-    details = _catalogue().Actions().get_action_details(service, known[name][0])
+    data = _catalogue()
+    details = data.Actions().get_action_details(service, known[name][0])
     keys = {k.lower() for k in details.get("conditionKeys", [])}
     for resource in details.get("resourceTypes", []) or []:
         keys.update(k.lower() for k in resource.get("conditionKeys", []) or [])
+        try:
+            defined = data.Resources().get_resource_type_details(service, str(resource.get("name", "")))
+        except Exception:  # noqa: BLE001 - a resource type the reference names but does not define
+            continue
+        keys.update(k.lower() for k in defined.get("conditionKeys", []) or [])
     return frozenset(keys)
+
+
+@lru_cache(maxsize=None)
+def keys_used_by_actions(service: str) -> frozenset[str]:
+    """Every condition key (lower case) some action of ``service`` lists: a key of the service's
+    table that no action lists is one the reference does not tie to actions (``glue:RoleAssumedBy``,
+    ``ec2:SourceInstanceARN``), so support for it cannot be judged."""
+    out: set[str] = set()
+    for name in service_actions(service) or {}:
+        out.update(action_condition_keys(f"{service}:{name}") or ())
+    return frozenset(out)
 
 
 @lru_cache(maxsize=None)

@@ -51,7 +51,7 @@ GLOBAL_KEYS: dict[str, bool] = {
     "aws:vpceorgid": False, "aws:vpceorgpaths": True, "aws:ec2instancesourcevpc": False,
     "aws:ec2instancesourceprivateipv4": False, "aws:sourceowner": False, "aws:chatbotsourcearn": False,
     "aws:ismcpserviceaction": False, "aws:viaawsmcpservice": False, "aws:calledviaawsmcp": False,
-    "aws:requestcontextprovider": False,
+    "aws:requestcontextprovider": False, "aws:assumedroot": False, "aws:principalorgmasteraccountid": False,
 }
 
 _POSITIVE = {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress"}
@@ -124,17 +124,22 @@ def conditions_fix(conditions: Any, keys: Iterable[str]) -> bool:
 
 # --- which keys exist ----------------------------------------------------------------------------
 
-_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[^>]*>")
+_PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[^>]*>|(?<=/)tag-key$")
 
 
 def _is_template(key: str) -> bool:
-    return bool(_PLACEHOLDER.search(key))
+    """Keys the reference writes with a placeholder (``${TagKey}``, ``<key>``, ``tag-key``), and
+    every key with a ``/`` (``secretsmanager:resource/Type``): the part after the last ``/`` is
+    chosen by the user in several services' tag and attribute keys."""
+    return bool(_PLACEHOLDER.search(key)) or "/" in key
 
 
 @lru_cache(maxsize=None)
 def _template(key: str) -> re.Pattern[str]:
     """A condition-key template (``s3:ExistingObjectTag/<key>``, ``aws:ResourceTag/${TagKey}``)
-    as a regular expression."""
+    as a regular expression: the placeholder, or what follows the last ``/``, matches any text."""
+    if not _PLACEHOLDER.search(key):
+        key = key[:key.rindex("/") + 1] + "${}"
     parts = _PLACEHOLDER.split(key)
     return re.compile(".+".join(re.escape(p) for p in parts), re.IGNORECASE)
 
@@ -195,6 +200,9 @@ def key_problem(key: Any, actions: Any) -> str | None:
         return f"is not a condition key of {'AWS (global keys)' if service == 'aws' else 'service ' + repr(service)}"
     if service == "aws":
         return None
+    used = catalogue.keys_used_by_actions(service)
+    if key not in used and not any(_is_template(k) and _template(k).fullmatch(key) for k in used):
+        return None  # the reference ties this key to no action: support cannot be judged
     patterns = [a for a in (actions if isinstance(actions, list) else [actions] if actions else [])
                 if isinstance(a, str)]
     if not patterns:

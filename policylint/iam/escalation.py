@@ -46,6 +46,10 @@ _METHODS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("CreatePresignedSageMakerNotebookUrl", ("sagemaker:CreatePresignedNotebookInstanceUrl",)),
 )
 
+# A statement whose condition fixes one of these keys grants the method's actions only for the
+# policies named (iam:PolicyARN) or under a permissions boundary: it is not an escalation path.
+LIMITING_KEYS: tuple[str, ...] = ("iam:policyarn", "iam:permissionsboundary")
+
 CREDENTIAL_EXPOSURE: tuple[str, ...] = (
     "iam:CreateAccessKey", "iam:UpdateAccessKey", "iam:CreateLoginProfile", "iam:CreateServiceSpecificCredential",
     "iam:ResetServiceSpecificCredential", "sts:GetFederationToken", "sts:GetSessionToken",
