@@ -18,7 +18,7 @@ def test_exit_codes_and_text_report():
     bad = run_cli("scan", INSECURE, "--no-color")
     assert bad.returncode == 1
     assert f"{INSECURE}:30:24: PL1003 critical" in bad.stdout
-    assert bad.stdout.rstrip().splitlines()[-1].startswith("1 file scanned, 12 findings")
+    assert bad.stdout.rstrip().splitlines()[-1].startswith("1 file scanned, 15 findings")
     good = run_cli("scan", SECURE)
     assert good.returncode == 0, good.stdout
     assert "0 findings" in good.stdout
@@ -45,10 +45,10 @@ def test_output_file_and_json_report(tmp_path):
     result = run_cli("scan", INSECURE, "-f", "json", "-o", str(out))
     assert result.returncode == 1 and result.stdout == ""
     report = json.loads(out.read_text())
-    assert report["files_scanned"] == 1 and len(report["findings"]) == 12
+    assert report["files_scanned"] == 1 and len(report["findings"]) == 15
     first = report["findings"][0]
     assert set(first) >= {"rule", "severity", "message", "file", "line", "column", "end_line", "end_column", "fingerprint"}
-    assert "12 findings" in result.stderr
+    assert "15 findings" in result.stderr
 
 
 def test_usage_errors_exit_2_with_one_line():
@@ -117,7 +117,8 @@ def test_broken_file_is_reported_and_the_scan_goes_on(tmp_path):
     (tmp_path / "b.json").write_text('{"Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}')
     report = scan_json(".", cwd=tmp_path)
     rules = sorted((f["file"], f["rule"]) for f in report["findings"])
-    assert rules == [("a.yaml", "PL0001"), ("b.json", "PL1001"), ("b.json", "PL1008")]  # PL1001 supersedes PL1010
+    # PL1001 supersedes PL1010; PL1015: s3:* grants s3:GetObject on every resource
+    assert rules == [("a.yaml", "PL0001"), ("b.json", "PL1001"), ("b.json", "PL1008"), ("b.json", "PL1015")]
 
 
 def _one_error_line(result) -> str:
