@@ -141,8 +141,8 @@ def test_a_path_that_does_not_exist_is_an_error_with_a_close_match(tmp_path):
 
 
 def test_unknown_select_or_ignore_on_the_command_line_is_an_error_with_a_close_match():
-    line = _one_error_line(run_cli("scan", INSECURE, "--select", "PL1011"))
-    assert line == "policylint: error: --select: no rule, rule name or tag 'PL1011' (did you mean 'PL1010'?)"
+    line = _one_error_line(run_cli("scan", INSECURE, "--select", "PL1110"))
+    assert line == "policylint: error: --select: no rule, rule name or tag 'PL1110' (did you mean 'PL1011'?)"
     line = _one_error_line(run_cli("scan", INSECURE, "--select", "s3,IamAllowsPublicPrincpal"))
     assert "'IamAllowsPublicPrincpal' (did you mean 'IamAllowsPublicPrincipal'?)" in line
     line = _one_error_line(run_cli("scan", INSECURE, "--ignore", "pl1001"))
@@ -155,10 +155,10 @@ def test_unknown_select_or_ignore_on_the_command_line_is_an_error_with_a_close_m
 
 def test_the_configuration_file_and_the_command_line_reject_unknown_names_alike(tmp_path):
     (tmp_path / "t.yaml").write_text((REPO / INSECURE).read_text())
-    (tmp_path / ".policylint.yaml").write_text("select: [s3, PL1011]\n")
+    (tmp_path / ".policylint.yaml").write_text("select: [s3, PL1110]\n")
     line = _one_error_line(run_cli("scan", "t.yaml", cwd=tmp_path))
-    assert line.endswith(".policylint.yaml:1: select: no rule, rule name or tag 'PL1011' (did you mean 'PL1010'?)")
-    cli = _one_error_line(run_cli("scan", "t.yaml", "--no-config", "--select", "PL1011", cwd=tmp_path))
+    assert line.endswith(".policylint.yaml:1: select: no rule, rule name or tag 'PL1110' (did you mean 'PL1011'?)")
+    cli = _one_error_line(run_cli("scan", "t.yaml", "--no-config", "--select", "PL1110", cwd=tmp_path))
     assert cli.split("--select: ", 1)[1] == line.split("select: ", 1)[1]
 
 
