@@ -202,11 +202,15 @@ def test_terraform_baseline_survives_an_inserted_statement_and_reordered_resourc
     main = tmp_path / "main.tf"
     main.write_text(TF_POLICY.format(extra="", action="s3:*") + TF_GROUP)
     assert run_cli("scan", ".", "--write-baseline", "b.json", cwd=tmp_path).returncode == 0
-    deny = '      { Effect = "Deny", Action = "s3:DeleteBucket", Resource = "*" },\n'
+    # conditional: an unconditional Deny would subtract from the Allow s3:* (IAM semantics)
+    deny = ('      { Effect = "Deny", Action = "s3:DeleteBucket", Resource = "*",\n'
+            '        Condition = { Bool = { "aws:MultiFactorAuthPresent" = "false" } } },\n')
     main.write_text(TF_GROUP + "\n" + TF_POLICY.format(extra=deny, action="s3:*"))
     assert run_cli("scan", ".", "--baseline", "b.json", cwd=tmp_path).returncode == 0
     main.write_text(TF_GROUP + "\n" + TF_POLICY.format(extra=deny, action="ec2:*"))
     changed = run_cli("scan", ".", "--baseline", "b.json", "-f", "json", cwd=tmp_path)
     assert changed.returncode == 1
     new = [f for f in json.loads(changed.stdout)["findings"] if f["baseline_state"] == "new"]
-    assert [f["rule"] for f in new] == ["PL1001"] and "ec2:*" in new[0]["message"]
+    # the changed statement: PL1001 on ec2:*, and PL1015 (ec2:GetPasswordData on every resource)
+    assert sorted(f["rule"] for f in new) == ["PL1001", "PL1015"]
+    assert "ec2:*" in next(f for f in new if f["rule"] == "PL1001")["message"]
