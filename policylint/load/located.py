@@ -7,7 +7,7 @@ from the source file to the finding.
 """
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from ..budget import charge
 
@@ -217,13 +217,8 @@ class UnknownDocument(Unknown):
         self.data = data
 
 
-def shift_block(value: Any, block: BlockText, file: str | None = None) -> Any:
-    """``value`` parsed from ``block``'s text (spans relative to it) with every span moved to
-    where that text is in the file (in place)."""
-    def move(span: Span) -> Span:
-        return span._replace(line=span.line + block.first_line - 1, col=span.col + block.indent,
-                             end_line=span.end_line + block.first_line - 1, end_col=span.end_col + block.indent)
-
+def map_spans(value: Any, move: Callable[[Span], Span]) -> Any:
+    """``value`` with ``move`` applied to every span of every container in it (in place)."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -237,6 +232,16 @@ def shift_block(value: Any, block: BlockText, file: str | None = None) -> Any:
             item.spans = [move(s) for s in item.spans]
             stack.extend(item)
     return value
+
+
+def shift_block(value: Any, block: BlockText, file: str | None = None) -> Any:
+    """``value`` parsed from ``block``'s text (spans relative to it) with every span moved to
+    where that text is in the file (in place)."""
+    def move(span: Span) -> Span:
+        return span._replace(line=span.line + block.first_line - 1, col=span.col + block.indent,
+                             end_line=span.end_line + block.first_line - 1, end_col=span.end_col + block.indent)
+
+    return map_spans(value, move)
 
 
 def relocate(value: Any, span: Span) -> Any:

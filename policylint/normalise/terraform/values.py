@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...load.located import LocDict, LocList, Span, Unknown
+from ...load.located import Span, Unknown, map_spans
 
 
 class LocatedText(str):
@@ -54,19 +54,7 @@ def shift_spans(value: Any, lines: int, file: str | None) -> Any:
     def move(span: Span) -> Span:
         return span._replace(line=span.line + lines, end_line=span.end_line + lines, file=file)
 
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, LocDict):
-            item.span = move(item.span)
-            item.spans = {k: move(s) for k, s in item.spans.items()}
-            item.key_spans = {k: move(s) for k, s in item.key_spans.items()}
-            stack.extend(item.values())
-        elif isinstance(item, LocList):
-            item.span = move(item.span)
-            item.spans = [move(s) for s in item.spans]
-            stack.extend(item)
-    return value
+    return map_spans(value, move)
 
 
 def to_text(value: Any) -> str | None:
