@@ -11,6 +11,7 @@ from typing import Any, Callable
 from . import budget
 from .confine import redactor
 from .discover import TERRAFORM_SUFFIXES, Candidate, Skipped, discover
+from .evaluate.conditions import RegexTimeout
 from .evaluate.engine import evaluate
 from .evaluate.rules import Rule, builtin_rules_dir, load_rules
 from .findings import SEVERITY_RANK, Finding
@@ -234,6 +235,8 @@ def run_task(task: Task, rules: list[Rule], options: ScanOptions) -> TaskResult:
         if task.kind == "document":
             return lint_document(task.candidates[0], rules, task.always)
         return lint_terraform(task.candidates, rules, options)
+    except RegexTimeout:
+        raise  # a rule's mistake, not the file's: the scan stops with an error naming the rule
     except Exception as exc:  # noqa: BLE001 - confined to this task's files, reported there
         try:
             detail = str(exc)

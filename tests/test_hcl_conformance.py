@@ -34,7 +34,7 @@ def _values(tmp_path, body: str) -> dict:
     """The attributes of a resource whose body is ``body``, evaluated as Terraform would."""
     (tmp_path / "main.tf").write_text(VARIABLES + 'resource "null_resource" "r" {\n' + body + "\n}\n")
     candidate = Candidate(str(tmp_path / "main.tf"), "main.tf", "terraform")
-    resources, problems = build_module([candidate], ScanOptions(paths=[str(tmp_path)], root=str(tmp_path)))
+    resources, problems, _ = build_module([candidate], ScanOptions(paths=[str(tmp_path)], root=str(tmp_path)))
     assert not problems, problems
     (resource,) = [r for r in resources if r.name == "null_resource.r" and r.kind is None]
     return plain(resource.props)

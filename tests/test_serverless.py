@@ -32,15 +32,19 @@ def test_v3_statements_per_function_roles_and_resources():
     found = findings(SLS / "v3" / "serverless.yml", "PL1001", "PL1003", "PL1005")
     assert found == [
         ("PL1001", 7, "IamRoleLambdaExecution.Policies[0].PolicyDocument"),  # iam:* from ${self:custom.adminActions}
+        ("PL1001", 18, "IamRoleLambdaExecution.ManagedPolicyArns[0]"),  # AdministratorAccess, judged as it attaches
         ("PL1001", 28, "IamRoleLambdaExecution.Policies[0].PolicyDocument"),
         ("PL1001", 42, "ReportIamRoleLambdaExecution.Policies[0].PolicyDocument"),  # iamRoleStatements of a function
         ("PL1003", 60, "ArchivePolicy.PolicyDocument"),  # resources.Resources
-        ("PL1005", 22, "IamRoleLambdaExecution.Policies[0].PolicyDocument"),
+        ("PL1005", 7, "IamRoleLambdaExecution.Policies[0].PolicyDocument"),  # iam:* (PassRole) where it is written
+        ("PL1005", 18, "IamRoleLambdaExecution.ManagedPolicyArns[0]"),
     ]
 
 
 def test_v1_statements_and_environment_secrets():
-    assert findings(SLS / "v1" / "serverless.json", "PL1001") == [
+    assert findings(SLS / "v1" / "serverless.json", "PL1001") == [  # AmazonS3FullAccess: s3:* and s3-object-lambda:*
+        ("PL1001", 6, "IamRoleLambdaExecution.ManagedPolicyArns[0]"),
+        ("PL1001", 6, "IamRoleLambdaExecution.ManagedPolicyArns[0]"),
         ("PL1001", 10, "IamRoleLambdaExecution.Policies[0].PolicyDocument")]
     assert findings(SLS / "v3" / "serverless.yml", "PL5003") == [
         ("PL5003", 14, "CreateDashorderLambdaFunction"), ("PL5003", 14, "ReportLambdaFunction"),

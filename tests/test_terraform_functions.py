@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from policylint.confine import Confinement
 from policylint.load.hcl_parser import parse_expression
 from policylint.load.hcl_tree import Source
 from policylint.load.located import Span, Unknown, plain
@@ -31,7 +32,7 @@ def scope(tmp_path_factory):
     (root / "main.tf").write_text("")
     (root / "hello.txt").write_text("Hello World")
     (root / "greeting.tpl").write_text("Hello, ${name}!")
-    build = Build(lambda p: p, [str(root)], str(root), {})
+    build = Build(lambda p: p, Confinement([str(root)]), str(root))
     return Scope(Instance(build, build.folder(str(root))))
 
 
