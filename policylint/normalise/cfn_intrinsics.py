@@ -45,6 +45,22 @@ def uses_if(value: Any) -> bool:
     return False
 
 
+def if_conditions(value: Any) -> set[str]:
+    """The condition names of every ``Fn::If`` inside ``value``."""
+    found: set[str] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            branches = item.get("Fn::If")
+            if isinstance(branches, list) and branches and isinstance(branches[0], str):
+                found.add(branches[0])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
 def describe(value: Any) -> str:
     """A short text for an intrinsic that stays unresolved (``!GetAtt Role.Arn``)."""
     if isinstance(value, dict) and len(value) == 1:

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from ..load.located import LocDict, LocList, Span, Unknown
 from ..model import IAM_POLICY, NETWORK, S3_BUCKET, SG_RULE, Resource
-from . import attachments, network, s3
+from . import attachments, cloudtrail, network, s3
 from .facets import cfn_facets, cfn_template_facets
 from .cfn_intrinsics import Resolver, uses_if
 from .fields import entry_span
@@ -81,6 +81,8 @@ def build_resources(template: LocDict, path: str, notices: list[str] | None = No
     resolvers = [Resolver(template, 0)]
     links = s3.links_from_cfn(resources)
     out: list[Resource] = []
+    trails: dict[str, dict[int, LocDict]] = {}  # logical id → Fn::If branch → cloudtrail.trail facet
+    written: dict[str, Any] = {}  # the trails' properties as written
     for logical, body in resources.items():
         if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
             continue
@@ -99,7 +101,16 @@ def build_resources(template: LocDict, path: str, notices: list[str] | None = No
                     and not isinstance(properties["BucketName"], str):
                 bucket_links = dict(links)
                 bucket_links[str(logical)] = links.get(str(logical), []) + links.get(s3.raw_key(properties["BucketName"]), [])
-            out.extend(_resources_of(str(logical), body["Type"], props, span, path, bucket_links, origin))
+            built = list(_resources_of(str(logical), body["Type"], props, span, path, bucket_links, origin))
+            for resource in built:
+                if resource.kind == cloudtrail.TRAIL:
+                    trails.setdefault(str(logical), {})[branch] = resource.props
+                    written[str(logical)] = properties
+            out.extend(built)
+    if trails:
+        first = entry_span(resources, next(logical for logical in resources if str(logical) in trails))
+        for facet in cloudtrail.trails_facets(trails, written, first):
+            out.append(Resource(cloudtrail.TRAILS, cloudtrail.TRAILS, "trails", path, facet.span, facet, FORMAT, raw=facet))
     s3.mark_log_targets([(r.name, r.props) for r in out if r.kind == S3_BUCKET])
     whole = template.span
     for name, kind, facet in cfn_template_facets(template, whole, source):

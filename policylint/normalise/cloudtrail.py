@@ -7,12 +7,15 @@ event selectors record read-only and write management events (both by default),
 
 ``cloudtrail.trails`` (one per template or Terraform module that defines trails, located at the
 first): ``{trails: [names], s3_data_events_by: [names of the trails recording S3 data events]}``.
+A template whose trails use ``Fn::If`` has one per branch when the branches differ (see
+:func:`trails_facets`).
 """
 from __future__ import annotations
 
 from typing import Any, Iterable
 
 from ..load.located import LocDict, LocList, Span, Unknown
+from .cfn_intrinsics import if_conditions
 from .fields import blocks, facet
 
 TRAIL = "cloudtrail.trail"
@@ -133,3 +136,23 @@ def trails_facet(trails: list[tuple[str, LocDict]], span: Span) -> LocDict:
     out.put("trails", names, span)
     out.put("s3_data_events_by", recording, span)
     return out
+
+
+def trails_facets(trails: dict[str, dict[int, LocDict]], written: dict[str, Any], span: Span) -> list[LocDict]:
+    """The ``cloudtrail.trails`` facets of a template's trails, given each trail's facet per
+    ``Fn::If`` branch (``{logical id: {0: facet, 1: facet}}``; a trail without ``Fn::If`` has only
+    branch 0) and its properties as ``written``: one per branch, as a deployment may take either,
+    and a single one when the branches agree. When they differ, each is located with a note naming
+    the conditions of the selectors' ``Fn::If`` and the branch, so that a finding says in which
+    deployment no trail records S3 data events."""
+    conditions = sorted({c for props in written.values() if isinstance(props, dict)
+                         for key in ("EventSelectors", "AdvancedEventSelectors") for c in if_conditions(props.get(key))})
+    branches = sorted({b for by_branch in trails.values() for b in by_branch})
+    built = {b: [(name, by_branch.get(b, by_branch[0])) for name, by_branch in trails.items()] for b in branches}
+    recording = {b: [t.get("s3_data_events") for _, t in found] for b, found in built.items()}
+    if len(branches) == 1 or all(recording[b] == recording[0] for b in branches):
+        return [trails_facet(built[0], span)]
+    names = ", ".join(conditions) or "the condition"
+    return [trails_facet(built[b], span.with_note(f"when {names} {'holds' if b == 0 else 'does not hold'}: "
+                                                   f"the {'first' if b == 0 else 'second'} branch of each Fn::If"))
+            for b in branches]

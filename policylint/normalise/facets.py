@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..load.located import LocDict, Span
-from .fields import entry_span
 from . import cloudtrail, inputs, instance_metadata, kms, lambda_env, resource_meta, secret_values, secrets, storage, vpc
 
 Facet = tuple[str, str, LocDict]  # (name suffix, kind, facet)
@@ -46,18 +45,13 @@ def cfn_facets(rtype: str, props: LocDict, span: Span) -> Iterator[Facet]:
 
 def cfn_template_facets(template: LocDict, span: Span, source: LocDict | None = None) -> Iterator[tuple[str, str, LocDict]]:
     """``(name, kind, facet)`` of the facets built from a whole template (``source``: the template
-    as written, when ``template`` is what a transform made of it: its strings are read there once)."""
+    as written, when ``template`` is what a transform made of it: its strings are read there once).
+    The ``cloudtrail.trails`` facet is built from the resolved trails, per ``Fn::If`` branch, by
+    ``cloudformation.build_resources``."""
     resources = template.get("Resources")
     if isinstance(resources, LocDict):
         for logical, facet in vpc.vpcs_from_cfn(resources):
             yield logical, vpc.VPC, facet
-        trails = [(str(logical), body) for logical, body in resources.items()
-                  if isinstance(body, LocDict) and body.get("Type") == "AWS::CloudTrail::Trail"]
-        if trails:
-            first = entry_span(resources, trails[0][0])
-            built = [(name, cloudtrail.trail_from_cfn(body.get("Properties") if isinstance(body.get("Properties"), LocDict)
-                                                      else LocDict(first), first)) for name, body in trails]
-            yield "trails", cloudtrail.TRAILS, cloudtrail.trails_facet(built, first)
     for name, facet in inputs.parameters_from_cfn(template):
         yield f"Parameters.{name}", inputs.INPUT_VARIABLE, facet
     yield "template", secrets.STRINGS, secrets.strings_facet(template if source is None else source, span)
