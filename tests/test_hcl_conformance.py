@@ -11,7 +11,9 @@ specification gives; an invalid one is a ``PL0001`` located where HCL locates th
 """
 from __future__ import annotations
 
+import json
 import math
+import unicodedata
 
 import pytest
 
@@ -46,7 +48,16 @@ def _same_tree_where_the_reference_parses(text: str) -> None:
         theirs = reference(text, "main.tf")
     except LoadError:
         return  # python-hcl2 refuses a form Terraform takes: nothing to compare
-    assert tree(ours) == tree(theirs)
+    # python-hcl2 keeps strings as written; HCL (and policylint) in normal form C.
+    assert _nfc(tree(ours)) == _nfc(tree(theirs))
+
+
+def _nfc(node):
+    if isinstance(node, str):
+        return unicodedata.normalize("NFC", node)
+    if isinstance(node, (tuple, list)):
+        return tuple(_nfc(item) for item in node)
+    return node
 
 
 # --- the specification suite: valid files and their values ---------------------------------------
@@ -165,6 +176,8 @@ long_fraction = 2.71828182845904523536028747135266249775724709369995
 ascii = "text"
 cyrillic = "Щука"
 emoji = "\U0001F9D1\u200D\U0001F680"
+not_normalised = "an\u0303o"
+escaped_combining = "n\\u0303"
 # keywords as names
 true = true
 false = false
@@ -172,6 +185,8 @@ null = null
 '''
 PRIMITIVE_VALUES = {
     "integer": 42, "fraction": 0.5, "ascii": "text", "cyrillic": "Щука", "emoji": "\U0001F9D1\u200D\U0001F680",
+    # HCL keeps strings in normal form C: "n" and a combining tilde are one precomposed "ñ"
+    "not_normalised": "a\u00f1o", "escaped_combining": "\u00f1",
     "true": True, "false": False, "null": None,
 }
 
@@ -238,6 +253,7 @@ def test_specification_suite_invalid_files_are_located_errors(name):
 
 def test_invalid_files_are_pl0001_through_the_cli_and_the_scan_goes_on(tmp_path):
     cases = [case for name in sorted(SPECSUITE_INVALID) for case in SPECSUITE_INVALID[name]]
+    cases += [EDGES_INVALID[name] for name in sorted(EDGES_INVALID)]
     for n, (text, _, _) in enumerate(cases):
         (tmp_path / f"m{n}").mkdir()
         (tmp_path / f"m{n}" / "main.tf").write_text(text)
@@ -268,6 +284,22 @@ EDGES = {
     ),
     "comments between a block's type, labels and brace": ('inner /* a */ "x" /* b */ {\n  k = 1 # c\n}\n', {}),
     "CRLF everywhere": ('p = "x"\r\n# c\r\nq = [\r\n  1,\r\n]\r\n', {"p": "x", "q": [1]}),
+    "strings in normal form C: quoted, templates, heredocs, object keys": (
+        'p = "an\u0303o"\nq = "${var.word}-n\u0303"\nr = <<EOT\nan\u0303o\nEOT\n'
+        's = { "an\u0303o" = 1, "n\u0303" = 2 }\n',
+        {"p": "a\u00f1o", "q": "Word-\u00f1", "r": "a\u00f1o\n", "s": {"a\u00f1o": 1, "\u00f1": 2}},
+    ),
+    "a block comment over lines between a block's labels and brace": ('inner "x" /* a\n b */ {\n}\n', {}),
+}
+
+# (text, line, column) of the error HCL reports: its parser refuses a block whose "{" is not on
+# the line of the block's type and labels ("Invalid block definition"), where python-hcl2 takes it.
+EDGES_INVALID = {
+    "a block's brace on the next line": ("locals\n{\n  x = 1\n}\n", 1, 7),
+    "a labelled block's brace on the next line": ('resource "aws_s3_bucket" "b"\n{\n}\n', 1, 29),
+    "a comment between the labels and a brace on the next line": ('inner "x" # c\n{\n}\n', 1, 11),
+    "a label on the next line": ('resource "aws_s3_bucket"\n"b" {\n}\n', 1, 25),
+    "a nested block's brace on the next line": ("outer {\n  inner\n  {\n  }\n}\n", 2, 8),
 }
 
 
@@ -278,6 +310,33 @@ def test_native_syntax_edge_cases(tmp_path, name):
     if expected:
         values = _values(tmp_path, text)
         assert values == expected
+
+
+@pytest.mark.parametrize("name", sorted(EDGES_INVALID))
+def test_native_syntax_edge_cases_terraform_refuses_are_located_errors(name):
+    text, line, col = EDGES_INVALID[name]
+    with pytest.raises(LoadError) as error:
+        parse_hcl(text, "main.tf")
+    assert error.value.message.startswith("Terraform syntax error: ")
+    assert error.value.span[:2] == (line, col), error.value.message
+
+
+def test_a_block_label_keeps_its_code_points():
+    """HCL normalises string values, not names: a label is used as written."""
+    body = parse_hcl('resource "aws_s3_bucket" "an\u0303o" {\n}\n', "main.tf")
+    assert body.blocks[0].labels == ["aws_s3_bucket", "an\u0303o"]
+
+
+def test_tf_json_strings_are_in_normal_form_c(tmp_path):
+    document = {"resource": {"null_resource": {"r": {"p": "an\u0303o", "q": "${var.word}n\u0303",
+                                                   "s": {"n\u0303": 1}}}},
+                "variable": {"word": {"default": "Word"}}}
+    (tmp_path / "main.tf.json").write_text(json.dumps(document))
+    candidate = Candidate(str(tmp_path / "main.tf.json"), "main.tf.json", "terraform")
+    resources, problems, _ = build_module([candidate], ScanOptions(paths=[str(tmp_path)], root=str(tmp_path)))
+    assert not problems, problems
+    (resource,) = [r for r in resources if r.name == "null_resource.r" and r.kind is None]
+    assert plain(resource.props) == {"p": "a\u00f1o", "q": "Word\u00f1", "s": {"\u00f1": 1}}
 
 
 def test_a_heredoc_whose_closing_marker_has_trailing_spaces_is_linted(tmp_path):

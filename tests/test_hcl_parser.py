@@ -179,8 +179,7 @@ CONSTRUCTS = {
             aws = { source = "hashicorp/aws", version = ">= 5.0" }
           }
         }
-        locals
-        {
+        locals {
           x = 1
         }
         in {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .hcl_lexer import nfc
 from .hcl_parser import parse_expression, parse_hcl, parse_template
 from .hcl_tree import Block, Body, Expr, Interpolation, Source
 from .located import LocDict, Span
@@ -29,11 +30,12 @@ def json_body(data: Any, source: Source) -> Body:
 
 
 def json_expr(value: Any, span: Span, source: Source) -> Expr:
-    """A JSON value of a ``.tf.json`` file as an expression (its strings are templates)."""
+    """A JSON value of a ``.tf.json`` file as an expression (its strings are templates, in normal
+    form C as HCL keeps strings)."""
     span = span._replace(file=source.display)
     if isinstance(value, LocDict):
         elems = tuple(
-            (Expr("lit", (k,), value.key_span_of(k)._replace(file=source.display), source),
+            (Expr("lit", (nfc(k),), value.key_span_of(k)._replace(file=source.display), source),
              json_expr(v, value.span_of(k), source))
             for k, v in value.items()
         )
@@ -50,7 +52,7 @@ def json_expr(value: Any, span: Span, source: Source) -> Expr:
             else:
                 pieces.append(part)
         return Expr("tmpl", (tuple(pieces),), span, source)
-    return Expr("lit", (value,), span, source)
+    return Expr("lit", (nfc(value) if isinstance(value, str) else value,), span, source)
 
 
 def is_json_text(text: str) -> bool:

@@ -9,6 +9,7 @@ directives whole — because a string may hold an interpolation that holds a str
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 
 from .errors import LoadError
@@ -213,3 +214,11 @@ def unescape(text: str) -> str:
         return _ESCAPES.get(esc, "\\" + esc)
 
     return _ESCAPE.sub(one, text)
+
+
+def nfc(text: str) -> str:
+    """``text`` in Unicode normal form C, as HCL keeps every string value (a letter and a
+    combining accent become the precomposed letter)."""
+    if text.isascii() or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)

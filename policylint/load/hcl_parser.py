@@ -4,9 +4,11 @@ descent over the tokens of ``hcl_lexer``.
 It follows the HCL native syntax specification and accepts what python-hcl2 8.1's grammar
 accepts (``tests/test_hcl_parser.py`` holds the two to the same trees), plus a few forms Terraform
 takes and that grammar refuses (a newline before any binary operator, ``${~ x ~}`` strip markers,
-a ``/* */`` comment inside an expression, white space after a heredoc's closing marker), less the
-single-line blocks Terraform refuses (``a { b = 1, c = 2 }``, a ``}`` on a later line, a block
-inside); ``tests/test_hcl_conformance.py`` holds it to HCL's specification suite. Heredocs and the strings of ``.tf.json`` files are
+a ``/* */`` comment inside an expression, white space after a heredoc's closing marker), less what
+Terraform refuses: single-line blocks with more than one argument (``a { b = 1, c = 2 }``), a ``}``
+on a later line or a block inside, and a block whose ``{`` is not on the line of its type and
+labels (``locals`` then ``{`` below). String values are kept in Unicode normal form C, as HCL keeps
+them; ``tests/test_hcl_conformance.py`` holds it to HCL's specification suite. Heredocs and the strings of ``.tf.json`` files are
 templates too: :func:`parse_template` splits them into literal text and ``${...}`` interpolations.
 """
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 from .errors import LoadError
 from .hcl_lexer import (
     DIRECTIVE, EOF, HEREDOC, INTERPOLATION, INTERPOLATION_END, NAME, NEWLINE, NUMBER, STRING_CLOSE,
-    STRING_OPEN, STRING_TEXT, lex, matching_brace, position,
+    STRING_OPEN, STRING_TEXT, lex, matching_brace, nfc, position,
 )
 from .hcl_tree import Block, Body, Expr, Interpolation, Source
 from .limits import MAX_DEPTH
@@ -176,12 +178,15 @@ class _Parser:
                 labels.append(self.word(self.i))
                 self.i += 1
             elif kinds[self.i] == STRING_OPEN:
-                label = self.string()
+                label = self.string(normalise=False)  # a label is a name: HCL keeps its code points
                 labels.append(label.args[0] if label.op == "lit" else
                               "".join(p for p in label.args[0] if isinstance(p, str)))
             else:
                 break
-        self.newlines()
+        while kinds[self.i] == NEWLINE and self.text.startswith("/*", self.starts[self.i]):
+            self.i += 1  # a block comment, even over several lines, is not a line break here
+        if kinds[self.i] == NEWLINE:  # Terraform refuses a "{" on a later line
+            self.error(self.starts[self.i], "a block's '{' must be on the line of its type and labels")
         opening = self.starts[self.i]
         self.expect("{")
         body = self.body(opening)
@@ -395,8 +400,9 @@ class _Parser:
                 self.unexpected()
         return self.make("call", (name, tuple(args), expand), start, self.expect(")"))
 
-    def string(self) -> Expr:
-        """A quoted string: a literal, or a template of text, interpolations and directives."""
+    def string(self, normalise: bool = True) -> Expr:
+        """A quoted string: a literal, or a template of text, interpolations and directives; its
+        literal text in normal form C unless ``normalise`` is off."""
         kinds, values = self.kinds, self.values
         start = self.starts[self.i]
         self.i += 1
@@ -405,7 +411,7 @@ class _Parser:
             i = self.i
             kind = kinds[i]
             if kind == STRING_TEXT:
-                parts.append(values[i])
+                parts.append(nfc(values[i]) if normalise else values[i])
                 self.i = i + 1
             elif kind == INTERPOLATION:
                 self.i = i + 1
@@ -474,8 +480,8 @@ class _Parser:
         elems = []
         while kinds[self.i] != "}":
             key = self.expression()
-            if key.op == "var":  # a bare name is the key itself, not a reference
-                key = Expr("lit", key.args, key.span, key.src, key.start, key.end)
+            if key.op == "var":  # a bare name is the key itself, not a reference: a string
+                key = Expr("lit", (nfc(key.args[0]),), key.span, key.src, key.start, key.end)
             elif key.op == "paren":
                 key = key.args[0]
             if kinds[self.i] not in ("=", ":"):
@@ -546,8 +552,8 @@ class _Parser:
 
 
 def parse_template(text: str, origin: Span, source: Source) -> list[Any]:
-    """Literal strings and :class:`Interpolation` parts of a template; ``origin`` is where ``text``
-    starts in its file."""
+    """Literal strings (in normal form C) and :class:`Interpolation` parts of a template; ``origin``
+    is where ``text`` starts in its file."""
     parts: list[Any] = []
     literal: list[str] = []
     i, n = 0, len(text)
@@ -582,7 +588,7 @@ def parse_template(text: str, origin: Span, source: Source) -> list[Any]:
             end_line, end_col = at(close + 1)
             span = Span(start_line, start_col, end_line, end_col, origin.file)
             if literal:
-                parts.append("".join(literal))
+                parts.append(nfc("".join(literal)))
                 literal = []
             expr = None
             if ch == "$":
@@ -598,5 +604,5 @@ def parse_template(text: str, origin: Span, source: Source) -> list[Any]:
         literal.append(ch)
         i += 1
     if literal:
-        parts.append("".join(literal))
+        parts.append(nfc("".join(literal)))
     return parts
