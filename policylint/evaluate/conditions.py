@@ -7,7 +7,8 @@ of the values a finding should point at.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, NamedTuple
+from functools import partial
+from typing import Any, Callable
 
 import regex  # the standard library's re cannot bound a match; this engine takes a timeout
 
@@ -27,11 +28,22 @@ class RegexTimeout(Exception):
     backtracks catastrophically. The scan stops with an error rather than hang or skip it."""
 
 
-class Witness(NamedTuple):
-    trail: tuple[Any, ...]
-    value: Any
-    reason: str | None
-    at_key: bool = False  # point at the key (``NotAction:``) rather than its value
+class Witness:
+    """A value an answer rests on, at ``trail``; ``at_key`` points at the key (``NotAction:``)
+    rather than its value. ``reason`` may be given as a function, called on first read: most
+    witnesses are never reported."""
+
+    __slots__ = ("trail", "value", "_reason", "at_key")
+
+    def __init__(self, trail: tuple[Any, ...], value: Any,
+                 reason: "str | Callable[[], str | None] | None", at_key: bool = False):
+        self.trail, self.value, self._reason, self.at_key = trail, value, reason, at_key
+
+    @property
+    def reason(self) -> str | None:
+        if callable(self._reason):
+            self._reason = self._reason()
+        return self._reason
 
 
 Result = tuple["bool | None", list[Witness]]
@@ -286,9 +298,9 @@ class Leaf(Condition):
             if result is None:
                 unknown.append(Witness(t, v, getattr(v, "text", None)))
             elif result:
-                true.append(Witness(t, v, self._reason(v, scope)))
+                true.append(Witness(t, v, partial(self._reason, v, scope) if self.explain else None))
             else:
-                false.append(Witness(t, v, self._reason(v, scope)))
+                false.append(Witness(t, v, partial(self._reason, v, scope) if self.explain else None))
         return _quantify(self.quantifier, true, false, unknown)
 
     def _reason(self, value: Any, scope: Any) -> str | None:

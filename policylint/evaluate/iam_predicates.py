@@ -36,8 +36,8 @@ def is_service_wildcard(action: Any, _arg: Any = True, scope: Any = None) -> boo
         return None
     if not isinstance(action, str):
         return False
-    grant = iam_actions.Grant(scope if _is_statement(scope) else {})
-    found = grant.whole_services_of(action)
+    found = iam_actions.grant_of(scope).whole_services_of(action) if _is_statement(scope) \
+        else iam_actions.whole_services(action)
     return None if found is None else bool(found)
 
 
@@ -46,10 +46,13 @@ def allows_action(statement: Any, target: Any, _scope: Any = None) -> bool | Non
     as a complement, less the Deny statements that apply to it)."""
     if not _allow(statement) or not isinstance(target, str):
         return False
-    if iam_actions.Grant(statement).allows(target):
+    return _granted(iam_actions.grant_of(statement), target)
+
+
+def _granted(grant: iam_actions.Grant, target: str) -> bool | None:
+    if grant.allows(target):
         return True
-    actions = statement.get("actions") if statement.get("actions") is not None else statement.get("not_actions")
-    return None if _unknown_in(actions) else False
+    return None if grant.unresolved else False
 
 
 def actions_cover(statement: Any, target: Any, _scope: Any = None) -> bool | None:
@@ -57,9 +60,9 @@ def actions_cover(statement: Any, target: Any, _scope: Any = None) -> bool | Non
     of patterns of which one must be covered): ``Action`` coverage, or ``NotAction`` as a complement."""
     if not _is_statement(statement):
         return False
-    as_allow = {k: v for k, v in statement.items() if k != "denied_by"}
-    as_allow["effect"] = "Allow"
-    results = [allows_action(as_allow, t) for t in (target if isinstance(target, list) else [target])]
+    grant = iam_actions.grant_of(statement, with_denies=False)
+    results = [_granted(grant, t) if isinstance(t, str) else False
+               for t in (target if isinstance(target, list) else [target])]
     if any(r is True for r in results):
         return True
     return None if any(r is None for r in results) else False
@@ -83,7 +86,7 @@ def _sensitive(action: Any, scope: Any) -> list[str]:
         return []
     names = iam_actions.sensitive_expansion(action)
     if names and _is_statement(scope) and scope.get("denied_by"):
-        grant = iam_actions.Grant(scope)
+        grant = iam_actions.grant_of(scope)
         names = [n for n in names if not grant.denied(n)]
     return names
 
@@ -129,7 +132,7 @@ def full_admin(value: Any, _arg: Any = True, scope: Any = None) -> bool | None:
     candidates = [entry] if entry is not None else actions
     if not any(isinstance(a, str) and iam_actions.is_every_action(a) for a in candidates):
         return None if _unknown_in(candidates) else False
-    if iam_actions.Grant(statement).denied("*"):
+    if iam_actions.grant_of(statement).denied("*"):
         return False
     return resources.statement_reaches_every(statement)
 
@@ -160,11 +163,24 @@ def _broad(statement: Any, action: str) -> bool | None:
 def broad_actions(statement: Any, wanted: Any) -> list[str]:
     """The actions of ``wanted`` (exact names, or the name of a list of
     :data:`policylint.iam.escalation.CATEGORIES`) an Allow statement grants on every resource."""
+    if not _allow(statement):
+        return []
     if isinstance(wanted, str) and wanted in escalation.CATEGORIES:
         names: list[Any] = list(escalation.CATEGORIES[wanted])
     else:
         names = wanted if isinstance(wanted, list) else [wanted]
-    return [escalation.proper(a) for a in names if isinstance(a, str) and _broad(statement, a.lower()) is True]
+    grant = iam_actions.grant_of(statement)
+    reach: dict[tuple[str, str | None], bool | None] = {}  # per service: the same for its actions
+    out = []
+    for name in names:
+        if not isinstance(name, str) or not grant.allows(action := name.lower()):
+            continue
+        key = (action.partition(":")[0], "role" if action == "iam:passrole" else None)
+        if key not in reach:
+            reach[key] = resources.statement_reaches_every(statement, *key)
+        if reach[key] is True:
+            out.append(escalation.proper(name))
+    return out
 
 
 def grants_on_every_resource(statement: Any, wanted: Any, _scope: Any = None) -> bool | None:
@@ -232,7 +248,7 @@ def _broad_grant(policy: Any) -> str | None:
             continue
         if full_admin(statement) is True:
             return "every action on every resource"
-        grant = iam_actions.Grant(statement)
+        grant = iam_actions.grant_of(statement)
         if statement.get("actions") is not None:
             for pattern in statement["actions"]:
                 if isinstance(pattern, str):

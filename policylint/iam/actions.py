@@ -19,6 +19,8 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable
 
+from ..load.located import Unknown
+
 PERMISSIONS_MANAGEMENT = "Permissions management"
 # Actions that only read (some, like backup:ListIndexedRecoveryPointsForSearch, carry the
 # permissions-management level in AWS's reference) cannot change who has access.
@@ -34,9 +36,13 @@ def iam_glob(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
 
 
+_EVERY = re.compile(r"\*+(:\*+)?")
+
+
+@lru_cache(maxsize=8192)
 def is_every_action(pattern: str) -> bool:
     """``*``, ``**``, ``*:*``: a pattern that matches every action of every service."""
-    return bool(re.fullmatch(r"\*+(:\*+)?", pattern.strip()))
+    return _EVERY.fullmatch(pattern.strip()) is not None
 
 
 def action_covers(pattern: str, action: str) -> bool:
@@ -211,22 +217,68 @@ def whole_services(pattern: str) -> tuple[str, ...] | None:
 
 # --- what a statement grants ---------------------------------------------------------------------
 
+class _Patterns:
+    """A list of action patterns compiled for :func:`action_covers` questions: answers whether
+    any of them covers an action, without re-reading every pattern per question."""
+
+    __slots__ = ("every", "exact", "globs")
+
+    def __init__(self, patterns: list[str]):
+        self.every = any(is_every_action(p) for p in patterns)
+        self.exact: set[str] = set()
+        self.globs: list[re.Pattern[str]] = []
+        for p in patterns:
+            if "*" not in p and "?" not in p and p.isascii():
+                self.exact.add(p.lower())
+            else:
+                self.globs.append(iam_glob(p))
+
+    def cover(self, action: str) -> bool:
+        """``any(action_covers(p, action) for p in patterns)``."""
+        if self.every:
+            return True
+        if action in ("*", "*:*"):
+            return False
+        if action.isascii():
+            if action.lower() in self.exact:
+                return True
+        elif self.exact and any(iam_glob(p).fullmatch(action) for p in self.exact):
+            return True  # a case-insensitive match beyond ASCII (the Kelvin sign is a k)
+        return any(g.fullmatch(action) is not None for g in self.globs)
+
+
 class Grant:
     """The actions one Allow statement grants: its ``Action`` patterns (or everything but its
-    ``NotAction`` patterns), less what the Deny statements that apply to it take away."""
+    ``NotAction`` patterns), less what the Deny statements that apply to it take away.
 
-    __slots__ = ("actions", "not_actions", "denies")
+    Answers are remembered per action: one statement is asked about many actions by many rules.
+    Use :func:`grant_of` to share one ``Grant`` per statement."""
 
-    def __init__(self, statement: dict):
+    __slots__ = ("actions", "not_actions", "denies", "unresolved", "_actions", "_denies", "_allows", "_denied")
+
+    def __init__(self, statement: dict, with_denies: bool = True):
         self.actions = _strings(statement.get("actions"))
         self.not_actions = _strings(statement.get("not_actions"))
+        listed = statement.get("actions") if self.actions is not None else statement.get("not_actions")
+        #: an ``Action``/``NotAction`` entry is an unresolved value: what is granted is not known
+        self.unresolved = any(isinstance(v, Unknown) for v in (listed if isinstance(listed, list) else [listed]))
         self.denies = [(_strings(d.get("actions")), _strings(d.get("not_actions")))
-                       for d in statement.get("denied_by") or [] if isinstance(d, dict)]
+                       for d in (statement.get("denied_by") or [] if with_denies else []) if isinstance(d, dict)]
+        self._actions = _Patterns(self.actions) if self.actions is not None else None
+        self._denies = [(a, _Patterns(n) if n is not None else None) for a, n in self.denies]
+        self._allows: dict[str, bool] = {}
+        self._denied: dict[str, bool] = {}
 
     def allows(self, action: str) -> bool:
         """Whether the exact action (or pattern, read as a set) ``action`` is granted whole."""
-        if self.actions is not None:
-            if not any(action_covers(p, action) for p in self.actions):
+        known = self._allows.get(action)
+        if known is None:
+            known = self._allows[action] = self._allows_now(action)
+        return known
+
+    def _allows_now(self, action: str) -> bool:
+        if self._actions is not None:
+            if not self._actions.cover(action):
                 return False
         elif self.not_actions is not None:
             if any(globs_overlap(p, action) for p in self.not_actions):
@@ -237,10 +289,18 @@ class Grant:
 
     def denied(self, action: str) -> bool:
         """Whether an applicable Deny takes away any part of ``action``."""
-        for actions, not_actions in self.denies:
+        if not self._denies:
+            return False
+        known = self._denied.get(action)
+        if known is None:
+            known = self._denied[action] = self._denied_now(action)
+        return known
+
+    def _denied_now(self, action: str) -> bool:
+        for actions, not_actions in self._denies:
             if actions is not None and any(globs_overlap(p, action) for p in actions):
                 return True
-            if not_actions is not None and not any(action_covers(p, action) for p in not_actions):
+            if not_actions is not None and not not_actions.cover(action):
                 return True
         return False
 
@@ -304,10 +364,28 @@ class Grant:
                     continue
                 out.update(a.lower() for a, _ in expand(pattern) or [])
         elif self.not_actions is not None:
-            out = {a for a in _every_action() if not any(action_covers(p, a) for p in self.not_actions)}
+            excluded = _Patterns(self.not_actions)
+            out = {a for a in _every_action() if not excluded.cover(a)}
         if self.denies:
             out = {a for a in out if not self.denied(a)}
         return out
+
+
+_GRANTS: dict[tuple[int, bool], tuple[dict, Grant]] = {}
+
+
+def grant_of(statement: dict, with_denies: bool = True) -> Grant:
+    """The :class:`Grant` of a normalised statement (which evaluation does not change), built once
+    while the statement is in use; the cache holds the statement, so its ``id`` is not reused."""
+    key = (id(statement), with_denies)
+    hit = _GRANTS.get(key)
+    if hit is not None and hit[0] is statement:
+        return hit[1]
+    if len(_GRANTS) >= 4096:
+        _GRANTS.clear()
+    grant = Grant(statement, with_denies)
+    _GRANTS[key] = (statement, grant)
+    return grant
 
 
 @lru_cache(maxsize=1)
