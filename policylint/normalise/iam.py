@@ -9,7 +9,8 @@ Shape (all lists located; absent elements are ``None``)::
                    principal, not_principal,      # {type: [ids]}; "*" → {"*": ["*"]}
                    conditions: [{operator, key, values}],  # key lower-cased
                    denied_by: [Deny statements that subtract from this Allow],  # when any
-                   default_key_statement: true}]}         # the AWS default key-policy statement
+                   default_key_statement: true,           # the AWS default key-policy statement
+                   filter_only: true}]}                   # a VPC endpoint policy's: it grants nothing
 """
 from __future__ import annotations
 
@@ -67,10 +68,14 @@ def normalise_policy(doc: Any, span: Span, attachment: str) -> LocDict:
 
 def _annotate(statements: LocList, attachment: str) -> None:
     """What a statement means in its policy: the Deny statements that subtract from an Allow
-    (``denied_by``), and the AWS default statement of a key policy (``default_key_statement``)."""
+    (``denied_by``), the AWS default statement of a key policy (``default_key_statement``), and
+    an Allow of an endpoint policy, which only lets requests through the endpoint that the
+    caller's own policies and the resource's already allow (``filter_only``)."""
     for statement in statements:
         if not isinstance(statement, LocDict) or statement.get("effect") != "Allow":
             continue
+        if attachment == "endpoint":
+            statement.put("filter_only", True, statement.span)
         denies = subtracting_denies(statement, statements)
         if denies:
             found = LocList(statement.span)
