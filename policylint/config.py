@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from .discover import display_path
 from .findings import RULE_ID, SEVERITIES
+from .globs import matches
 from .load.errors import LoadError
 from .load.located import LocDict, LocList, plain
 from .load.yaml_loader import load_yaml
@@ -126,8 +127,6 @@ class Config:
         removes rules (``select``, ``ignore``, a lowered severity, a raised threshold), excludes or
         suppresses every scanned file (``displays``). Rule folders outside the root are refused
         whatever the policy (see ``_validate``)."""
-        import fnmatch
-
         from .discover import excluded
 
         if self.select:
@@ -144,7 +143,7 @@ class Config:
         if displays and self.exclude and all(excluded(d, self.exclude) for d in displays):
             return "exclude leaves nothing to scan"
         for directive in self.suppress:
-            if displays and all(any(fnmatch.fnmatchcase(d, p) for p in directive.paths) for d in displays):
+            if displays and all(any(matches(p, d) for p in directive.paths) for d in displays):
                 return f"suppress of {', '.join(directive.rule_ids)} covers every scanned file"
         return None
 
@@ -302,7 +301,7 @@ def _validate(config: Config, data: Any, base: Path, root: str) -> None:
         if not isinstance(values, dict):
             raise config.error(("options", rule_id), f"options of {rule_id} must be a mapping of option → value")
         config.options[str(rule_id)] = {str(k): plain(v) for k, v in values.items()}
-    config.exclude = [rebase_exclude(g, base, root) for g in _strings(config, data, "exclude")]
+    config.exclude = [p for g in _strings(config, data, "exclude") if (p := rebase_pattern(g, base, root)) is not None]
     config.rule_dirs = []
     from .confine import Confinement
 
@@ -381,43 +380,46 @@ def _suppressions(config: Config, data: dict, base: Path, root: str) -> list[Dir
                 raise config.error(where + ("expires",), f"suppress: expires {entry['expires']!r} is not a date (YYYY-MM-DD)")
         out.append(Directive(
             tuple(rules), reason.strip(), expires, f"{config.file}:{config.line_of(where)}", kind="external",
-            paths=tuple(rebase_glob(p, base, root) for p in paths),
+            paths=tuple(p for g in paths if (p := rebase_pattern(g, base, root)) is not None),
         ))
     return out
 
 
-def rebase_glob(pattern: str, base: Path, root: str) -> str:
-    """A glob written relative to the config folder ``base``, rewritten relative to ``root`` (the
-    folder reported paths are relative to). Patterns starting with ``*`` match anywhere."""
+def rebase_pattern(pattern: str, base: Path, root: str) -> str | None:
+    """A path pattern (``.gitignore`` semantics, ``globs.py``: ``exclude`` and ``suppress`` paths)
+    written in a file in folder ``base``, rewritten relative to ``root`` (the folder reported paths
+    are relative to): anchored patterns stay anchored to ``base``, floating ones match at any depth
+    below it. ``None`` when it can match nothing under ``root``."""
     pattern = pattern.strip()
     while pattern.startswith("./"):
         pattern = pattern[2:]
-    if pattern.startswith("*"):
-        return pattern
-    prefix = Path(os.path.relpath(base, root)).as_posix()
-    if prefix == ".":
-        return pattern
-    if not prefix.startswith(".."):
-        return f"{prefix}/{pattern}"
-    inside = Path(os.path.relpath(root, base)).as_posix() + "/"
-    return pattern[len(inside):] if pattern.startswith(inside) else pattern
-
-
-def rebase_exclude(pattern: str, base: Path, root: str) -> str:
-    """An exclude pattern (``.gitignore`` semantics, ``globs.py``) written in a file in folder
-    ``base``, rewritten relative to ``root``: anchored patterns stay anchored to ``base``, floating
-    ones match at any depth below it."""
-    pattern = pattern.strip()
-    while pattern.startswith("./"):
-        pattern = pattern[2:]
-    prefix = Path(os.path.relpath(base, root)).as_posix()
-    if prefix == "." or prefix.startswith(".."):
-        return pattern if prefix == "." else rebase_glob(pattern, base, root)
     trailing = "/" if pattern.endswith("/") else ""
     body = pattern.rstrip("/")
     anchored = "/" in body
     body = body.lstrip("/")
-    return f"{prefix}/{body if anchored else '**/' + body}{trailing}"
+    prefix = Path(os.path.relpath(base, root)).as_posix()
+    if prefix == ".":
+        return pattern
+    if not prefix.startswith(".."):
+        return f"{prefix}/{body if anchored else '**/' + body}{trailing}"
+    below = Path(os.path.relpath(root, base)).as_posix()
+    if below.startswith(".."):  # the root is not inside the file's folder
+        return body + trailing if not anchored else None
+    # The root lies below the file's folder.
+    if matches(pattern, below, is_folder=True):
+        return "**"  # the pattern names the root or a folder holding it: everything
+    if not anchored:
+        return body + trailing
+    names = body.split("/")  # its leading names must lead down to the root
+    for folder in below.split("/"):
+        if names[0] == "**":
+            break
+        if not matches("/" + names[0], folder):
+            return None
+        names = names[1:]
+        if not names:
+            return None
+    return "/" + "/".join(names) + trailing
 
 
 def write_starter(path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Exclude patterns with the meaning ``.gitignore`` gives them, over reported (relative, POSIX) paths.
+"""Path patterns (exclude, suppress paths, rule `files`) with the meaning ``.gitignore`` gives them,
+over reported (relative, POSIX) paths: the one matcher for every path pattern policylint reads.
 
 - A pattern with a slash at its start or in its middle is anchored: it matches from the root of
   the scan (``legacy/*.yaml`` is ``legacy/a.yaml``, never ``legacy/old/a.yaml``; ``/build`` only

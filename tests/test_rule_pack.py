@@ -176,6 +176,40 @@ def test_document_rule_targets_files_by_glob(tmp_path):
     assert [(f["file"], f["line"]) for f in report["findings"]] == [("svc/deploy.yaml", 2)]
 
 
+@pytest.mark.parametrize("pattern, targeted", [
+    ("deploy.yaml", ["deploy.yaml", "svc/deploy.yaml", "svc/old/deploy.yaml"]),  # floating: any depth
+    ("svc/*.yaml", ["svc/deploy.yaml", "svc/other.yaml"]),  # anchored; * stops at a slash
+    ("/deploy.yaml", ["deploy.yaml"]),
+    ("svc/**/deploy.yaml", ["svc/deploy.yaml", "svc/old/deploy.yaml"]),
+    ("old/", ["svc/old/deploy.yaml"]),  # a folder's files
+])
+def test_document_rule_files_follow_gitignore_semantics(tmp_path, pattern, targeted):
+    """A rule's ``files`` patterns are matched as ``exclude`` and ``suppress`` paths are."""
+    rules = tmp_path / "rules"
+    write(rules / "prefix.yaml", f"""
+        id: PL9602
+        name: PrefixLowercase
+        severity: medium
+        title: company_prefix must be lowercase
+        description: d
+        remediation: r
+        references: []
+        tags: []
+        resource:
+          files: [{pattern!r}]
+        require:
+          path: company_prefix
+          matches: "[a-z0-9-]+"
+        message: "company_prefix is not lowercase"
+        unknown: ignore
+    """)
+    for name in ("deploy.yaml", "svc/deploy.yaml", "svc/other.yaml", "svc/old/deploy.yaml"):
+        write(tmp_path / name, "company_prefix: Acme\n")
+    report = scan_json(".", "--rules", str(rules), "--select", "PL9602", "--no-config", "--exclude", "rules",
+                       cwd=tmp_path)
+    assert sorted(f["file"] for f in report["findings"]) == targeted
+
+
 def test_files_selector_cannot_mix_with_kinds(tmp_path):
     write(tmp_path / "bad.yaml", """
         id: PL9601

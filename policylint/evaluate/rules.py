@@ -6,7 +6,6 @@ regular expression or a bad path is a :class:`RuleError` naming the file and lin
 """
 from __future__ import annotations
 
-import fnmatch
 import re
 from dataclasses import dataclass, field
 import importlib.util
@@ -14,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..findings import RULE_ID, SEVERITIES
+from ..globs import matches
 from ..load.documents import duplicate_keys
 from ..load.errors import LoadError
 from ..load.located import LocDict, Span
@@ -84,8 +84,9 @@ class Rule:
         return (kind is not None and kind in self.kinds) or (kind is None and rtype in self.types)
 
     def targets_file(self, display: str) -> bool:
-        """Whether this rule's ``files`` globs name the file ``display`` (a relative POSIX path)."""
-        return any(glob_matches(display, pattern) for pattern in self.files)
+        """Whether this rule's ``files`` patterns (``.gitignore`` semantics, ``globs.py``) name the
+        file ``display`` (a relative POSIX path)."""
+        return any(matches(pattern, display) for pattern in self.files)
 
 
 @dataclass
@@ -96,13 +97,6 @@ class SeverityTier:
     where: Condition
     severity: str
     message: str | None = None
-
-
-def glob_matches(display: str, pattern: str) -> bool:
-    """``fnmatch`` on a POSIX path where a leading ``**/`` also matches no folder at all."""
-    if fnmatch.fnmatchcase(display, pattern):
-        return True
-    return pattern.startswith("**/") and fnmatch.fnmatchcase(display, pattern[3:])
 
 
 def builtin_rules_dir() -> Path:

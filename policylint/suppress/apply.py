@@ -7,10 +7,10 @@ says so in its message, and every such directive is also listed as a notice.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
 from dataclasses import dataclass, field
 
 from ..findings import Finding, Suppression
+from ..globs import matches
 from ..load.located import Span
 from ..model import Resource
 from .directives import Directive, comment_directives, metadata_directives
@@ -68,7 +68,7 @@ def covers(directive: Directive, finding: Finding, blocks_by_file: dict[str, lis
     if not directive.names(finding.rule_id):
         return False
     if directive.paths:
-        return any(fnmatch.fnmatchcase(finding.file, pattern) for pattern in directive.paths)
+        return any(matches(pattern, finding.file) for pattern in directive.paths)
     elsewhere = finding.file not in blocks_by_file
     blocks = blocks_by_file.get(directive.file, ())
     if directive.resource is not None:

@@ -42,7 +42,7 @@ class Directive:
     file: str | None = None
     line: int | None = None  # the line of code it covers
     resource: str | None = None  # a CloudFormation logical id (Metadata)
-    paths: tuple[str, ...] = ()  # globs over reported file paths (configuration)
+    paths: tuple[str, ...] = ()  # patterns over reported file paths, .gitignore semantics (configuration)
     problem: str | None = None
 
     def names(self, rule_id: str) -> bool:

@@ -1,4 +1,4 @@
-"""Exclude patterns mean what they mean in a ``.gitignore``, case by case, through the CLI; and
+"""Path patterns (exclude, suppress paths) mean what they mean in a ``.gitignore``, case by case, through the CLI; and
 Terraform files are recognised by Terraform's own (case-sensitive) suffixes."""
 from __future__ import annotations
 
@@ -42,3 +42,50 @@ def test_terraform_suffixes_are_matched_as_terraform_matches_them(tmp_path):
     report = scan_report(".", "--no-config", "--select", "PL2002", cwd=tmp_path)
     assert report["files_scanned"] == 1
     assert [(f["file"], f["line"]) for f in report["findings"]] == [("main.tf", 2)]
+
+
+def _tree(root) -> None:
+    for name in FILES:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(BUCKET_TEMPLATE)
+
+
+@pytest.mark.parametrize("pattern, gone", CASES, ids=[c[0] for c in CASES])
+def test_suppress_paths_follow_the_same_gitignore_semantics(tmp_path, pattern, gone):
+    """One matcher for every path pattern: a configuration's ``suppress`` paths cover exactly what
+    the same ``exclude`` pattern leaves out."""
+    _tree(tmp_path)
+    (tmp_path / ".policylint.yaml").write_text(
+        f"suppress:\n  - rules: [PL2002]\n    paths: [{pattern!r}]\n    reason: case\n")
+    report = scan_report(".", "--select", "PL2002", "--show-suppressed", cwd=tmp_path)
+    suppressed = {f["file"] for f in report["findings"] if f.get("suppressed")}
+    reported = {f["file"] for f in report["findings"]}
+    assert reported == set(FILES)
+    assert sorted(suppressed) == sorted(gone)
+
+
+@pytest.mark.parametrize("pattern, gone", [
+    ("*.yaml", ["legacy/a.yaml", "top.yaml"]),
+    ("infra/legacy/*.yaml", ["legacy/a.yaml"]),  # anchored to the configuration's folder
+    ("legacy/*.yaml", []),  # anchored: a legacy/ beside the configuration, not infra/legacy/
+    ("legacy", ["legacy/a.yaml"]),  # floating: a name at any depth
+    ("infra/*.yaml", ["top.yaml"]),
+    ("infra", ["legacy/a.yaml", "top.yaml"]),
+    ("i*/**/a.yaml", ["legacy/a.yaml"]),
+    ("/other/**", []),
+])
+def test_a_configuration_above_the_scanned_folder_anchors_patterns_to_its_own_folder(tmp_path, pattern, gone):
+    """Scanning ``infra/`` from inside it, with the configuration one folder up: reported paths are
+    relative to ``infra/``, the patterns to the configuration's folder."""
+    for name in ("infra/top.yaml", "infra/legacy/a.yaml", "other/b.yaml"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(BUCKET_TEMPLATE)
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".policylint.yaml").write_text(
+        f"suppress:\n  - rules: [PL2002]\n    paths: [{pattern!r}]\n    reason: case\n")
+    report = scan_report(".", "--select", "PL2002", "--show-suppressed", cwd=tmp_path / "infra")
+    files = {f["file"] for f in report["findings"]}
+    suppressed = {f["file"] for f in report["findings"] if f.get("suppressed")}
+    assert files == {"top.yaml", "legacy/a.yaml"}
+    assert sorted(suppressed) == sorted(gone)
