@@ -284,3 +284,19 @@ def test_no_aws_managed_policy_uses_a_key_pl1018_rejects():
             for block in (statement.get("Condition") or {}).values():
                 rejected += [(name, key) for key in block if condition_keys.key_problem(key, actions_)]
     assert not rejected
+
+
+def test_a_raw_key_policy_file_is_a_key_policy():
+    from policylint.normalise.policy_file import build_resources
+
+    root = {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:root"}, "Action": "kms:*", "Resource": "*"}
+    use = {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:role/app"},
+           "Action": ["kms:Decrypt"], "Resource": "*"}
+    doc = load_json(json.dumps({"Version": "2012-10-17", "Statement": [root, use]}))
+    facet = build_resources(doc, "key-policy.json")[0].props
+    assert facet["attachment"] == "key"
+    assert facet["statements"][0].get("default_key_statement") is True
+    bucket = dict(use, Action="s3:GetObject", Resource="arn:aws:s3:::b/*")
+    doc = load_json(json.dumps({"Version": "2012-10-17", "Statement": [root, bucket]}))
+    assert build_resources(doc, "p.json")[0].props["attachment"] != "key"
