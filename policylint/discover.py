@@ -14,6 +14,7 @@ DOCUMENT_SUFFIXES = (".json", ".yaml", ".yml", ".template")
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 VARIABLES_SUFFIXES = (".tfvars", ".tfvars.json")  # read by their folder's module; linted when named
 LOOP = "symbolic link loop"
+OUT_OF_ROOT = "symbolic link pointing outside the scanned tree: not followed"
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Candidate:
     path: str
     display: str
     kind: str  # document | terraform | tfvars
+    refused: str | None = None  # why it may not be read (a link out of the scan root): reported, not read
 
 
 @dataclass
@@ -114,8 +116,13 @@ def _walk_dir(top: str, root: str, exclude: list[str], follow: bool,
                     # file inside the tree is linted as part of its module, like the file it is.
                     module_file = classify(entry.name) == "terraform" and not os.path.isdir(entry.path)
                     problem = _link_problem(entry.path, confinement, follow or module_file)
+                    kind = classify(entry.name)
+                    if problem == OUT_OF_ROOT and kind in ("terraform", "document") and not os.path.isdir(entry.path):
+                        # A lintable file linked from outside: not read, and a located PL0002 says so.
+                        found.setdefault(display, Candidate(entry.path, display, kind, confinement.refusal(entry.path)))
+                        continue
                     if problem is not None:
-                        if classify(entry.name) or problem.startswith(LOOP) or os.path.isdir(entry.path):
+                        if kind or problem.startswith(LOOP) or os.path.isdir(entry.path):
                             skipped.append(Skipped(display, problem))
                         continue
                 is_dir = entry.is_dir(follow_symlinks=follow)
@@ -149,7 +156,7 @@ def _link_problem(path: str, confinement: Confinement, follow: bool) -> str | No
         return f"broken symbolic link: {exc.strerror or exc}"
     target = os.path.realpath(path)
     if confinement.refusal(target) is not None:  # the scan root of confine.py
-        return "symbolic link pointing outside the scanned tree: not followed"
+        return OUT_OF_ROOT
     if not follow:
         return "symbolic link: not followed (use --follow-symlinks)"
     return None

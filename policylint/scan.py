@@ -157,7 +157,11 @@ def problem_findings(rules: list[Rule], problems: list[ParseProblem]) -> list[Fi
 
 
 def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False) -> "TaskResult":
-    """Lint one JSON/YAML file."""
+    """Lint one JSON/YAML file (one that may not be read is a ``PL0002`` saying why)."""
+    if candidate.refused is not None:
+        return TaskResult([candidate.display], [], parse_findings(
+            rules, [(candidate.display, f"{candidate.display} is not read: {candidate.refused}", Span(1, 1, 1, 1))],
+            INCOMPLETE))
     targeted = any(r.files and r.targets_file(candidate.display) for r in rules)
     parsed = load_document(candidate.path, always=always or targeted)
     if not_a_template(candidate.path, parsed):
@@ -277,8 +281,8 @@ def lint_terraform(candidates: list[Candidate], rules: list[Rule], options: Scan
         for finding in findings:
             finding.message = redact(finding.message, finding.file)
     index = SuppressionIndex()
-    for candidate in candidates:
-        index.add_source(candidate.display, _text_or_none(candidate.path))
+    for candidate in candidates:  # a file that may not be read is reported by the module build
+        index.add_source(candidate.display, None if candidate.refused else _text_or_none(candidate.path))
     index.add_resources(resources)
     return TaskResult(sorted(displays), findings, errors, index, modules=modules)
 

@@ -9,7 +9,7 @@ import textwrap
 
 import pytest
 
-from hostile_support import findings, scan, scan_report
+from hostile_support import BUCKET_TEMPLATE, findings, scan, scan_report
 
 SECRET = "ghs_Secret0123456789TokenXYZ"
 SSH_OPEN = textwrap.dedent("""\
@@ -88,13 +88,28 @@ def test_a_symlinked_variables_file_pointing_out_is_not_read(tmp_path, name):
     assert (file, line) == (f"app/{name}", 1) and "not read" in message
 
 
-def test_a_symlinked_tf_file_pointing_out_is_not_read(tmp_path):
+@pytest.mark.parametrize("folder", ["app", "solo"])  # beside a file of the module / the module's only file
+def test_a_symlinked_tf_file_pointing_out_is_not_read_and_says_so_where_it_is(tmp_path, folder):
     repo, outside = _tree(tmp_path)
     (repo / "app" / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = "fine-name"\n}\n')
-    (repo / "app" / "extra.tf").symlink_to(outside / "mod" / "main.tf")
+    (repo / folder).mkdir(exist_ok=True)
+    (repo / folder / "extra.tf").symlink_to(outside / "mod" / "main.tf")
     report = scan_report(".", "--no-config", cwd=repo)
     assert not findings(report, "PL3003")
-    assert {"path": "app/extra.tf", "reason": "symbolic link pointing outside the scanned tree: not followed"} in report["skipped"]
+    ((file, line, message),) = _located(report)
+    assert (file, line) == (f"{folder}/extra.tf", 1)
+    assert "not read" in message and "symbolic link leads outside the scanned tree" in message
+    assert not report["skipped"]
+
+
+def test_a_symlinked_template_pointing_out_is_not_read_and_says_so_where_it_is(tmp_path):
+    repo, outside = _tree(tmp_path)
+    (outside / "t.yaml").write_text(BUCKET_TEMPLATE.replace("Bad_Name", SECRET))
+    (repo / "app" / "t.yaml").symlink_to(outside / "t.yaml")
+    assert SECRET not in _everything(repo)
+    report = scan_report(".", "--no-config", cwd=repo)
+    assert [(f, line) for f, line, _ in _located(report)] == [("app/t.yaml", 1)]
+    assert not findings(report, "PL2002")
 
 
 def test_file_never_reads_hidden_files_or_files_outside(tmp_path):
@@ -126,14 +141,20 @@ def test_a_value_read_by_file_appears_only_as_a_short_marked_excerpt(tmp_path):
     assert SECRET not in _everything(repo)
 
 
-def test_a_symlinked_tf_file_inside_the_tree_is_linted_like_the_file_it_is(tmp_path):
+@pytest.mark.parametrize("scanned", [".", "app"])
+def test_a_symlinked_tf_file_inside_the_tree_is_linted_like_the_file_it_is(tmp_path, scanned):
+    """0.1.0 read a ``locals.tf`` linked into a module folder (a value built from it was checked in
+    ``main.tf``) but dropped the findings located in it, and said the link was not followed."""
     repo, _ = _tree(tmp_path)
     (repo / "shared").mkdir()
     (repo / "shared" / "locals.tf").write_text('locals {\n  name = "Shared_Bad_Name"\n}\n')
     (repo / "app" / "locals.tf").symlink_to("../shared/locals.tf")
-    (repo / "app" / "main.tf").write_text('resource "aws_s3_bucket" "b" {\n  bucket = local.name\n}\n')
-    report = scan_report("app", "--no-config", "--select", "PL2002", cwd=repo)
-    assert [(f["file"], f["line"]) for f in findings(report, "PL2002")] == [("app/locals.tf", 2)]
+    (repo / "app" / "main.tf").write_text('resource "aws_s3_bucket" "a" {\n  bucket = local.name\n}\n'
+                                          'resource "aws_s3_bucket" "b" {\n  bucket = "x-${local.name}"\n}\n')
+    report = scan_report(scanned, "--no-config", "--select", "PL2002", cwd=repo)
+    found = sorted((f["file"], f["line"]) for f in findings(report, "PL2002") if f["file"].startswith("app/"))
+    assert found == [("app/locals.tf", 2), ("app/main.tf", 5)]
+    assert not report["skipped"]
 
 
 def test_output_is_never_written_through_a_link_the_tree_holds(tmp_path):

@@ -90,12 +90,15 @@ def test_symlink_loops_and_links_out_of_the_tree(tmp_path, follow):
     (tree / "outdir").symlink_to(outside)
     (tree / "dangling.json").symlink_to("missing.json")
     (tree / "inside.yaml").symlink_to("ok.yaml")
-    args = [".", "--select", "PL2002,PL0001"] + (["--follow-symlinks"] if follow else [])
+    args = [".", "--select", "PL2002,PL0001,PL0002"] + (["--follow-symlinks"] if follow else [])
     report = scan_report(*args, cwd=tree)
     reasons = {s["path"]: s["reason"] for s in report["skipped"]}
     for path in ("self.yaml", "ping", "pong"):
         assert reasons[path].startswith("symbolic link loop"), (path, reasons)
-    assert reasons["out.yaml"] == reasons["outdir"] == "symbolic link pointing outside the scanned tree: not followed"
+    assert reasons["outdir"] == "symbolic link pointing outside the scanned tree: not followed"
+    # A file linked from outside is not read either, and a located PL0002 says so.
+    assert "out.yaml" not in reasons
+    assert [(f["file"], f["line"]) for f in findings(report, "PL0002")] == [("out.yaml", 1)]
     assert reasons["dangling.json"].startswith("broken symbolic link")
     if follow:
         assert reasons["sub/up"].startswith("symbolic link loop")
@@ -109,20 +112,20 @@ def test_symlink_loops_and_links_out_of_the_tree(tmp_path, follow):
 
 def test_skipped_paths_appear_in_every_report_format(tmp_path):
     tree, outside = _tree(tmp_path)
-    (tree / "out.yaml").symlink_to(outside / "secret.yaml")
+    (tree / "out").symlink_to(outside)
     reason = "symbolic link pointing outside the scanned tree: not followed"
 
     text = scan(".", "--no-color", cwd=tree)
-    assert f"note: out.yaml: {reason}" in text.stdout
+    assert f"note: out: {reason}" in text.stdout
 
     report = scan_report(".", cwd=tree)
-    assert report["skipped"] == [{"path": "out.yaml", "reason": reason}]
+    assert report["skipped"] == [{"path": "out", "reason": reason}]
 
     sarif = json.loads(scan(".", "-f", "sarif", cwd=tree).stdout)
     (invocation,) = sarif["runs"][0]["invocations"]
     (note,) = [n for n in invocation["toolExecutionNotifications"] if n["level"] == "warning"]
-    assert note["message"]["text"] == f"out.yaml was not linted: {reason}."
-    assert note["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "out.yaml", "uriBaseId": "%SRCROOT%"}
+    assert note["message"]["text"] == f"out was not linted: {reason}."
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"] == {"uri": "out", "uriBaseId": "%SRCROOT%"}
 
 
 def test_a_missing_path_named_on_the_command_line_is_an_error(tmp_path):
