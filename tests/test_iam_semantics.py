@@ -300,3 +300,22 @@ def test_a_raw_key_policy_file_is_a_key_policy():
     bucket = dict(use, Action="s3:GetObject", Resource="arn:aws:s3:::b/*")
     doc = load_json(json.dumps({"Version": "2012-10-17", "Statement": [root, bucket]}))
     assert build_resources(doc, "p.json")[0].props["attachment"] != "key"
+
+
+def test_passrole_confined_to_another_service_is_not_that_methods_passrole():
+    to_ec2 = {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+              "Condition": {"StringEquals": {"iam:PassedToService": "ec2.amazonaws.com"}}}
+    create = {"Effect": "Allow", "Action": ["cloudformation:CreateStack", "lambda:CreateFunction",
+                                            "lambda:InvokeFunction", "ec2:RunInstances"], "Resource": "*"}
+    reason = ip._escalation_reason(policy(to_ec2, create), True)
+    assert "CreateEC2WithExistingIP" in reason
+    assert "CloudFormation" not in reason and "Lambda" not in reason
+    like = dict(to_ec2, Condition={"StringLike": {"iam:PassedToService": "lambda.*"}})
+    assert "Lambda" in ip._escalation_reason(policy(like, create), True)
+    assert "CreateEC2" not in ip._escalation_reason(policy(like, create), True)
+    negated = dict(to_ec2, Condition={"StringNotEquals": {"iam:PassedToService": "ec2.amazonaws.com"}})
+    assert "PassExistingRoleToCloudFormation" in ip._escalation_reason(policy(negated, create), True)
+    if_exists = dict(to_ec2, Condition={"StringEqualsIfExists": {"iam:PassedToService": "ec2.amazonaws.com"}})
+    assert "PassExistingRoleToCloudFormation" in ip._escalation_reason(policy(if_exists, create), True)
+    only_lambda_actions = {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}
+    assert ip.privilege_escalation(policy(to_ec2, only_lambda_actions)) is False

@@ -203,7 +203,9 @@ def privilege_escalation(policy: Any, _arg: Any = True, _scope: Any = None) -> b
     """Whether a policy's Allow statements together grant every action of a known
     privilege-escalation method, each on every resource (``iam:PassRole`` on every role).
     Statements with a ``Principal`` (resource and endpoint policies filter, they do not grant)
-    and statements a condition ties to named policies or a permissions boundary do not count."""
+    and statements a condition ties to named policies or a permissions boundary do not count; nor,
+    for a method passing a role to a service, an ``iam:PassRole`` whose ``iam:PassedToService``
+    condition names only other services."""
     return bool(_methods(policy))
 
 
@@ -215,14 +217,20 @@ def _methods(policy: Any) -> list[tuple[str, tuple[str, ...]]]:
                   and not condition_keys.conditions_fix(s.get("conditions"), escalation.LIMITING_KEYS)]
     if not statements:
         return []
-    granted: dict[str, bool] = {}
+    granted: dict[tuple[str, tuple[str, ...]], bool] = {}
 
-    def has(action: str) -> bool:
-        if action not in granted:
-            granted[action] = any(_broad(s, action) is True for s in statements)
-        return granted[action]
+    def has(action: str, passed_to: tuple[str, ...]) -> bool:
+        """``iam:PassRole`` counts only from statements that may pass the role to the method's service."""
+        to = passed_to if action == "iam:passrole" else ()
+        if (action, to) not in granted:
+            granted[action, to] = any(
+                _broad(s, action) is True
+                and not (to and condition_keys.conditions_exclude(s.get("conditions"), escalation.PASSED_TO_SERVICE_KEY, to))
+                for s in statements)
+        return granted[action, to]
 
-    return [(name, needed) for name, needed in escalation.METHODS if all(has(a) for a in needed)]
+    return [(name, needed) for name, needed in escalation.METHODS
+            if all(has(a, escalation.passed_to(name)) for a in needed)]
 
 
 def _escalation_reason(policy: Any, _arg: Any, _scope: Any = None) -> str | None:

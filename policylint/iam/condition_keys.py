@@ -116,6 +116,30 @@ def condition_fixes(condition: Any, keys: Iterable[str]) -> bool:
     return all(value_is_fixed(key, v) for v in values)
 
 
+_MATCHING = {"stringequals": False, "stringequalsignorecase": False, "stringlike": True}
+
+
+def conditions_exclude(conditions: Any, key: str, values: Iterable[str]) -> bool:
+    """Whether a statement's conditions make it apply to none of ``values`` of ``key``: some
+    condition on ``key`` with a positive string operator (not ``…IfExists``, no set qualifier)
+    lists no value matching one of them (``StringLike`` patterns as IAM globs; case-insensitive)."""
+    wanted = [v.lower() for v in values]
+    for condition in conditions or []:
+        if not isinstance(condition, dict) or condition.get("key") != key:
+            continue
+        operator = condition.get("operator")
+        if not isinstance(operator, str) or ":" in operator or operator.lower() not in _MATCHING:
+            continue
+        listed = condition.get("values") or []
+        if not listed or not all(isinstance(v, str) for v in listed):
+            continue  # a value resolved at deploy time may be any service
+        like = _MATCHING[operator.lower()]
+        if not any((catalogue.iam_glob(v).fullmatch(w) is not None) if like else v.lower() == w
+                   for v in listed for w in wanted):
+            return True
+    return False
+
+
 def conditions_fix(conditions: Any, keys: Iterable[str]) -> bool:
     """Whether any condition of a statement fixes one of ``keys`` (conditions are ANDed)."""
     wanted = frozenset(k.lower() for k in keys)

@@ -46,6 +46,28 @@ _METHODS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("CreatePresignedSageMakerNotebookUrl", ("sagemaker:CreatePresignedNotebookInstanceUrl",)),
 )
 
+# The services each PassRole method passes the role to (as ``iam:PassedToService`` names them; the
+# China partition's ``….com.cn`` too): a statement whose condition confines ``iam:PassedToService``
+# to other services does not give that method its ``iam:PassRole``.
+_PASSED_TO: dict[str, tuple[str, ...]] = {
+    "CreateEC2WithExistingIP": ("ec2.amazonaws.com",),
+    "PassExistingRoleToNewEC2SpotInstance": ("ec2.amazonaws.com",),
+    "PassExistingRoleToNewLambdaThenInvoke": ("lambda.amazonaws.com",),
+    "PassExistingRoleToNewLambdaThenTriggerWithExistingDynamo": ("lambda.amazonaws.com",),
+    "PassExistingRoleToNewLambdaThenAddPermission": ("lambda.amazonaws.com",),
+    "PassExistingRoleToNewGlueDevEndpoint": ("glue.amazonaws.com",),
+    "PassExistingRoleToNewGlueJobThenRun": ("glue.amazonaws.com",),
+    "PassExistingRoleToCloudFormation": ("cloudformation.amazonaws.com",),
+    "PassExistingRoleToNewDataPipeline": ("datapipeline.amazonaws.com", "elasticmapreduce.amazonaws.com",
+                                          "ec2.amazonaws.com"),
+    "PassExistingRoleToNewCodeBuildProjectThenBuild": ("codebuild.amazonaws.com",),
+    "PassExistingRoleToNewSageMakerNotebookInstance": ("sagemaker.amazonaws.com",),
+    "PassExistingRoleToNewECSTaskViaRunTask": ("ecs-tasks.amazonaws.com",),
+    "PassExistingRoleToNewAppRunnerService": ("apprunner.amazonaws.com", "build.apprunner.amazonaws.com",
+                                              "tasks.apprunner.amazonaws.com"),
+}
+PASSED_TO_SERVICE_KEY = "iam:passedtoservice"
+
 # A statement whose condition fixes one of these keys grants the method's actions only for the
 # policies named (iam:PolicyARN) or under a permissions boundary: it is not an escalation path.
 LIMITING_KEYS: tuple[str, ...] = ("iam:policyarn", "iam:permissionsboundary")
@@ -87,3 +109,9 @@ METHODS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
 def proper(action: str) -> str:
     """An action of these lists as AWS spells it."""
     return _PROPER.get(action.lower(), action)
+
+
+def passed_to(method: str) -> tuple[str, ...]:
+    """The service principals a PassRole method passes the role to (empty for other methods)."""
+    found = _PASSED_TO.get(method, ())
+    return found + tuple(f"{service}.cn" for service in found)
