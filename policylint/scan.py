@@ -108,6 +108,7 @@ def load_all_rules(options: ScanOptions, loaded: list[Rule] | None = None) -> li
         override = options.severity_overrides.get(rule.id, options.severity_overrides.get(rule.name))
         if override is not None:  # the user's severity holds for every finding of the rule
             rule.severity = override
+            rule.ready()
             rule.severity_by = tuple(replace(tier, severity=override) for tier in rule.severity_by)
     return select_rules(rules, options.select, options.ignore)
 

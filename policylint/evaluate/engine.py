@@ -26,7 +26,7 @@ def evaluate(rules: list[Rule], resources: Iterable[Resource]) -> list[Finding]:
         key = (resource.kind, resource.type)
         selected = by_selector.get(key)
         if selected is None:
-            selected = by_selector[key] = [r for r in rules if r.condition is not None and r.selects(*key)]
+            selected = by_selector[key] = [r for r in rules if r.engine is None and r.selects(*key)]
         found: list[Finding] = []
         for rule in selected:
             if rule.files and not rule.targets_file(resource.file):
@@ -67,6 +67,7 @@ def supersede(found: list[Finding], superseding: dict[str, tuple[str, ...]]) -> 
 
 def evaluate_rule(rule: Rule, resource: Resource) -> list[Finding]:
     """The findings of one rule on one resource."""
+    rule.ready()
     props = resource.props
     if rule.for_each is not None:
         scopes = [(m.trail, m.value) for m in walk(props, rule.for_each)[0]]

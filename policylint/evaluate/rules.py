@@ -74,9 +74,27 @@ class Rule:
     compliance: dict[str, tuple[str, ...]] = field(default_factory=dict)  # benchmark → control ids
     supersedes: tuple[str, ...] = ()  # rule ids whose finding on the same element this one replaces
     severity_by: tuple["SeverityTier", ...] = ()  # the first tier whose condition holds sets severity and message
+    # A shipped rule's conditions are compiled when it first meets a resource it selects (a scan
+    # of one file needs few of them); the test suite compiles every one.
+    pending: Any = field(default=None, repr=False, compare=False)
+
+    def ready(self) -> "Rule":
+        """This rule with its conditions compiled."""
+        if self.pending is not None:
+            data, file = self.pending
+            self.pending = None
+            _compile_logic(self, data, file)
+            self.trust()
+        return self
+
+    def trust(self) -> None:
+        """Mark a shipped rule's patterns as reviewed (see ``bounded_by_construction``)."""
+        for leaf in (leaf for c in self.conditions() for leaf in leaves(c)):
+            leaf.trust()
 
     def conditions(self) -> list[Condition | None]:
         """Every compiled condition of the rule: its test, ``where`` and severity tiers."""
+        self.ready()
         return [self.condition, self.where, *(tier.where for tier in self.severity_by)]
 
     def selects(self, kind: str | None, rtype: str) -> bool:
@@ -128,20 +146,19 @@ def load_rules(directories: list[Path], option_overrides: dict[str, dict[str, An
             if FIXTURES_DIR not in p.relative_to(directory).parts[:-1]  # rule test inputs, not rules
         ]
         for path in files:
-            rule = load_rule_file(path, (option_overrides or {}))
+            rule = load_rule_file(path, (option_overrides or {}), shipped=trusted)
             if rule is None:
                 continue
-            if trusted:  # shipped rules: their patterns were reviewed (see bounded_by_construction)
-                for leaf in (l for c in rule.conditions() for l in leaves(c)):
-                    leaf.trust()
             if rule.id in rules:
                 raise RuleError(str(path), None, f"rule id {rule.id} is already used by {rules[rule.id].file}")
             rules[rule.id] = rule
     return sorted(rules.values(), key=lambda r: r.id)
 
 
-def load_rule_file(path: Path, option_overrides: dict[str, dict[str, Any]]) -> Rule | None:
-    """Compile one rule file (``None`` for YAML files that are not rules: no ``id`` key)."""
+def load_rule_file(path: Path, option_overrides: dict[str, dict[str, Any]], shipped: bool = False) -> Rule | None:
+    """Compile one rule file (``None`` for YAML files that are not rules: no ``id`` key). A
+    ``shipped`` rule is trusted, and its conditions are compiled on first use (:meth:`Rule.ready`)
+    unless ``option_overrides`` sets its options."""
     file = str(path)
     try:
         data = load_yaml(read_text(file))
@@ -153,11 +170,20 @@ def load_rule_file(path: Path, option_overrides: dict[str, dict[str, Any]]) -> R
         if isinstance(data, LocDict) and ("forbid" in data or "require" in data):
             raise RuleError(file, data.span, "missing required key 'id'")
         return None
-    return compile_rule(data, file, option_overrides)
+    # The user's option values are checked where the conditions use them: compiled now.
+    lazy = shipped and data["id"] not in option_overrides
+    rule = compile_rule(data, file, option_overrides, compile_conditions=not lazy)
+    if lazy and rule.engine is None:
+        rule.pending = (data, file)
+    elif shipped:
+        rule.trust()
+    return rule
 
 
-def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str, Any]]) -> Rule:
-    """Validate and compile the mapping of one rule file."""
+def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str, Any]],
+                 compile_conditions: bool = True) -> Rule:
+    """Validate and compile the mapping of one rule file (its conditions too, unless
+    ``compile_conditions`` is false: then :func:`_compile_logic` does it later)."""
     def err(key: str | None, message: str) -> RuleError:
         span = data.key_span_of(key) if key is not None and key in data else data.span
         return RuleError(file, span, message)
@@ -225,13 +251,23 @@ def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str,
     if not isinstance(data.get("message"), str) or not data["message"].strip():
         raise err("message" if "message" in data else None, "message must be a non-empty string")
     rule.message = data["message"].strip()
+    rule.supersedes = _supersedes(data, err, rule.id)
+    if compile_conditions:
+        _compile_logic(rule, data, file)
+    return rule
+
+
+def _compile_logic(rule: Rule, data: LocDict, file: str) -> None:
+    """Compile a rule's conditions and paths (its test, ``where``, tiers, ``for_each``, ``location``)."""
+    def err(key: str, message: str) -> RuleError:
+        return RuleError(file, data.key_span_of(key) if key in data else data.span, message)
+
     try:
         rule.condition = compile_condition(data[rule.mode], rule.options, data.span_of(rule.mode))
         if "where" in data:
             rule.where = compile_condition(data["where"], rule.options, data.span_of("where"))
     except ConditionError as exc:
         raise RuleError(file, exc.span, str(exc)) from None
-    rule.supersedes = _supersedes(data, err, rule.id)
     rule.severity_by = _severity_by(data, err, rule.options, file)
     for key in ("for_each", "location"):
         if key in data:
@@ -239,7 +275,6 @@ def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str,
                 setattr(rule, key, compile_path(data[key]))
             except PathError as exc:
                 raise err(key, str(exc)) from None
-    return rule
 
 
 def _supersedes(data: LocDict, err: Any, own: str) -> tuple[str, ...]:
