@@ -1,0 +1,74 @@
+"""A prebuilt index of the shipped rule files, so that a scan does not parse every rule's YAML.
+
+The index (``index.json`` in the shipped rules folder) holds, per rule file, the SHA-256 of its
+bytes and its parsed mapping. A file whose bytes still have that hash is taken from the index; any
+other file (edited since the index was built, or new) is parsed as usual, so a stale index costs
+time, never correctness. Values from the index carry no positions: they serve shipped rules only,
+whose mistakes the test suite finds. ``tools/gen_rule_index.py`` rebuilds it; a test keeps it fresh.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from ..load.located import LocDict, LocList
+
+INDEX_NAME = "index.json"
+FORMAT = 1
+
+
+def digest(data: bytes) -> str:
+    """The hash an index entry is checked against."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def plain(value: Any) -> Any:
+    """A parsed rule file as JSON data; raises ``TypeError`` for what JSON cannot hold the same."""
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise TypeError("a mapping key that is not a string")
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if value is None or type(value) in (bool, int, float):
+        return value
+    if isinstance(value, str):
+        return str(value)
+    raise TypeError(f"a {type(value).__name__} value")
+
+
+def located(value: Any) -> Any:
+    """Index data as the containers the rule compiler reads (without positions)."""
+    if isinstance(value, dict):
+        out = LocDict()
+        for k, v in value.items():
+            out[k] = located(v)
+        return out
+    if isinstance(value, list):
+        items = LocList()
+        items.extend(located(v) for v in value)
+        return items
+    return value
+
+
+def read_index(directory: Path) -> dict[str, Any]:
+    """``{relative POSIX path: {"sha256", "data"}}`` of the index in ``directory`` (empty when
+    there is none or it is not this format)."""
+    try:
+        index = json.loads((directory / INDEX_NAME).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(index, dict) or index.get("format") != FORMAT or not isinstance(index.get("files"), dict):
+        return {}
+    return index["files"]
+
+
+def entry_data(index: dict[str, Any], relative: str, raw: bytes) -> Any | None:
+    """The indexed mapping of the file ``relative`` whose bytes are ``raw``, or ``None`` when the
+    index does not hold these bytes."""
+    entry = index.get(relative)
+    if not isinstance(entry, dict) or entry.get("sha256") != digest(raw):
+        return None
+    return located(entry.get("data"))
