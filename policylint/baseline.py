@@ -15,7 +15,6 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import __version__
 from .findings import Finding
 
 FORMAT_VERSION = 2  # 1: fingerprints by element position (statements[1]...), no longer matched
@@ -41,6 +40,8 @@ def render_baseline(findings: list[Finding]) -> str:
         for f in sorted(findings, key=Finding.sort_key)
         if f.suppression is None
     ]
+    from . import __version__  # noqa: PLC0415 - the package metadata is read only when a baseline is written
+
     document = {"policylint_baseline": FORMAT_VERSION, "tool_version": __version__, "findings": entries}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
