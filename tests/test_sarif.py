@@ -94,3 +94,35 @@ def test_output_is_byte_identical_across_runs(tmp_path):
     first = run_cli("scan", "examples/", "fixtures/rules", "-f", "sarif").stdout
     second = run_cli("scan", "fixtures/rules", "examples/", "-f", "sarif").stdout
     assert first == second
+
+
+def test_one_result_is_bounded_whatever_the_finding_holds(validator):
+    """Message cap, long names, many related locations and superseded findings together: the
+    result stays under ``MAX_RESULT`` and says how many related locations it left out."""
+    from policylint.evaluate.rules import builtin_rules_dir, load_rules
+    from policylint.findings import MAX_MESSAGE, Finding, Related
+    from policylint.load.located import Span
+    from policylint.report import sarif
+    from policylint.scan import ScanResult
+
+    rules = load_rules([builtin_rules_dir()])
+    span = Span(3, 5, 3, 9)
+    long = "x" * 50_000
+    superseded = [Finding("PL3001", "high", f"open {i} " + long, "main.tf", span, resource=long) for i in range(30)]
+    related = tuple(Related(f"mod{i}/variables.tf", Span(i + 1, 1, i + 1, 5), f"from var.{long}") for i in range(200))
+    finding = Finding("PL3003", "critical", "SSH open " + long, "main.tf", span, resource="aws_security_group_rule." + long,
+                      element=long, related=related, superseded=superseded)
+    assert len(finding.message) < MAX_MESSAGE + 100
+    result = ScanResult(rules, [finding], ["main.tf"], [], [])
+    log = json.loads(sarif.render(result, [finding]))
+    validator.validate(log)
+    (entry,) = log["runs"][0]["results"]
+    assert len(json.dumps(entry, ensure_ascii=False)) <= sarif.MAX_RESULT
+    shown = entry["relatedLocations"]
+    assert 0 < len(shown) <= sarif.MAX_RELATED_LOCATIONS
+    assert [r["id"] for r in shown] == list(range(1, len(shown) + 1))
+    assert entry["properties"]["relatedLocationsNotShown"] == 200 + 30 - len(shown)
+    assert entry["properties"]["supersedes"] == ["PL3001"]
+    assert len(entry["locations"][0]["logicalLocations"][0]["name"]) < sarif.MAX_NAME + 100
+    assert all(len(r["message"]["text"]) < sarif.MAX_NAME + 100 for r in shown)
+    assert len(entry["message"]["text"]) < MAX_MESSAGE + 100

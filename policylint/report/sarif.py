@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..evaluate.rules import Rule
-from ..findings import Finding
+from ..findings import Finding, cap_message
 from ..scan import PARSE_ERROR, ScanResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -23,6 +23,12 @@ INFORMATION_URI = "https://github.com/policylint/policylint"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 MAX_TAGS = 10
+# One result stays small whatever the input: its message is capped (``findings.MAX_MESSAGE``), and
+# so are the names and texts of its locations, the number of related locations and, last, the
+# size of the whole result (related locations are dropped from the end, and counted, until it fits).
+MAX_NAME = 300  # characters of a logical location's name or a related location's message
+MAX_RELATED_LOCATIONS = 20
+MAX_RESULT = 16_384  # characters of one result as compact JSON
 
 
 def _rule_descriptor(rule: Rule) -> dict[str, Any]:
@@ -69,7 +75,7 @@ def _physical(file: str, span: Any) -> dict[str, Any]:
 
 def _related(finding: Finding) -> list[dict[str, Any]]:
     """``relatedLocations``: where the finding's value came from (ids 1, 2, … nearest first)."""
-    return [{"id": i, "physicalLocation": _physical(r.file, r.span), "message": {"text": _sentence(r.text)}}
+    return [{"id": i, "physicalLocation": _physical(r.file, r.span), "message": {"text": _sentence(cap_message(r.text, MAX_NAME))}}
             for i, r in enumerate(finding.related, 1)]
 
 
@@ -81,7 +87,7 @@ def _sentence(text: str) -> str:
 def _location(finding: Finding) -> dict[str, Any]:
     location: dict[str, Any] = {"physicalLocation": _physical(finding.file, finding.span)}
     if finding.resource:
-        location["logicalLocations"] = [{"name": finding.resource, "kind": "resource"}]
+        location["logicalLocations"] = [{"name": cap_message(finding.resource, MAX_NAME), "kind": "resource"}]
     return location
 
 
@@ -95,9 +101,28 @@ def _add_superseded(entry: dict[str, Any], finding: Finding) -> None:
     related = entry.setdefault("relatedLocations", [])
     for other in replaced:
         location = {"id": len(related) + 1, **_location(other)}
-        location["message"] = {"text": f"{other.rule_id}: {_message(other)}"}
+        location["message"] = {"text": cap_message(f"{other.rule_id}: {_message(other)}", MAX_NAME)}
         location.pop("logicalLocations", None)
         related.append(location)
+
+
+def _bound(entry: dict[str, Any]) -> None:
+    """Keep one result within ``MAX_RELATED_LOCATIONS`` related locations and ``MAX_RESULT``
+    characters: related locations past either are dropped from the end, and
+    ``properties.relatedLocationsNotShown`` says how many."""
+    related = entry.get("relatedLocations")
+    if not related:
+        return
+    dropped = max(0, len(related) - MAX_RELATED_LOCATIONS)
+    del related[len(related) - dropped:]
+    size = len(json.dumps(entry, ensure_ascii=False))
+    while related and size > MAX_RESULT:
+        size -= len(json.dumps(related.pop(), ensure_ascii=False)) + 2
+        dropped += 1
+    if not related:
+        del entry["relatedLocations"]
+    if dropped:
+        entry.setdefault("properties", {})["relatedLocationsNotShown"] = dropped
 
 
 def _message(finding: Finding) -> str:
@@ -156,6 +181,7 @@ def render(result: ScanResult, findings: list[Finding], include_suppressed: bool
         if finding.baseline_state:
             entry["baselineState"] = finding.baseline_state
         _add_superseded(entry, finding)
+        _bound(entry)
         results.append(entry)
     notifications = [
         {

@@ -118,6 +118,21 @@ def test_messages_and_sarif_results_are_capped(tmp_path):
     assert len(entry["message"]["text"]) < MAX_MESSAGE + 100 and "more characters not shown" in entry["message"]["text"]
 
 
+def test_one_sarif_result_is_bounded_with_long_names_related_locations_and_a_superseded_finding(tmp_path):
+    """A capped message, a 20,000-character resource label and variable name (in the logical
+    location and a related location's text) and a superseded PL3001: the result stays small."""
+    name, variable = "r" * 20_000, "v" * 20_000
+    (tmp_path / "variables.tf").write_text(f'variable "{variable}" {{\n  default = ["0.0.0.0/0"]\n}}\n')
+    (tmp_path / "main.tf").write_text(
+        f'resource "aws_security_group_rule" "{name}" {{\n  type = "ingress"\n  from_port = 22\n  to_port = 22\n'
+        f'  protocol = "tcp"\n  cidr_blocks = var.{variable}\n  description = "{"d" * 5000}"\n}}\n')
+    result = scan(".", "--no-config", "-f", "sarif", "--select", "PL3001,PL3003", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    (entry,) = json.loads(result.stdout)["runs"][0]["results"]
+    assert entry["ruleId"] == "PL3003" and entry["properties"]["supersedes"] == ["PL3001"]
+    assert entry["relatedLocations"] and len(json.dumps(entry, ensure_ascii=False)) < 8_000
+
+
 @pytest.mark.parametrize("name, text", [
     ("main.tf", _rule("ssh", '["0.0.0.0/0"]', "count = 1e400")),
     ("nan.tf", _rule("ssh", '["0.0.0.0/0"]', "count = 1e400 - 1e400")),
