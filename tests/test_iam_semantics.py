@@ -319,3 +319,18 @@ def test_passrole_confined_to_another_service_is_not_that_methods_passrole():
     assert "PassExistingRoleToCloudFormation" in ip._escalation_reason(policy(if_exists, create), True)
     only_lambda_actions = {"Effect": "Allow", "Action": ["lambda:CreateFunction", "lambda:InvokeFunction"], "Resource": "*"}
     assert ip.privilege_escalation(policy(to_ec2, only_lambda_actions)) is False
+
+
+def test_a_typed_resource_pattern_reaches_every_resource_only_of_the_actions_types():
+    notebooks = first({"Effect": "Allow", "Action": "sagemaker:CreatePresignedNotebookInstanceUrl",
+                       "Resource": "arn:aws:sagemaker:*:*:notebook-instance/*"})
+    models = first({"Effect": "Allow", "Action": "sagemaker:CreatePresignedNotebookInstanceUrl",
+                    "Resource": ["arn:aws:sagemaker:*:*:model/*", "arn:aws:sagemaker:*:*:endpoint/*"]})
+    assert ip._broad(notebooks, "sagemaker:createpresignednotebookinstanceurl") is True
+    assert ip._broad(models, "sagemaker:createpresignednotebookinstanceurl") is False
+    assert actions.resource_type_prefixes("secretsmanager:GetSecretValue") == ("secret",)
+    assert actions.resource_type_prefixes("sts:GetSessionToken") == ()  # acts only on "*"
+    alias = first({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:*:*:alias/*"})
+    assert ip.grants_on_every_resource(alias, "exposure") is False
+    key = first({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:*:*:key/*"})
+    assert ip.grants_on_every_resource(key, "exposure") is True

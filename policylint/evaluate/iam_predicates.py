@@ -156,8 +156,15 @@ def _broad(statement: Any, action: str) -> bool | None:
     granted = allows_action(statement, action)
     if granted is not True:
         return granted
-    service = action.partition(":")[0]
-    return resources.statement_reaches_every(statement, service, "role" if action == "iam:passrole" else None)
+    return resources.statement_reaches_every(statement, *_reach_key(action))
+
+
+def _reach_key(action: str) -> tuple[str, str | tuple[str, ...] | None]:
+    """``(service, resource types)`` of an exact action, for :func:`resources.statement_reaches_every`:
+    a typed pattern (``model/*``) reaches every resource of the action only for a type it acts on."""
+    if action == "iam:passrole":
+        return "iam", "role"
+    return action.partition(":")[0], iam_actions.resource_type_prefixes(action)
 
 
 def broad_actions(statement: Any, wanted: Any) -> list[str]:
@@ -170,12 +177,12 @@ def broad_actions(statement: Any, wanted: Any) -> list[str]:
     else:
         names = wanted if isinstance(wanted, list) else [wanted]
     grant = iam_actions.grant_of(statement)
-    reach: dict[tuple[str, str | None], bool | None] = {}  # per service: the same for its actions
+    reach: dict[tuple[str, Any], bool | None] = {}  # per service and resource types
     out = []
     for name in names:
         if not isinstance(name, str) or not grant.allows(action := name.lower()):
             continue
-        key = (action.partition(":")[0], "role" if action == "iam:passrole" else None)
+        key = _reach_key(action)
         if key not in reach:
             reach[key] = resources.statement_reaches_every(statement, *key)
         if reach[key] is True:

@@ -144,6 +144,32 @@ def action_condition_keys(action: str) -> frozenset[str] | None:
 
 
 @lru_cache(maxsize=None)
+def resource_type_prefixes(action: str) -> tuple[str, ...] | None:
+    """The resource-type prefixes (lower case: ``notebook-instance``, ``secret``, ``role``) of the
+    ARNs one exact ``service:Action`` acts on, from its resource types' ARN formats; ``()`` when it
+    acts only on ``*``; ``None`` when unknown, or when one of its ARNs has no type prefix (an SQS
+    queue, an S3 bucket: the name follows the account directly)."""
+    service, _, name = action.lower().partition(":")
+    known = service_actions(service)
+    if known is None or name not in known:
+        return None
+    data = _catalogue()
+    details = data.Actions().get_action_details(service, known[name][0])
+    out: list[str] = []
+    for resource in details.get("resourceTypes", []) or []:
+        try:
+            arn = str(data.Resources().get_resource_type_details(service, str(resource.get("name", "")))["arn"])
+        except Exception:  # noqa: BLE001 - a resource type the reference names but does not define
+            return None
+        rest = arn.split(":", 5)[-1]
+        match = re.match(r"([A-Za-z0-9_.-]+)[:/]", rest)
+        if match is None:
+            return None
+        out.append(match.group(1).lower())
+    return tuple(sorted(set(out)))
+
+
+@lru_cache(maxsize=None)
 def keys_used_by_actions(service: str) -> frozenset[str]:
     """Every condition key (lower case) some action of ``service`` lists: a key of the service's
     table that no action lists is one the reference does not tie to actions (``glue:RoleAssumedBy``,

@@ -22,9 +22,11 @@ def _all_wild(text: str) -> bool:
     return bool(_WILD.match(text))
 
 
-def reaches_every(pattern: Any, service: str | None = None, resource_type: str | None = None) -> bool | None:
+def reaches_every(pattern: Any, service: str | None = None,
+                  resource_type: str | tuple[str, ...] | None = None) -> bool | None:
     """Whether one ``Resource`` pattern matches every resource of ``service`` (any service when
-    ``None``), of type ``resource_type`` when given (``role``); ``None`` for an unresolved value."""
+    ``None``), of type ``resource_type`` when given (``role``, or one of several types: those an
+    action acts on); ``None`` for an unresolved value."""
     if isinstance(pattern, Unknown):
         return None
     if not isinstance(pattern, str):
@@ -56,7 +58,8 @@ def reaches_every(pattern: Any, service: str | None = None, resource_type: str |
     head, sep, tail = _split_type(rest)
     if not sep:
         return False
-    if resource_type is not None and head.lower() != resource_type:
+    if resource_type is not None and head.lower() not in (
+            (resource_type,) if isinstance(resource_type, str) else resource_type):
         return False
     return _all_wild(tail)
 
@@ -69,7 +72,7 @@ def _split_type(rest: str) -> tuple[str, str, str]:
 
 
 def statement_reaches_every(statement: Any, service: str | None = None,
-                            resource_type: str | None = None) -> bool | None:
+                            resource_type: str | tuple[str, ...] | None = None) -> bool | None:
     """Whether a statement applies to every resource (of ``service`` / ``resource_type``): a
     ``Resource`` entry that reaches every one, or a ``NotResource`` none of whose entries does
     (everything but a few resources)."""
