@@ -334,3 +334,10 @@ def test_a_typed_resource_pattern_reaches_every_resource_only_of_the_actions_typ
     assert ip.grants_on_every_resource(alias, "exposure") is False
     key = first({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:*:*:key/*"})
     assert ip.grants_on_every_resource(key, "exposure") is True
+
+
+def test_an_action_grantable_only_on_star_is_no_exposure_on_every_resource():
+    token = first({"Effect": "Allow", "Action": ["ecr:GetAuthorizationToken", "sts:GetSessionToken"], "Resource": "*"})
+    assert ip.grants_on_every_resource(token, "exposure") is False
+    both = first({"Effect": "Allow", "Action": ["ecr:GetAuthorizationToken", "ssm:GetParameter"], "Resource": "*"})
+    assert ip.broad_actions(both, "exposure") == ["ssm:GetParameter"]

@@ -169,7 +169,9 @@ def _reach_key(action: str) -> tuple[str, str | tuple[str, ...] | None]:
 
 def broad_actions(statement: Any, wanted: Any) -> list[str]:
     """The actions of ``wanted`` (exact names, or the name of a list of
-    :data:`policylint.iam.escalation.CATEGORIES`) an Allow statement grants on every resource."""
+    :data:`policylint.iam.escalation.CATEGORIES`) an Allow statement grants on every resource.
+    An action that acts on no resource type (``ecr:GetAuthorizationToken``, ``sts:GetSessionToken``:
+    IAM accepts only ``*`` for it) is not counted: granting it on every resource is no choice."""
     if not _allow(statement):
         return []
     if isinstance(wanted, str) and wanted in escalation.CATEGORIES:
@@ -183,6 +185,8 @@ def broad_actions(statement: Any, wanted: Any) -> list[str]:
         if not isinstance(name, str) or not grant.allows(action := name.lower()):
             continue
         key = _reach_key(action)
+        if key[1] == ():
+            continue
         if key not in reach:
             reach[key] = resources.statement_reaches_every(statement, *key)
         if reach[key] is True:
