@@ -341,3 +341,26 @@ def test_an_action_grantable_only_on_star_is_no_exposure_on_every_resource():
     assert ip.grants_on_every_resource(token, "exposure") is False
     both = first({"Effect": "Allow", "Action": ["ecr:GetAuthorizationToken", "ssm:GetParameter"], "Resource": "*"})
     assert ip.broad_actions(both, "exposure") == ["ssm:GetParameter"]
+
+
+@pytest.mark.parametrize("condition, scoped", [
+    ({"StringEquals": {"aws:ResourceTag/team": "data"}}, True),
+    ({"StringEquals": {"s3:ExistingObjectTag/servicecatalog:provisioning": "true"}}, True),
+    ({"StringEquals": {"ssm:resourceTag/app": "web"}}, True),
+    ({"StringLike": {"kms:ViaService": "s3.*.amazonaws.com"}}, True),
+    ({"ArnLike": {"kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::app-*"}}, True),
+    ({"ForAnyValue:StringEquals": {"aws:CalledVia": "imagebuilder.amazonaws.com"}}, True),
+    ({"StringEquals": {"aws:ResourceAccount": "${aws:PrincipalAccount}"}}, True),
+    ({"StringNotEquals": {"aws:ResourceAccount": "111122223333"}}, False),  # negated: confines nothing
+    ({"StringEqualsIfExists": {"aws:ResourceTag/team": "data"}}, False),
+    ({"StringLike": {"aws:ResourceTag/team": "*"}}, False),
+    ({"Null": {"secretsmanager:ResourceTag/RedshiftQueryOwner": "false"}}, True),  # tagged secrets only
+    ({"Null": {"aws:ResourceTag/team": "true"}}, False),  # untagged resources: still unnamed
+    ({"Bool": {"aws:SecureTransport": "true"}}, False),  # says nothing of which resources
+    ({"IpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, False),
+])
+def test_conditions_that_confine_the_resources_of_an_exposure_grant(condition, scoped):
+    stmt = first({"Effect": "Allow", "Action": ["kms:Decrypt", "secretsmanager:GetSecretValue"], "Resource": "*",
+                  "Condition": condition})
+    assert condition_keys.scopes_resources(stmt["conditions"]) is scoped
+    assert ip.grants_on_every_resource(stmt, "exposure") is (not scoped)

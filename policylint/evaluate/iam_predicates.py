@@ -171,8 +171,9 @@ def broad_actions(statement: Any, wanted: Any) -> list[str]:
     """The actions of ``wanted`` (exact names, or the name of a list of
     :data:`policylint.iam.escalation.CATEGORIES`) an Allow statement grants on every resource.
     An action that acts on no resource type (``ecr:GetAuthorizationToken``, ``sts:GetSessionToken``:
-    IAM accepts only ``*`` for it) is not counted: granting it on every resource is no choice."""
-    if not _allow(statement):
+    IAM accepts only ``*`` for it) is not counted: granting it on every resource is no choice; nor
+    is a statement whose conditions confine its resources (tags, owner account, KMS context)."""
+    if not _allow(statement) or condition_keys.scopes_resources(statement.get("conditions")):
         return []
     if isinstance(wanted, str) and wanted in escalation.CATEGORIES:
         names: list[Any] = list(escalation.CATEGORIES[wanted])

@@ -116,6 +116,48 @@ def condition_fixes(condition: Any, keys: Iterable[str]) -> bool:
     return all(value_is_fixed(key, v) for v in values)
 
 
+# Keys whose condition confines the resources a statement reaches: tags of the resource, the
+# account or organisation owning it, the KMS encryption context or the service a KMS or other
+# call comes through (lower case; a trailing ``/`` or ``:`` is a prefix of templated keys).
+RESOURCE_SCOPING_KEYS = (
+    "aws:resourcetag/", "s3:existingobjecttag/", "aws:resourceaccount", "aws:resourceorgid",
+    "aws:resourceorgpaths", "aws:calledvia", "aws:calledviafirst", "aws:calledvialast",
+    "kms:encryptioncontext:", "kms:encryptioncontextkeys", "kms:viaservice", "kms:resourcealiases",
+    "secretsmanager:secretid", "s3:dataaccesspointarn", "s3:dataaccesspointaccount",
+)
+_SCOPING_POSITIVE = _POSITIVE | {"arnequals", "arnlike"}
+
+
+def _scoping_key(key: str) -> bool:
+    if key.endswith(":resourcetag") or ":resourcetag/" in key or key.startswith("secretsmanager:resource/"):
+        return True  # a service's own tag keys (ssm:resourceTag/x, secretsmanager:ResourceTag/x)
+    return any(key == k or (k.endswith(("/", ":")) and key.startswith(k)) for k in RESOURCE_SCOPING_KEYS)
+
+
+def scopes_resources(conditions: Any) -> bool:
+    """Whether a statement's conditions confine the resources it reaches (PL1015): a condition on
+    a resource-scoping key (:data:`RESOURCE_SCOPING_KEYS`, a service's ``…:ResourceTag/…``) with a
+    positive operator (not ``…IfExists``, not ``ForAllValues:``) and values that are not only
+    wildcards (``arn:aws:s3:::app-*`` narrows; ``*`` does not), or ``Null: false`` on such a key
+    (only resources carrying the tag)."""
+    for condition in conditions or []:
+        if not isinstance(condition, dict):
+            continue
+        operator, key = condition.get("operator"), condition.get("key")
+        if not isinstance(operator, str) or not isinstance(key, str) or not _scoping_key(key.lower()):
+            continue
+        qualifier, _, base = operator.lower().rpartition(":")
+        values = condition.get("values") or []
+        if base == "null" and values and all(str(v).lower() == "false" for v in values):
+            return True  # the key must be present: only resources carrying the tag
+        if base.endswith("ifexists") or qualifier == "forallvalues" or base not in _SCOPING_POSITIVE:
+            continue
+        texts = [_plain_text(v) for v in values]
+        if values and all(t is not None and (t.strip(" *?") or isinstance(v, Unknown)) for t, v in zip(texts, values)):
+            return True
+    return False
+
+
 _MATCHING = {"stringequals": False, "stringequalsignorecase": False, "stringlike": True}
 
 
