@@ -43,8 +43,9 @@ def test_every_region_points_at_the_offending_text(examples_sarif):
             "PL1001": ("s3:*", "ec2:*"), "PL1002": ("NotAction",), "PL1003": ("*", "Principal", "AWS"),
             "PL1004": ("NotPrincipal",), "PL2001": ("AES256", "SSEAlgorithm"), "PL2002": ("BucketName", "!Ref"),
             "PL3001": ("0.0.0.0/0", "!Ref", "CidrIp"), "PL3002": ("/", "CidrBlock"),
-            # Settings that are missing point at the resource; a bucket policy at its statements.
-            "PL2003": ("Uploads:",), "PL2004": ("Uploads:",), "PL2005": ("Uploads:",), "PL2006": ("Allow",),
+            # Settings that are missing point at the resource; a bucket policy missing a statement
+            # at its statement list.
+            "PL2003": ("Uploads:",), "PL2004": ("Uploads:",), "PL2005": ("Uploads:",), "PL2006": ("- ", "[", "Statement"),
             "PL1010": ("s3:*", "ec2:*"), "PL1012": ("Version", "Statement"), "PL1015": ("Action", "NotAction", "Allow", "{"),  # the statement
             "PL3003": ("0.0.0.0/0", "!Ref", "CidrIp"), "PL3006": ("Vpc:",),
             "PL3010": ("- IpProtocol", "IpProtocol"),

@@ -345,7 +345,20 @@ class Each(Condition):
             (unknown if value is None else true if value else false).extend(witnesses)
             if value is None and not witnesses:
                 unknown.append(Witness(trail + match.trail, match.value, None))
+        if self.quantifier == "any" and not true and not unknown:
+            return False, [Witness(trail + _common_prefix([m.trail for m in found]), None, None)]  # no element holds: the collection
         return _quantify(self.quantifier, true, false, unknown)
+
+
+def _common_prefix(trails: list[tuple[Any, ...]]) -> tuple[Any, ...]:
+    """The longest trail every one of ``trails`` starts with, short of the element itself."""
+    first = trails[0][:-1]
+    size = len(first)
+    for other in trails[1:]:
+        size = min(size, len(other) - 1)
+        while size and other[:size] != first[:size]:
+            size -= 1
+    return first[:size]
 
 
 def compile_condition(node: Any, options: dict[str, Any], where: Span | None = None) -> Condition:
