@@ -32,7 +32,9 @@ def policy_from_data_source(props: LocDict, span: Span) -> LocDict:
     own = LocList(statements.span)
     for block, block_span in blocks(props, "statement"):
         own.add(statement(block, block_span), block_span)
-    _merge(statements, (own, statements.span))
+    # Each own statement replaces a source statement with its sid; two own statements with one sid
+    # are both kept (the provider refuses them; PL1019 reports them, and neither is hidden).
+    _merge(statements, (own, statements.span), len(statements))
     for override in _documents(props, "override_policy_documents"):
         _merge(statements, override)
     doc.put("Statement", statements, statements.span, props.key_span_of("statement") if "statement" in props else span)
@@ -115,14 +117,16 @@ def _documents(props: LocDict, name: str) -> list[tuple[LocList, Span]]:
     return out
 
 
-def _merge(statements: LocList, incoming: tuple[LocList, Span]) -> None:
-    """Add ``incoming`` statements, each replacing an existing one with the same ``Sid``."""
+def _merge(statements: LocList, incoming: tuple[LocList, Span], replaceable: int | None = None) -> None:
+    """Add ``incoming`` statements, each replacing an existing one with the same ``Sid`` (only
+    among the first ``replaceable`` statements when given)."""
     new, _ = incoming
     for i, item in enumerate(new):
         sid = item.get("Sid") if isinstance(item, dict) else None
         replaced = False
         if isinstance(sid, str) and sid:
-            for j, existing in enumerate(statements):
+            candidates = list(statements)[:replaceable] if replaceable is not None else list(statements)
+            for j, existing in enumerate(candidates):
                 if isinstance(existing, dict) and existing.get("Sid") == sid:
                     statements[j] = item
                     statements.spans[j] = new.span_of(i)
