@@ -3,9 +3,9 @@ description, the rule as ``check_name``, a line-independent fingerprint, a sever
 and the location (path, lines and positions)."""
 from __future__ import annotations
 
-import json
 
 from ..findings import Finding
+from . import json_text
 from ..scan import ScanResult
 
 SEVERITY = {"critical": "blocker", "high": "critical", "medium": "major", "low": "minor"}
@@ -32,4 +32,4 @@ def issue(finding: Finding) -> dict:
 
 def render(result: ScanResult, findings: list[Finding]) -> str:
     """The report for the active findings (suppressed and baselined ones are not issues)."""
-    return json.dumps([issue(f) for f in findings if f.active], indent=2, ensure_ascii=False) + "\n"
+    return json_text([issue(f) for f in findings if f.active])

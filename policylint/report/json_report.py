@@ -1,10 +1,10 @@
 """The JSON report: stable keys, one object per finding."""
 from __future__ import annotations
 
-import json
 
 from .. import __version__
 from ..findings import Finding
+from . import json_text
 from ..scan import ScanResult
 
 
@@ -62,4 +62,4 @@ def render(result: ScanResult, findings: list[Finding]) -> str:
             "parse_errors": len(result.parse_errors),
         },
     }
-    return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+    return json_text(document)

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..evaluate.rules import Rule
 from ..findings import Finding, cap_message
+from . import json_text
 from ..scan import PARSE_ERROR, ScanResult
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -222,4 +223,4 @@ def render(result: ScanResult, findings: list[Finding], include_suppressed: bool
         "results": results,
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)
