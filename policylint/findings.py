@@ -59,6 +59,7 @@ class Finding:
     superseded: list["Finding"] = field(default_factory=list)
     callers: list[str] = field(default_factory=list)  # other module instances that reach the same element
     related: tuple[Related, ...] = ()  # where its value came from, nearest first
+    shared: bool = False  # its place is written once for several resources (SAM Globals): see scan.merge_shared
 
     @property
     def files(self) -> set[str]:

@@ -326,7 +326,7 @@ def scan(options: ScanOptions, rules: list[Rule] | None = None, loaded: list[Rul
             index.extend(result.suppressions)
     # A module file linted on its own and reached from Terraform callers gives each finding once.
     # A module reached from several callers gives each finding once, naming the callers.
-    findings = merge_module_instances(findings)
+    findings = merge_shared(merge_module_instances(findings))
     if options.paths and not any(os.path.isdir(p) for p in options.paths):
         # Files named one by one (a pre-commit hook): the other Terraform files of their folders
         # and the modules they call are context; findings there are reported when those files are
@@ -369,6 +369,29 @@ def merge_module_instances(findings: list[Finding]) -> list[Finding]:
             first.callers = [c for c in callers if c != _caller(first.resource)]
             first.message += f" (the same element is reached through {len(callers)} callers: {', '.join(callers)})"
         out.append(first)
+    return out
+
+
+def merge_shared(findings: list[Finding]) -> list[Finding]:
+    """One finding per offending place written once for several resources (a SAM ``Globals``
+    environment, a Serverless ``provider.environment``, a function URL and the permission it
+    implies): findings of one rule at such a place become one, whose message names the resources."""
+    groups: dict[tuple, list[Finding]] = {}
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.shared:
+            groups.setdefault((finding.rule_id, finding.file, finding.span[:4]), []).append(finding)
+        else:
+            out.append(finding)
+    for group in groups.values():
+        first = group[0]
+        others = sorted({f.resource for f in group[1:]} - {first.resource})
+        if others:
+            first.callers = first.callers + others
+            names = ", ".join([first.resource] + others)
+            first.message += f" (written once for {len(others) + 1} resources: {names})"
+        out.append(first)
+    out.sort(key=Finding.sort_key)
     return out
 
 

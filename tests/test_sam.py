@@ -215,3 +215,43 @@ def test_empty_whitelists_add_no_statement():
                 ResourcePolicy: {IpRangeWhitelist: [], SourceVpcWhitelist: [], AwsAccountWhitelist: []}
         """)
     assert [plain(r.props["statements"]) for r in found if r.kind == IAM_POLICY] == [[]]
+
+
+def test_a_shared_declaration_gives_one_finding_naming_its_resources(tmp_path):
+    (tmp_path / "template.yaml").write_text(textwrap.dedent("""\
+        Transform: AWS::Serverless-2016-10-31
+        Globals:
+          Function:
+            Environment:
+              Variables:
+                DB_PASSWORD: hunter2-very-secret-value
+        Resources:
+          A:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.12
+              Handler: app.h
+              CodeUri: .
+              FunctionUrlConfig:
+                AuthType: NONE
+          B:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: python3.12
+              Handler: app.h
+              CodeUri: .
+              Environment:
+                Variables:
+                  API_TOKEN: another-very-secret-value-1
+          C:
+            Type: AWS::Serverless::Function
+            Properties: {Runtime: python3.12, Handler: app.h, CodeUri: .}
+        """))
+    result = scan(ScanOptions(paths=[str(tmp_path)], root=str(tmp_path), select=["PL5003", "PL4012"]))
+    found = [(f.rule_id, f.span.line, f.resource) for f in result.findings]
+    # Globals: one finding for three functions; B's own variable: its own; the URL and the
+    # permission SAM generates for it: one cause, one finding
+    assert found == [("PL5003", 6, "A"), ("PL4012", 15, "AUrl"), ("PL5003", 24, "B")]
+    shared = result.findings[0]
+    assert shared.message.endswith("(written once for 3 resources: A, B, C)") and shared.callers == ["B", "C"]
+    assert result.findings[1].message.endswith("(written once for 2 resources: AUrl, AUrlPublicPermissions)")

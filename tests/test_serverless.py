@@ -47,7 +47,7 @@ def test_v1_statements_and_environment_secrets():
         ("PL1001", 6, "IamRoleLambdaExecution.ManagedPolicyArns[0]"),
         ("PL1001", 10, "IamRoleLambdaExecution.Policies[0].PolicyDocument")]
     assert findings(SLS / "v3" / "serverless.yml", "PL5003") == [
-        ("PL5003", 14, "CreateDashorderLambdaFunction"), ("PL5003", 14, "ReportLambdaFunction"),
+        ("PL5003", 14, "CreateDashorderLambdaFunction"),  # provider.environment: one finding for both functions
         ("PL5003", 34, "CreateDashorderLambdaFunction")]
 
 
@@ -137,3 +137,24 @@ def test_file_variables_read_files_in_the_configurations_folder_and_locate_findi
     resolved = Variables(config, Files(str(SLS / "files" / "serverless.yml"), "s/serverless.yml")).value(config, config.span)[0]
     assert isinstance(resolved["provider"]["environment"], Unknown)  # ../ leaves the folder: not read
     assert resolved["provider"]["iam"]["role"]["statements"].span.file == "s/iam.yml"
+
+
+def test_provider_environment_shared_by_functions_is_one_finding(tmp_path):
+    (tmp_path / "serverless.yml").write_text(textwrap.dedent("""\
+        service: demo
+        provider:
+          name: aws
+          runtime: python3.12
+          environment:
+            DB_PASSWORD: hunter2-very-secret-value
+        functions:
+          a:
+            handler: a.h
+            url: true
+          b:
+            handler: b.h
+        """))
+    result = scan(ScanOptions(paths=[str(tmp_path)], root=str(tmp_path), select=["PL5003", "PL4012"]))
+    found = [(f.rule_id, f.span.line, f.resource) for f in result.findings]
+    assert found == [("PL5003", 6, "ALambdaFunction"), ("PL4012", 10, "ALambdaFunctionUrl")]
+    assert result.findings[0].message.endswith("(written once for 2 resources: ALambdaFunction, BLambdaFunction)")

@@ -151,11 +151,12 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
         message += f" — could not be resolved statically: {_show(value)}"
     file = span.file or resource.file
     related = causes(span, file, resource)
+    shared = any(getattr(origin, "shared", False) for origin in span.via)
     span = span._replace(file=None, note=None, via=())
     return Finding(
         rule_id=rule.id, severity=severity, message=message, file=file, span=span,
         resource=resource.name, element=_trail_text(trail), meaning=meaning(resource.props, trail),
-        related=related,
+        related=related, shared=shared,
     )
 
 

@@ -71,6 +71,20 @@ class Origin(NamedTuple):
 
     text: str
     span: Span | None = None
+    shared: bool = False  # a declaration several resources take their value from (SAM Globals)
+
+
+def mark_shared(value: Any, text: str) -> Any:
+    """``value`` with every span in it marked as written once for several resources (in place):
+    findings of one rule at such a place are one finding (``scan.merge_shared``)."""
+    origin = Origin(text, None, True)
+    return map_spans(value, lambda s: s if origin in s.via else s._replace(via=s.via + (origin,)))
+
+
+def shared_span(span: Span, text: str) -> Span:
+    """``span`` marked as written once for several resources."""
+    origin = Origin(text, None, True)
+    return span if origin in span.via else span._replace(via=span.via + (origin,))
 
 
 UNKNOWN_SPAN = Span(1, 1, 1, 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...load.located import LocDict, LocList
+from ...load.located import LocDict, LocList, mark_shared
 
 # Globals section → the resource type it applies to.
 SECTIONS = {
@@ -27,7 +27,8 @@ def globals_for(template: LocDict) -> dict[str, LocDict]:
     section = template.get("Globals")
     if not isinstance(section, dict):
         return {}
-    return {SECTIONS[name]: value for name, value in section.items() if name in SECTIONS and isinstance(value, LocDict)}
+    return {SECTIONS[name]: mark_shared(value, f"Globals.{name}") for name, value in section.items()
+            if name in SECTIONS and isinstance(value, LocDict)}
 
 
 def merge(global_value: Any, local: Any) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from ...load.located import At, LocDict, LocList, Span, build
+from ...load.located import At, LocDict, LocList, Span, build, shared_span
 from .policies import RolePolicies
 
 Generated = tuple[str, str, LocDict, str | None]
@@ -128,7 +128,8 @@ def _function_url(logical: str, config: LocDict, span: Span) -> list[Generated]:
     url.put("TargetFunctionArn", build({"Ref": logical}, span), span)
     out: list[Generated] = [(f"{logical}Url", "AWS::Lambda::Url", url, f"the function URL SAM generates for '{logical}'")]
     if config.get("AuthType") == "NONE":
-        where = config.span_of("AuthType")
+        where = shared_span(config.span_of("AuthType"), "FunctionUrlConfig")
+        url.spans["AuthType"] = shared_span(url.span_of("AuthType"), "FunctionUrlConfig")
         permission = build({"Action": "lambda:InvokeFunctionUrl", "FunctionName": {"Ref": logical},
                             "Principal": "*", "FunctionUrlAuthType": At("NONE", where)}, where)
         out.append((f"{logical}UrlPublicPermissions", "AWS::Lambda::Permission", permission,

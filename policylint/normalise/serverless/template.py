@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...load.located import At, LocDict, LocList, Span, build
+from ...load.located import At, LocDict, LocList, Span, build, mark_shared, shared_span
 
 EXECUTION_ROLE = "IamRoleLambdaExecution"
 LAMBDA_TRUST = {"Version": "2012-10-17", "Statement": [
@@ -55,6 +55,8 @@ def to_template(config: LocDict) -> tuple[LocDict, dict[str, str]]:
              provider.key_span_of("iam") if "iam" in provider else where, where)
         origins[EXECUTION_ROLE] = "the execution role the Serverless Framework generates"
     environment = provider.get("environment")
+    if isinstance(environment, LocDict):
+        mark_shared(environment, "provider.environment")
     for name, fn in functions.items():
         if not isinstance(fn, LocDict):
             continue
@@ -122,6 +124,8 @@ def _function_url(resources: LocDict, origins: dict[str, str], name: str, logica
     authorizer = url.get("authorizer") if isinstance(url, LocDict) else None
     auth = "AWS_IAM" if authorizer == "aws_iam" else "NONE"
     span = url.span_of("authorizer") if isinstance(url, LocDict) and "authorizer" in url else where
+    if auth == "NONE":  # the URL and its public permission: one declaration
+        span = shared_span(span, "url")
     prefix = normalised_name(name)
     _put(resources, prefix + "LambdaFunctionUrl", "AWS::Lambda::Url",
          build({"AuthType": At(auth, span), "TargetFunctionArn": {"Fn::GetAtt": [logical, "Arn"]}}, where),
@@ -130,7 +134,7 @@ def _function_url(resources: LocDict, origins: dict[str, str], name: str, logica
     if auth == "NONE":
         _put(resources, prefix + "LambdaPermissionFnUrl", "AWS::Lambda::Permission",
              build({"Action": "lambda:InvokeFunctionUrl", "FunctionName": {"Fn::GetAtt": [logical, "Arn"]},
-                    "Principal": "*", "FunctionUrlAuthType": At("NONE", span)}, where), fn.key_span_of("url"), where)
+                    "Principal": "*", "FunctionUrlAuthType": At("NONE", span)}, span), fn.key_span_of("url"), where)
         origins[prefix + "LambdaPermissionFnUrl"] = f"the public URL permission of function '{name}'"
 
 
