@@ -104,3 +104,19 @@ def test_terraform_plan_reads_the_new_locations(tmp_path):
     findings = _lint(tmp_path, "x.tfplan.json", json.dumps(plan, indent=1))
     assert [(f.rule_id, f.resource) for f in findings if f.rule_id in ("PL1001", "PL1003")] == [
         ("PL1001", "aws_api_gateway_domain_name.d.policy"), ("PL1003", "aws_api_gateway_domain_name.d.policy")]
+
+
+@pytest.mark.parametrize("operator, key, values, confines", [
+    ("StringNotEquals", "aws:sourcevpce", ["vpce-1"], True),
+    ("StringNotEqualsIfExists", "aws:sourcevpce", ["vpce-1"], True),  # a request without the key is denied too
+    ("NotIpAddress", "aws:sourceip", ["203.0.113.0/24"], True),
+    ("NotIpAddress", "aws:sourceip", ["0.0.0.0/0"], False),
+    ("StringNotLike", "aws:principalorgid", ["o-*"], False),  # a wildcard is not a fixed value
+    ("StringEquals", "aws:sourcevpce", ["vpce-1"], False),  # Deny when it *is* the endpoint
+    ("ForAnyValue:StringNotEquals", "aws:sourcevpce", ["vpce-1"], False),
+    ("StringNotEquals", "aws:requestedregion", ["us-east-1"], False),  # not about who
+])
+def test_which_deny_conditions_confine(operator, key, values, confines):
+    from policylint.iam.condition_keys import deny_confines
+
+    assert deny_confines({"operator": operator, "key": key, "values": values}) is confines

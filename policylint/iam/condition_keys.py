@@ -188,6 +188,56 @@ def conditions_fix(conditions: Any, keys: Iterable[str]) -> bool:
     return any(condition_fixes(c, wanted) for c in conditions or [])
 
 
+_NEGATED = {"stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike", "notipaddress"}
+
+
+def deny_confines(condition: Any, keys: Iterable[str] = PUBLIC_RESTRICTING_KEYS) -> bool:
+    """Whether a Deny statement's one condition denies every request whose ``key`` is not one of
+    fixed values (``StringNotEquals: {aws:SourceVpce: vpce-1}``): the negation of a condition that
+    fixes the key, so the Allow it applies to is confined as if it carried that condition.
+    ``…IfExists`` denies requests without the key too, and still confines."""
+    if not isinstance(condition, dict):
+        return False
+    operator, key = condition.get("operator"), condition.get("key")
+    if not isinstance(operator, str) or ":" in operator or not isinstance(key, str) or key.lower() not in keys:
+        return False
+    base = operator.lower()
+    base = base[:-len("ifexists")] if base.endswith("ifexists") else base
+    values = condition.get("values") or []
+    return base in _NEGATED and bool(values) and all(value_is_fixed(key.lower(), v) for v in values)
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+
+
+def confining_denies(allow: dict, statements: list) -> list[dict]:
+    """The Deny statements of a policy that confine the Allow ``allow`` to fixed principals,
+    networks or sources: a principal of ``*``, one condition that :func:`deny_confines`, every
+    action of the Allow among its actions, and ``Resource: *`` or the Allow's own resources."""
+    allowed = _strings(allow.get("actions")) if allow.get("actions") is not None else None
+    resources = _strings(allow.get("resources"))
+    out = []
+    for deny in statements:
+        if not isinstance(deny, dict) or deny.get("effect") != "Deny" or deny is allow:
+            continue
+        conditions = deny.get("conditions") or []
+        if len(conditions) != 1 or not deny_confines(conditions[0]):
+            continue
+        principal = deny.get("principal")
+        if not (isinstance(principal, dict) and "*" in [v for ids in principal.values() for v in _strings(ids)]):
+            continue
+        denied = _strings(deny.get("actions")) if deny.get("actions") is not None else []
+        if allowed is None or not allowed or not all(any(catalogue.action_covers(d, a) for d in denied) for a in allowed):
+            continue
+        denied_resources = _strings(deny.get("resources"))
+        if not any(set(r.strip()) == {"*"} for r in denied_resources) and \
+                not (resources and all(r in denied_resources for r in resources)):
+            continue
+        out.append(deny)
+    return out
+
+
 # --- which keys exist ----------------------------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}|<[^>]*>|(?<=/)tag-key$")

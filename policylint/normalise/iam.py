@@ -10,6 +10,7 @@ Shape (all lists located; absent elements are ``None``)::
                    conditions: [{operator, key, values}],  # key lower-cased
                    denied_by: [Deny statements that subtract from this Allow],  # when any
                    default_key_statement: true,           # the AWS default key-policy statement
+                   confined_by: [Deny statements that confine a wildcard principal],  # when any
                    filter_only: true}]}                   # a VPC endpoint policy's: it grants nothing
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..load.errors import LoadError
 from ..load.json_loader import load_json
 from ..load.located import BlockText, LocDict, LocList, Span, Unknown, relocate, shift_block, span_of
 from ..iam.actions import subtracting_denies
+from ..iam.condition_keys import confining_denies
 from ..iam.key_policy import is_default_statement
 from .fields import copy
 
@@ -68,7 +70,8 @@ def normalise_policy(doc: Any, span: Span, attachment: str) -> LocDict:
 
 def _annotate(statements: LocList, attachment: str) -> None:
     """What a statement means in its policy: the Deny statements that subtract from an Allow
-    (``denied_by``), the AWS default statement of a key policy (``default_key_statement``), and
+    (``denied_by``), the Deny statements that confine it to fixed principals, networks or sources
+    (``confined_by``: ``Deny`` unless ``aws:SourceVpce`` is the endpoint's), the AWS default statement of a key policy (``default_key_statement``), and
     an Allow of an endpoint policy, which only lets requests through the endpoint that the
     caller's own policies and the resource's already allow (``filter_only``)."""
     for statement in statements:
@@ -84,6 +87,12 @@ def _annotate(statements: LocList, attachment: str) -> None:
             statement.put("denied_by", found, statement.span)
         if attachment == "key" and is_default_statement(statement):
             statement.put("default_key_statement", True, statement.span)
+        confining = confining_denies(statement, statements) if statement.get("principal") is not None else []
+        if confining:
+            found = LocList(statement.span)
+            for deny in confining:
+                found.add(deny, deny.span)
+            statement.put("confined_by", found, statement.span)
 
 
 def _statement(raw: Any, span: Span, index: int) -> LocDict:
