@@ -158,3 +158,24 @@ def test_provider_environment_shared_by_functions_is_one_finding(tmp_path):
     found = [(f.rule_id, f.span.line, f.resource) for f in result.findings]
     assert found == [("PL5003", 6, "ALambdaFunction"), ("PL4012", 10, "ALambdaFunctionUrl")]
     assert result.findings[0].message.endswith("(written once for 2 resources: ALambdaFunction, BLambdaFunction)")
+
+
+def test_a_self_reference_used_by_several_resources_is_one_finding_at_its_definition(tmp_path):
+    (tmp_path / "serverless.yml").write_text(textwrap.dedent("""\
+        service: demo
+        custom:
+          password: hunter2-very-secret-value
+        provider:
+          name: aws
+        resources:
+          Resources:
+            One:
+              Type: AWS::RDS::DBInstance
+              Properties: {Engine: mysql, MasterUsername: admin, MasterUserPassword: "${self:custom.password}"}
+            Two:
+              Type: AWS::RDS::DBInstance
+              Properties: {Engine: mysql, MasterUsername: admin, MasterUserPassword: "${self:custom.password}"}
+        """))
+    result = scan(ScanOptions(paths=[str(tmp_path)], root=str(tmp_path), select=["PL5006"]))
+    assert [(f.rule_id, f.span.line) for f in result.findings] == [("PL5006", 3)]
+    assert result.findings[0].message.endswith("(written once for 2 resources: One.MasterUserPassword, Two.MasterUserPassword)")

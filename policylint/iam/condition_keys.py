@@ -208,7 +208,10 @@ def deny_confines(condition: Any, keys: Iterable[str] = PUBLIC_RESTRICTING_KEYS)
 
 
 def _strings(value: Any) -> list[str]:
-    return [v for v in (value if isinstance(value, list) else [value]) if isinstance(v, str)]
+    """The patterns of an element; an unresolved one by how it is written (the same text, the same
+    resources: ``!Sub arn:aws:execute-api:${AWS::Region}:…`` in both statements)."""
+    items = value if isinstance(value, list) else [value]
+    return [v.text if isinstance(v, Unknown) else v for v in items if isinstance(v, (str, Unknown))]
 
 
 def confining_denies(allow: dict, statements: list) -> list[dict]:

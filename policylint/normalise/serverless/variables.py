@@ -16,7 +16,7 @@ import posixpath
 import re
 from typing import Any
 
-from ...load.located import LocDict, LocList, Span, Unknown
+from ...load.located import LocDict, LocList, Span, Unknown, mark_shared, shared_span
 
 _INNERMOST = re.compile(r"\$\{([^${}]*)\}")
 MAX_DEPTH = 20  # ${self:a} naming ${self:b} naming ...
@@ -138,6 +138,10 @@ class Variables:
         resolved, where = self.value(found, where)
         if isinstance(resolved, str) and where == span:
             where = span.with_note(f"from ${{{reference}}}")
+        elif where != span:  # located where it is defined: every use of it shares that place
+            where = shared_span(where, f"${{{reference}}}")
+            if isinstance(resolved, (LocDict, LocList)):
+                mark_shared(resolved, f"${{{reference}}}")
         return resolved, where
 
     def _fallback(self, text: str, span: Span) -> tuple[Any, Span]:
