@@ -168,6 +168,10 @@ def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False)
     if not_a_template(candidate.path, parsed):
         return TaskResult([], [], [], skipped=[Skipped(candidate.display, "a .template file that is not a JSON or "
                                                                            "YAML mapping: not CloudFormation")])
+    placeholder = unexpanded_template(candidate.display, parsed)
+    if placeholder is not None:
+        return TaskResult([], [], [], skipped=[Skipped(candidate.display, f"Jinja markup in a project template's folder "
+                                                                           f"('{placeholder}'): not JSON/YAML until generated")])
     errors = parse_findings(rules, [(candidate.display, p.message, p.span) for p in parsed.problems])
     if parsed.format == "other" and not targeted:
         return TaskResult([], [], errors)
@@ -195,6 +199,22 @@ def not_a_template(path: str, parsed: Parsed) -> bool:
     if not path.endswith(".template") or not (parsed.text or "").strip() or isinstance(parsed.data, dict):
         return False
     return parsed.format in ("unparsable", "other") and not any(marker in parsed.text for marker in MARKERS)
+
+
+_PLACEHOLDER_FOLDER = re.compile(r"\{\{.*?\}\}")
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
+
+def unexpanded_template(display: str, parsed: Parsed) -> str | None:
+    """The folder placeholder (``{{cookiecutter.project_name}}``) of a file of a project template
+    (cookiecutter, copier) that does not parse because of its Jinja markup: it is a generator's
+    input, not a template to deploy. Such files that do parse are linted as written."""
+    if parsed.format != "unparsable":
+        return None
+    folders = [part for part in display.split("/")[:-1] if _PLACEHOLDER_FOLDER.search(part)]
+    if not folders or not _JINJA.search(parsed.text or ""):
+        return None
+    return folders[0]
 
 
 @dataclass

@@ -255,3 +255,36 @@ def test_a_shared_declaration_gives_one_finding_naming_its_resources(tmp_path):
     shared = result.findings[0]
     assert shared.message.endswith("(written once for 3 resources: A, B, C)") and shared.callers == ["B", "C"]
     assert result.findings[1].message.endswith("(written once for 2 resources: AUrl, AUrlPublicPermissions)")
+
+
+def test_unexpanded_project_templates_that_do_not_parse_are_skipped_with_a_note(tmp_path):
+    folder = tmp_path / "hello" / "{{cookiecutter.project_name}}"
+    folder.mkdir(parents=True)
+    (folder / "template.yaml").write_text(textwrap.dedent("""\
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Fn:
+            Type: AWS::Serverless::Function
+            Properties:
+              Runtime: {{ cookiecutter.runtime }}
+              {%- if cookiecutter.tracing == "y" %}
+              Tracing: Active
+              {%- endif %}
+        """))
+    (folder / "parses.yaml").write_text(textwrap.dedent("""\
+        Resources:
+          P:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Statement: [{Effect: Allow, Action: "s3:*", Resource: "*"}]
+        """))
+    (folder / "broken.yaml").write_text("Resources: [unclosed\n")  # no Jinja markup: the file's own mistake
+    (tmp_path / "plain.yaml").write_text("Resources:\n  X: {{ not jinja here\n")  # not in a template folder
+    result = scan(ScanOptions(paths=[str(tmp_path)], root=str(tmp_path)))
+    assert [(s.display, s.reason) for s in result.skipped] == [(
+        "hello/{{cookiecutter.project_name}}/template.yaml",
+        "Jinja markup in a project template's folder ('{{cookiecutter.project_name}}'): not JSON/YAML until generated")]
+    assert sorted((f.rule_id, f.file) for f in result.findings if f.rule_id in ("PL0001", "PL1001")) == [
+        ("PL0001", "hello/{{cookiecutter.project_name}}/broken.yaml"), ("PL0001", "plain.yaml"),
+        ("PL1001", "hello/{{cookiecutter.project_name}}/parses.yaml")]
