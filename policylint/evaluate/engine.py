@@ -109,7 +109,7 @@ def locate(resource: Resource, trail: tuple[Any, ...], at_key: bool = False) -> 
     """The span of the value (or its key) at ``trail`` in the resource's facet (the resource span
     for the root)."""
     if not trail:
-        return getattr(resource.props, "span", None) or resource.span
+        return resource.span or getattr(resource.props, "span", None)
     try:
         container, key = resolve_trail(resource.props, trail)
     except (KeyError, IndexError, TypeError):
