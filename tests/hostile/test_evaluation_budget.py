@@ -65,6 +65,22 @@ def test_a_long_chain_of_locals_is_reported_where_evaluation_stopped(tmp_path):
     assert file == "main.tf" and f"nested more than {MAX_DEPTH} deep" in message
 
 
+def test_conditionals_nested_past_the_depth_bound_are_reported_where_evaluation_stopped(tmp_path):
+    """600 conditionals, as an else-if chain and nested in the true branch: 0.1.0 gave no finding
+    and no word; now a PL0002 at the attribute says evaluation stopped there."""
+    levels = 600
+    chain = "".join(f'var.level == {i} ? ["10.0.0.0/8"] : ' for i in range(levels)) + '["0.0.0.0/0"]'
+    (tmp_path / "main.tf").write_text('variable "level" {\n  default = 9999\n}\n' + _rule("chain", chain))
+    (tmp_path / "nest").mkdir()
+    nested = "true ? " * levels + '["0.0.0.0/0"]' + " : []" * levels
+    (tmp_path / "nest" / "main.tf").write_text(_rule("nested", nested))
+    report = scan_report(".", "--no-config", "--select", "PL3003,PL0001,PL0002", cwd=tmp_path)
+    assert not findings(report, "PL0001")
+    incomplete = _incomplete(report)
+    assert {(file, line) for file, line, _ in incomplete} == {("main.tf", 9), ("nest/main.tf", 6)}
+    assert all(f"nested more than {MAX_DEPTH} deep" in message for _, _, message in incomplete)
+
+
 def _doubling(name: str, first: str, step: str, levels: int, use: str) -> str:
     lines = ["locals {", f"  {name}0 = {first}"]
     lines += [f"  {name}{i} = {step.format(prev=f'local.{name}{i - 1}')}" for i in range(1, levels + 1)]
