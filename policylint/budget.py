@@ -130,11 +130,13 @@ class Budget:
 
     # -- what is reported ---------------------------------------------------------------------------
     def note(self, message: str, file: str, span: Span) -> None:
-        """Record that evaluation stopped at ``span`` of ``file`` (once per place and reason)."""
+        """Record that evaluation stopped at ``span`` of ``file``: once per line and reason (an
+        expression too deep stops at each of its branches, all on the line it is written on)."""
         from .load.located import Span
 
         note = Note(file, message, Span(*span[:4]))
-        if len(self.notes) < MAX_NOTES and note not in self.notes:
+        if len(self.notes) < MAX_NOTES and not any(
+                (n.file, n.message, n.span.line) == (file, message, note.span.line) for n in self.notes):
             self.notes.append(note)
 
     def exhaust(self, reason: str, file: str, span: Span) -> None:
