@@ -19,10 +19,9 @@ cfn-lint is not a dependency of policylint; run this in a throwaway virtualenv:
 """
 from __future__ import annotations
 
-import json
 import re
-import sys
-from importlib import metadata, resources
+
+from cfn_schemas import schemas, write
 
 POLICY_NAME = re.compile(r"(Policy|Policies|PolicyDocument|PolicyText)$")
 # Policies of other kinds: TLS and protocol settings, lifecycle and retention rules, message
@@ -84,20 +83,14 @@ def _candidates(schema: dict):
 
 
 def main() -> None:
-    base = resources.files("cfnlint") / "data" / "schemas"
-    index = json.loads((base / "providers" / "us-east-1.json").read_text())
     found: dict[str, list[str]] = {}
-    for rtype, digest in sorted(index.items()):
-        path = base / "resources" / f"{digest}.json"
-        if rtype in NOT_IAM_TYPES or not path.is_file():
+    for rtype, schema in schemas():
+        if rtype in NOT_IAM_TYPES:
             continue
-        paths = sorted(_candidates(json.loads(path.read_text())))
+        paths = sorted(_candidates(schema))
         if paths:
             found[rtype] = paths
-    out = {"source": f"cfn-lint {metadata.version('cfn-lint')} resource provider schemas (us-east-1)",
-           "cloudformation": found}
-    json.dump(out, sys.stdout, indent=1, sort_keys=True)
-    sys.stdout.write("\n")
+    write(found)
 
 
 if __name__ == "__main__":

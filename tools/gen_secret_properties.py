@@ -11,10 +11,9 @@ dependency of policylint; run this in a throwaway virtualenv:
 """
 from __future__ import annotations
 
-import json
 import re
-import sys
-from importlib import metadata, resources
+
+from cfn_schemas import schemas, write
 
 SECRET_NAME = re.compile(r"(Password|Passphrase|Secret|SecretKey|SecretToken|Token|AuthToken|PrivateKey|PreSharedKey)$")
 NOT_A_SECRET = re.compile(r"(Arn|Id|Name|Source|Type|Storage|Config|Configuration|Length|Policy|Version)$|^ClientToken$")  # ClientToken: an idempotency token
@@ -51,24 +50,15 @@ def _props(schema: dict, node: dict, depth: int = 0):
 
 
 def main() -> None:
-    base = resources.files("cfnlint") / "data" / "schemas"
-    index = json.loads((base / "providers" / "us-east-1.json").read_text())
     found: dict[str, list[str]] = {}
-    for rtype, digest in sorted(index.items()):
-        path = base / "resources" / f"{digest}.json"
-        if not path.is_file():
-            continue
-        schema = json.loads(path.read_text())
+    for rtype, schema in schemas():
         write_only = {w[len("/properties"):] for w in schema.get("writeOnlyProperties", [])}
         for pointer, _ in _props(schema, schema):
             name = pointer.rsplit("/", 1)[-1]
             covered = pointer in write_only or any(pointer.startswith(w + "/") for w in write_only)
             if covered and SECRET_NAME.search(name) and not NOT_A_SECRET.search(name):
                 found.setdefault(rtype, []).append(pointer.lstrip("/").replace("/", "."))
-    out = {"source": f"cfn-lint {metadata.version('cfn-lint')} resource provider schemas (us-east-1)",
-           "cloudformation": found}
-    json.dump(out, sys.stdout, indent=1, sort_keys=True)
-    sys.stdout.write("\n")
+    write(found)
 
 
 if __name__ == "__main__":
