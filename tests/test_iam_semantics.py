@@ -364,3 +364,69 @@ def test_conditions_that_confine_the_resources_of_an_exposure_grant(condition, s
                   "Condition": condition})
     assert condition_keys.scopes_resources(stmt["conditions"]) is scoped
     assert ip.grants_on_every_resource(stmt, "exposure") is (not scoped)
+
+
+# --- the definitions that are rules of the language, not predicates (PL1014, PL1016, PL1017) ----
+
+_DEFINED_BY_RULES = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  AllowNotResource:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: s3:GetObject
+            NotResource: arn:aws:s3:::secrets/*
+          - Effect: Deny
+            Action: s3:DeleteObject
+            NotResource: arn:aws:s3:::logs/*
+  Endpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: vpc-1
+      ServiceName: com.amazonaws.eu-west-1.s3
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: "*"
+            Action: s3:GetObject
+            NotResource: arn:aws:s3:::secrets/*
+  Person:
+    Type: AWS::IAM::User
+    Properties:
+      Policies:
+        - PolicyName: direct
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: s3:ListAllMyBuckets
+                Resource: "*"
+  Grouped:
+    Type: AWS::IAM::User
+    Properties:
+      Groups: [readers]
+  ActiveKey:
+    Type: AWS::IAM::AccessKey
+    Properties:
+      UserName: !Ref Grouped
+  DisabledKey:
+    Type: AWS::IAM::AccessKey
+    Properties:
+      UserName: !Ref Grouped
+      Status: Inactive
+"""
+
+
+def test_definitions_written_as_rules(tmp_path):
+    """PL1014: an Allow with NotResource (not a Deny, not an endpoint policy, which only filters);
+    PL1016: a user given a policy directly (a user in a group is not); PL1017: an access key
+    created in code, unless Inactive."""
+    from conftest import scan_json
+
+    (tmp_path / "t.yaml").write_text(_DEFINED_BY_RULES)
+    report = scan_json("t.yaml", "--no-config", "--select", "PL1014,PL1016,PL1017", cwd=tmp_path)
+    got = sorted((f["rule"], f["line"]) for f in report["findings"])
+    assert got == [("PL1014", 11), ("PL1016", 30), ("PL1017", 40)], got  # NotResource; the policy; the key
