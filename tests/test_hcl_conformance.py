@@ -290,6 +290,10 @@ EDGES = {
         {"p": "a\u00f1o", "q": "Word-\u00f1", "r": "a\u00f1o\n", "s": {"a\u00f1o": 1, "\u00f1": 2}},
     ),
     "a block comment over lines between a block's labels and brace": ('inner "x" /* a\n b */ {\n}\n', {}),
+    "names with combining marks (Unicode ID_Continue)": (
+        'man\u0303ana = "x"\nq = local.man\u0303ana\nlocals {\n  e\u0301t\u0301 = 1\n}\n',
+        {"man\u0303ana": "x", "q": "<unknown: local.man\u0303ana>", "locals": [{"e\u0301t\u0301": 1}]},
+    ),
 }
 
 # (text, line, column) of the error HCL reports: its parser refuses a block whose "{" is not on

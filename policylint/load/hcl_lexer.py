@@ -31,6 +31,17 @@ _TOKEN = re.compile(
     r"|(?P<end>\Z)"
     r")"
 )
+_NAME_REST = re.compile(r"[\w-]*")
+
+
+def _name_end(text: str, pos: int) -> int:
+    """Where a name that ``\w`` stopped at ``pos`` ends: names go on through combining marks
+    (Unicode's ID_Continue has them, ``\w`` does not): ``n`` + U+0303 is one name, as in HCL."""
+    while pos < len(text) and unicodedata.category(text[pos]) in ("Mn", "Mc"):
+        pos = _NAME_REST.match(text, pos + 1).end()
+    return pos
+
+
 # Literal text of a quoted string: anything up to a quote, an unescaped ${ or %{ (the doubled $${
 # and %%{ are literal), with backslash escapes kept for ``unescape``.
 _STRING_TEXT = re.compile(r'(?:[^"\\$%]|\\.|\$\$\{|%%\{|\$(?!\{)|%(?!\{))+', re.S)
@@ -117,6 +128,8 @@ def lex(text: str, max_depth: int) -> Tokens:
                     continue
             add(op, start, pos)
         elif kind == "name":
+            if pos < len(text) and not text[pos].isascii():
+                pos = _name_end(text, pos)
             add(NAME, start, pos)
         elif kind == "nl":
             add(NEWLINE, start, pos)
