@@ -40,11 +40,11 @@ def test_fixture_findings(folder):
 
 
 # Rules whose kinds or types SAM resources produce (policies, trust policies, API resource
-# policies, function environments, function URLs and invoke permissions): each has a failing and
+# policies, function environments and runtimes, function URLs and invoke permissions): each has a failing and
 # a passing SAM fixture.
 SAM_RULES = ["PL1001", "PL1002", "PL1003", "PL1004", "PL1005", "PL1006", "PL1007", "PL1008", "PL1009",
              "PL1010", "PL1011", "PL1012", "PL1013", "PL1014", "PL1015", "PL1016", "PL1017", "PL1018", "PL1019",
-             "PL4012", "PL5003"]
+             "PL4012", "PL4022", "PL5003"]
 
 
 @pytest.mark.parametrize("rule_id", SAM_RULES)
