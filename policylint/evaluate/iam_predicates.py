@@ -7,10 +7,12 @@ conditions lives in :mod:`policylint.iam`, not here.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from ..iam import actions as iam_actions
 from ..iam import condition_keys, escalation, resources
+from ..identity_cache import IdentityCache
 from ..load.located import Unknown
 
 
@@ -398,7 +400,14 @@ def duplicate_sid(sid: Any, _arg: Any = True, scope: Any = None) -> bool | None:
     """A statement ``Sid`` that another statement of the same policy (``scope``) also uses."""
     if not isinstance(sid, str) or not sid or not isinstance(scope, dict):
         return False
-    return sum(1 for s in scope.get("statements") or [] if isinstance(s, dict) and s.get("sid") == sid) > 1
+    return _SIDS.get(scope, _sid_counts)[sid] > 1
+
+
+_SIDS: IdentityCache[Counter] = IdentityCache(256)
+
+
+def _sid_counts(policy: dict) -> Counter:
+    return Counter(s.get("sid") for s in policy.get("statements") or [] if isinstance(s, dict))
 
 
 def default_key_statement(statement: Any, _arg: Any = True, _scope: Any = None) -> bool:

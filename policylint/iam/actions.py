@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 from typing import Any, Iterable
 
+from ..identity_cache import IdentityCache
 from ..load.located import Unknown
 
 PERMISSIONS_MANAGEMENT = "Permissions management"
@@ -397,21 +398,13 @@ class Grant:
         return out
 
 
-_GRANTS: dict[tuple[int, bool], tuple[dict, Grant]] = {}
+_GRANTS: IdentityCache[Grant] = IdentityCache()
 
 
 def grant_of(statement: dict, with_denies: bool = True) -> Grant:
     """The :class:`Grant` of a normalised statement (which evaluation does not change), built once
-    while the statement is in use; the cache holds the statement, so its ``id`` is not reused."""
-    key = (id(statement), with_denies)
-    hit = _GRANTS.get(key)
-    if hit is not None and hit[0] is statement:
-        return hit[1]
-    if len(_GRANTS) >= 4096:
-        _GRANTS.clear()
-    grant = Grant(statement, with_denies)
-    _GRANTS[key] = (statement, grant)
-    return grant
+    while the statement is in use."""
+    return _GRANTS.get(statement, Grant, with_denies)
 
 
 @lru_cache(maxsize=1)

@@ -74,12 +74,15 @@ def _annotate(statements: LocList, attachment: str) -> None:
     (``confined_by``: ``Deny`` unless ``aws:SourceVpce`` is the endpoint's), the AWS default statement of a key policy (``default_key_statement``), and
     an Allow of an endpoint policy, which only lets requests through the endpoint that the
     caller's own policies and the resource's already allow (``filter_only``)."""
+    # Only Deny statements can subtract or confine: found once, so that a policy of many Allow
+    # statements costs linear time.
+    every_deny = [s for s in statements if isinstance(s, LocDict) and s.get("effect") == "Deny"]
     for statement in statements:
         if not isinstance(statement, LocDict) or statement.get("effect") != "Allow":
             continue
         if attachment == "endpoint":
             statement.put("filter_only", True, statement.span)
-        denies = subtracting_denies(statement, statements)
+        denies = subtracting_denies(statement, every_deny) if every_deny else []
         if denies:
             found = LocList(statement.span)
             for deny in denies:
@@ -87,7 +90,7 @@ def _annotate(statements: LocList, attachment: str) -> None:
             statement.put("denied_by", found, statement.span)
         if attachment == "key" and is_default_statement(statement):
             statement.put("default_key_statement", True, statement.span)
-        confining = confining_denies(statement, statements) if statement.get("principal") is not None else []
+        confining = confining_denies(statement, every_deny) if every_deny and statement.get("principal") is not None else []
         if confining:
             found = LocList(statement.span)
             for deny in confining:
