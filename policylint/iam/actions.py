@@ -123,16 +123,25 @@ def service_actions(service: str) -> dict[str, tuple[str, str]] | None:
     return out
 
 
-@lru_cache(maxsize=None)
-def action_condition_keys(action: str) -> frozenset[str] | None:
-    """The condition keys (lower case) the catalogue lists for one exact ``service:Action`` — on
-    the action and on its resource types; ``None`` when the action is not in the catalogue."""
+def _action_details(action: str) -> tuple[str, dict] | None:
+    """``(service, the catalogue's entry)`` of one exact ``service:Action``; ``None`` when the
+    catalogue does not have it."""
     service, _, name = action.lower().partition(":")
     known = service_actions(service)
     if known is None or name not in known:
         return None
+    return service, _catalogue().Actions().get_action_details(service, known[name][0])
+
+
+@lru_cache(maxsize=None)
+def action_condition_keys(action: str) -> frozenset[str] | None:
+    """The condition keys (lower case) the catalogue lists for one exact ``service:Action`` — on
+    the action and on its resource types; ``None`` when the action is not in the catalogue."""
+    found = _action_details(action)
+    if found is None:
+        return None
+    service, details = found
     data = _catalogue()
-    details = data.Actions().get_action_details(service, known[name][0])
     keys = {k.lower() for k in details.get("conditionKeys", [])}
     for resource in details.get("resourceTypes", []) or []:
         keys.update(k.lower() for k in resource.get("conditionKeys", []) or [])
@@ -150,12 +159,11 @@ def resource_type_prefixes(action: str) -> tuple[str, ...] | None:
     ARNs one exact ``service:Action`` acts on, from its resource types' ARN formats; ``()`` when it
     acts only on ``*``; ``None`` when unknown, or when one of its ARNs has no type prefix (an SQS
     queue, an S3 bucket: the name follows the account directly)."""
-    service, _, name = action.lower().partition(":")
-    known = service_actions(service)
-    if known is None or name not in known:
+    found = _action_details(action)
+    if found is None:
         return None
+    service, details = found
     data = _catalogue()
-    details = data.Actions().get_action_details(service, known[name][0])
     out: list[str] = []
     for resource in details.get("resourceTypes", []) or []:
         try:
