@@ -49,13 +49,12 @@ def is_every_action(pattern: str) -> bool:
 def action_covers(pattern: str, action: str) -> bool:
     """Whether the action pattern ``pattern`` grants everything ``action`` names (wildcards in
     ``action`` are read as the set they denote; ``*`` and ``*:*`` both mean every action)."""
-    if is_every_action(pattern):
-        return True
-    if action in ("*", "*:*"):
-        return False
-    if "*" not in pattern and "?" not in pattern and pattern.isascii() and action.isascii():
-        return pattern.lower() == action.lower()  # what the case-insensitive regex answers, without compiling it
-    return iam_glob(pattern).fullmatch(action) is not None
+    return _compiled((pattern,)).cover(action)
+
+
+@lru_cache(maxsize=8192)
+def _compiled(patterns: tuple[str, ...]) -> "_Patterns":
+    return _Patterns(list(patterns))
 
 
 @lru_cache(maxsize=4096)
