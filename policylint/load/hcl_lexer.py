@@ -35,7 +35,7 @@ _NAME_REST = re.compile(r"[\w-]*")
 
 
 def _name_end(text: str, pos: int) -> int:
-    """Where a name that ``\w`` stopped at ``pos`` ends: names go on through combining marks
+    r"""Where a name that ``\w`` stopped at ``pos`` ends: names go on through combining marks
     (Unicode's ID_Continue has them, ``\w`` does not): ``n`` + U+0303 is one name, as in HCL."""
     while pos < len(text) and unicodedata.category(text[pos]) in ("Mn", "Mc"):
         pos = _NAME_REST.match(text, pos + 1).end()
