@@ -99,6 +99,7 @@ _DEEP = "[" * 150 + "]" * 150
     "a: '" + "[" * 150 + "'\n",  # quoted, on one line and over several
     'a: "' + "{" * 150 + '\n  ' + "[" * 150 + '"\n',
     "a: b" + "[" * 150 + "\n",  # inside a plain scalar
+    "a: b\n  " + "[" * 150 + "\n",  # on a continuation line of one
     "# " + "[" * 150 + "\na: 1 # " + "{" * 150 + "\n",  # comments
     "a: [x, '" + "[" * 150 + "', \"" + "{" * 150 + "\", y#z] # " + "[" * 150 + "\n",  # in a flow list
 ])

@@ -1,10 +1,10 @@
-"""How deep the flow collections (``[...]``, ``{...}``) of a YAML text nest, found before any parser
-reads it, so that policylint's own nesting bound applies whatever limits (and wording) the
-installed YAML library has.
+"""How deep the flow collections (``[...]``, ``{...}``) of a YAML text nest, so that policylint's own
+nesting bound applies whatever limits (and wording) the installed YAML library has.
 
-Block nesting needs no pre-pass: the loader bounds it as the parser's events arrive. A flow
-collection is different: a parser may read far ahead inside it (libyaml refuses at its own depth,
-in its own words, before emitting a single event), so its depth is measured here first.
+The loader bounds nesting as the parser's events arrive. A flow collection is different: a parser
+may read far ahead inside it (libyaml refuses at its own depth, in its own words, before emitting
+a single event), so when a parse fails the loader measures the flow depth here, and past the bound
+reports that instead (a document that parses nests no deeper than the bound, so it is never scanned).
 
 The scan follows YAML's lexical rules closely enough to skip what cannot open a collection:
 quoted scalars, comments, plain scalars and block scalars (``|``, ``>``).

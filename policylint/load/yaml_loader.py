@@ -19,6 +19,10 @@ from .located import BlockText, LocDict, LocList, Span, Unknown
 from .yaml_depth import deepest_flow
 from .numbers import bounded, decimal
 
+ScalarEvent, AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+MappingStartEvent, MappingEndEvent = yaml.MappingStartEvent, yaml.MappingEndEvent
+SequenceStartEvent, SequenceEndEvent = yaml.SequenceStartEvent, yaml.SequenceEndEvent
+
 try:
     _Loader = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
@@ -51,9 +55,19 @@ _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?
 _SPECIAL_FLOAT = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 
 
+_new_tuple = tuple.__new__
+
+
 def _span(event: Any) -> Span:
     start, end = event.start_mark, event.end_mark
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    return _new_tuple(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1, None, None, ()))
+
+
+# Plain scalars that are constants of the core schema; every other one that is not a string starts
+# with one of _NUMBER_START (an int, a float, .inf, .nan), so most plain scalars take one lookup.
+_CONSTANTS: dict[str, Any] = {"": None, "~": None, "null": None, "Null": None, "NULL": None, **_BOOL}
+_NUMBER_START = frozenset("0123456789+-.")
+_NOT_CONSTANT = object()
 
 
 def plain_scalar(value: str) -> Any:
@@ -75,18 +89,6 @@ def plain_scalar(value: str) -> Any:
     return value
 
 
-class _Frame:
-    """A mapping or sequence being built: its events have started but not ended."""
-
-    __slots__ = ("container", "tag", "anchor", "start", "key", "key_span", "values_before")
-
-    def __init__(self, container: LocDict | LocList, event: Any, values_before: int):
-        self.container, self.tag, self.anchor = container, event.tag, event.anchor
-        self.start, self.values_before = event.start_mark, values_before
-        self.key: Any = _NO_KEY
-        self.key_span: Span | None = None
-
-
 _NO_KEY = object()
 
 
@@ -99,7 +101,6 @@ class _Builder:
     def __init__(self, problems: list[LoadError] | None, text: str = "") -> None:
         self.text = text
         self.lines: list[str] | None = None  # split when a literal block scalar needs them
-        self.values = 0
         self.aliased = False
         self.problems = problems
         self.anchors: dict[str, tuple[Any, int]] = {}  # anchor → (value, values it holds)
@@ -120,73 +121,114 @@ class _Builder:
         return root
 
     def value(self, loader: Any) -> Any:
-        """Consume the events of one value and return it built."""
-        stack: list[_Frame] = []
+        """Consume the events of one value and return it built.
+
+        One loop, the innermost open collection in local variables (``container``, whether it
+        is a mapping, its pending key): this runs once per event of every document linted."""
+        get_event = loader.get_event
+        new = _new_tuple
+        constants, number_start, not_constant, no_key = _CONSTANTS, _NUMBER_START, _NOT_CONSTANT, _NO_KEY
+        anchors = self.anchors
+        # The collections that enclose the innermost one, each as (container, is_map, pending key,
+        # its span, and the innermost's tag, anchor, start line, start column, values before it).
+        stack: list[tuple[Any, ...]] = []
+        container: Any = None  # the innermost open collection (None: the value is the root)
+        is_map = False
+        key: Any = no_key
+        key_span: Any = None
+        values = 0
         while True:
-            event = loader.get_event()
-            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            event = get_event()
+            kind = event.__class__
+            if kind is ScalarEvent:
+                start, end = event.start_mark, event.end_mark
+                span = new(Span, (start.line + 1, start.column + 1, end.line + 1, end.column + 1, None, None, ()))
+                in_key = is_map and key is no_key
+                if not in_key:  # keys are not counted, as in the JSON loader
+                    values += 1
+                    if values > MAX_VALUES:
+                        raise self._too_many(event)
+                text, style = event.value, event.style
+                if event.tag is None and not style:
+                    result = constants.get(text, not_constant)
+                    if result is not_constant:
+                        if text[0] in number_start:
+                            result = plain_scalar(text)
+                        elif in_key and text == "<<":
+                            raise LoadError("YAML merge keys ('<<') are not supported", span)
+                        else:
+                            result = text
+                elif event.tag is None and style != "|":
+                    result = text
+                else:
+                    result = self._scalar(event, span, in_key)
+                anchor = event.anchor
+                if anchor is not None:
+                    anchors[anchor] = (result, 1)
+                    self.open_anchors.discard(anchor)
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
                 if len(stack) >= MAX_DEPTH:
                     raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", _span(event))
-                self._count(1, event)
-                container = LocDict() if isinstance(event, yaml.MappingStartEvent) else LocList()
-                stack.append(_Frame(container, event, self.values))
+                values += 1
+                if values > MAX_VALUES:
+                    raise self._too_many(event)
+                start = event.start_mark
+                stack.append((container, is_map, key, key_span, event.tag, event.anchor,
+                              start.line, start.column, values))
                 if event.anchor is not None:
                     self.open_anchors.add(event.anchor)
+                is_map = kind is MappingStartEvent
+                container = LocDict() if is_map else LocList()
+                key = no_key
                 continue
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-                frame = stack.pop()
-                start = frame.start
-                span = Span(start.line + 1, start.column + 1, event.end_mark.line + 1, event.end_mark.column + 1)
-                frame.container.span = span
-                result = self._tagged(frame.container, frame.tag, span)
-                anchor, size = frame.anchor, self.values - frame.values_before + 1
-            elif isinstance(event, yaml.AliasEvent):
-                result, span, anchor, size = self._alias(event), _span(event), None, 0
-            elif isinstance(event, yaml.ScalarEvent):
-                in_key = bool(stack) and isinstance(stack[-1].container, LocDict) and stack[-1].key is _NO_KEY
-                if not in_key:  # keys are not counted, as in the JSON loader
-                    self._count(1, event)
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
+                result = container
+                container, is_map, key, key_span, tag, anchor, line, column, before = stack.pop()
+                end = event.end_mark
+                span = new(Span, (line + 1, column + 1, end.line + 1, end.column + 1, None, None, ()))
+                result.span = span
+                if tag is not None:
+                    result = self._tagged(result, tag, span)
+                if anchor is not None:
+                    anchors[anchor] = (result, values - before + 1)
+                    self.open_anchors.discard(anchor)
+            elif kind is AliasEvent:
+                result, size = self._alias(event)
                 span = _span(event)
-                result, anchor, size = self._scalar(event, span, in_key), event.anchor, 1
+                values += size
+                if values > MAX_VALUES:
+                    raise self._too_many(event)
             else:  # pragma: no cover - the parser emits nothing else inside a document
                 raise LoadError(f"invalid YAML: unexpected {type(event).__name__}", _span(event))
-            if anchor is not None:
-                self.anchors[anchor] = (result, size)
-                self.open_anchors.discard(anchor)
-            if not stack:
+            if container is None:
                 return result
-            self._attach(stack[-1], result, span)
+            if not is_map:
+                container.append(result)
+                container.spans.append(span)
+            elif key is no_key:
+                if isinstance(result, (dict, list)):
+                    raise LoadError("a mapping key must be a scalar", span)
+                key, key_span = result, span
+            else:
+                if key in container:
+                    container.duplicates.append((key, container.key_spans[key], key_span))
+                container[key] = result
+                container.spans[key] = span
+                container.key_spans[key] = key_span
+                key = no_key
 
-    def _attach(self, parent: _Frame, value: Any, span: Span) -> None:
-        if isinstance(parent.container, LocList):
-            parent.container.add(value, span)
-            return
-        if parent.key is _NO_KEY:
-            if isinstance(value, (dict, list)):
-                raise LoadError("a mapping key must be a scalar", span)
-            parent.key, parent.key_span = value, span
-            return
-        mapping, key = parent.container, parent.key
-        if key in mapping:
-            mapping.duplicates.append((key, mapping.key_spans[key], parent.key_span))
-        mapping.put(key, value, span, parent.key_span)
-        parent.key = _NO_KEY
+    def _too_many(self, event: Any) -> LoadError:
+        why = " through YAML aliases (an alias bomb?)" if self.aliased else ""
+        return LoadError(f"the document expands to more than {MAX_VALUES:,} values{why}: not linted", _span(event))
 
-    def _count(self, values: int, event: Any) -> None:
-        self.values += values
-        if self.values > MAX_VALUES:
-            why = " through YAML aliases (an alias bomb?)" if self.aliased else ""
-            raise LoadError(f"the document expands to more than {MAX_VALUES:,} values{why}: not linted", _span(event))
-
-    def _alias(self, event: Any) -> Any:
+    def _alias(self, event: Any) -> tuple[Any, int]:
+        """The value an alias repeats and how many values it counts as."""
         if event.anchor in self.open_anchors:
             raise LoadError(f"the alias *{event.anchor} refers to a value that contains it", _span(event))
         if event.anchor not in self.anchors:
             raise LoadError(f"invalid YAML: found undefined alias *{event.anchor}", _span(event))
-        value, size = self.anchors[event.anchor]
         self.aliased = True
-        self._count(size, event)
-        return value
+        return self.anchors[event.anchor]
 
     def _block_text(self, event: Any) -> Any:
         """A literal block scalar's text as a :class:`BlockText` locating its lines in the file."""
@@ -243,11 +285,21 @@ def load_yaml(text: str, problems: list[LoadError] | None = None) -> Any:
 
     With a ``problems`` list, a value under an unsupported tag (``!Rain::Embed``) is recorded
     there and loaded as :class:`Unknown` so that the rest of the document is still linted."""
-    too_deep = deepest_flow(text, MAX_DEPTH)
-    if too_deep is not None:
-        line = text.count("\n", 0, too_deep) + 1
-        col = too_deep - (text.rfind("\n", 0, too_deep) + 1) + 1
-        raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", Span(line, col, line, col + 1))
+    try:
+        return _parse(text, problems)
+    except LoadError:
+        # A flow collection nested past the bound is reported as such wherever the parse stopped
+        # (the parser may have refused it first, in its own words): the report of a depth pre-pass,
+        # without a pass over every document that parses (one nested that deep cannot).
+        too_deep = deepest_flow(text, MAX_DEPTH)
+        if too_deep is None:
+            raise
+    line = text.count("\n", 0, too_deep) + 1
+    col = too_deep - (text.rfind("\n", 0, too_deep) + 1) + 1
+    raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", Span(line, col, line, col + 1))
+
+
+def _parse(text: str, problems: list[LoadError] | None) -> Any:
     loader = _Loader(text)
     try:
         return _Builder(problems, text).document(loader)
