@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import functools
 import json
+from collections import ChainMap
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Mapping
 
 from ..load.located import LocDict, LocList, Span, Unknown
 from ..model import IAM_POLICY, NETWORK, S3_BUCKET, SG_RULE, Resource
@@ -116,8 +117,9 @@ def build_resources(template: LocDict, path: str, notices: list[str] | None = No
             bucket_links = links
             if body["Type"] == "AWS::S3::Bucket" and isinstance(properties, dict) and "BucketName" in properties \
                     and not isinstance(properties["BucketName"], str):
-                bucket_links = dict(links)
-                bucket_links[str(logical)] = links.get(str(logical), []) + links.get(s3.raw_key(properties["BucketName"]), [])
+                # this bucket's links on top of the template's (a copy of them per bucket was quadratic)
+                bucket_links = ChainMap({str(logical): links.get(str(logical), [])
+                                         + links.get(s3.raw_key(properties["BucketName"]), [])}, links)
             built = list(_resources_of(str(logical), body["Type"], props, span, path, bucket_links, origin))
             for resource in built:
                 if resource.kind == cloudtrail.TRAIL:
@@ -154,7 +156,7 @@ def _cdk_origin(body: LocDict) -> str | None:
 
 
 def _resources_of(
-    logical: str, rtype: str, props: LocDict, span: Span, path: str, links: dict[str, list[tuple[str, str]]],
+    logical: str, rtype: str, props: LocDict, span: Span, path: str, links: Mapping[str, list[tuple[str, str]]],
     origin: str | None = None,
 ) -> Iterator[Resource]:
     def make(kind: str | None, name: str, facet: LocDict, where: Span) -> Resource:
