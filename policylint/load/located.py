@@ -121,8 +121,7 @@ class LocDict(dict):
     __slots__ = ("span", "spans", "key_spans", "duplicates", "locator")
 
     def __init__(self, span: Span = UNKNOWN_SPAN):
-        super().__init__()
-        self.span = span
+        self.span = span  # (no dict.__init__: the new mapping is empty; it runs for every one built)
         self.spans: dict[Any, Span] = {}
         self.key_spans: dict[Any, Span] = {}
         self.duplicates: list[tuple[Any, Span, Span]] = []
@@ -149,7 +148,6 @@ class LocList(list):
     __slots__ = ("span", "spans", "locator")
 
     def __init__(self, span: Span = UNKNOWN_SPAN):
-        super().__init__()
         self.span = span
         self.spans: list[Span] = []
 

@@ -129,10 +129,13 @@ class _Builder:
         new = _new_tuple
         constants, number_start, not_constant, no_key = _CONSTANTS, _NUMBER_START, _NOT_CONSTANT, _NO_KEY
         anchors = self.anchors
-        # The collections that enclose the innermost one, each as (container, is_map, pending key,
-        # its span, and the innermost's tag, anchor, start line, start column, values before it).
+        # The collections that enclose the innermost one, each as (container, its spans, its key
+        # spans, is_map, pending key, its span, and the innermost's tag, anchor, start line, start
+        # column, values before it).
         stack: list[tuple[Any, ...]] = []
         container: Any = None  # the innermost open collection (None: the value is the root)
+        spans: Any = None
+        key_spans: Any = None
         is_map = False
         key: Any = no_key
         key_span: Any = None
@@ -173,17 +176,22 @@ class _Builder:
                 if values > MAX_VALUES:
                     raise self._too_many(event)
                 start = event.start_mark
-                stack.append((container, is_map, key, key_span, event.tag, event.anchor,
+                stack.append((container, spans, key_spans, is_map, key, key_span, event.tag, event.anchor,
                               start.line, start.column, values))
                 if event.anchor is not None:
                     self.open_anchors.add(event.anchor)
                 is_map = kind is MappingStartEvent
-                container = LocDict() if is_map else LocList()
+                if is_map:
+                    container = LocDict()
+                    key_spans = container.key_spans
+                else:
+                    container = LocList()
+                spans = container.spans
                 key = no_key
                 continue
             elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 result = container
-                container, is_map, key, key_span, tag, anchor, line, column, before = stack.pop()
+                container, spans, key_spans, is_map, key, key_span, tag, anchor, line, column, before = stack.pop()
                 end = event.end_mark
                 span = new(Span, (line + 1, column + 1, end.line + 1, end.column + 1, None, None, ()))
                 result.span = span
@@ -204,17 +212,17 @@ class _Builder:
                 return result
             if not is_map:
                 container.append(result)
-                container.spans.append(span)
+                spans.append(span)
             elif key is no_key:
                 if isinstance(result, (dict, list)):
                     raise LoadError("a mapping key must be a scalar", span)
                 key, key_span = result, span
             else:
                 if key in container:
-                    container.duplicates.append((key, container.key_spans[key], key_span))
+                    container.duplicates.append((key, key_spans[key], key_span))
                 container[key] = result
-                container.spans[key] = span
-                container.key_spans[key] = key_span
+                spans[key] = span
+                key_spans[key] = key_span
                 key = no_key
 
     def _too_many(self, event: Any) -> LoadError:
