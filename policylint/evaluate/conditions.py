@@ -3,7 +3,8 @@
 A condition is ``{all: [..]}``, ``{any: [..]}``, ``{not: ..}`` or a leaf
 ``{path: P, match: any|all, <operator>: ARG}``. Evaluation answers ``True``, ``False`` or ``None``
 (unknown) with the *witnesses* that decided it: the trails (key paths from the resource's facet)
-of the values a finding should point at.
+of the values a finding should point at. :meth:`Condition.test` gives the same answer without
+them: most evaluations find nothing, and only a finding needs to know where it is.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from typing import Any, Callable
 import regex  # the standard library's re cannot bound a match; this engine takes a timeout
 
 from ..load.located import LocDict, Span, Unknown
-from .paths import PathError, compile_path, walk
+from .paths import PathError, compile_path, values, walk
 from .predicates import CONTEXTUAL, PREDICATES
 
 MAX_REGEX_LENGTH = 1000
@@ -188,20 +189,46 @@ LEAF_KEYS = {"path", "match", "ignore_case", "option"}
 ALL_OPERATORS = sorted(set(OPERATORS) | set(PREDICATES) | {"exists"})
 
 
-def _quantify(quantifier: str, true: list[Witness], false: list[Witness], unknown: list[Witness]) -> Result:
+def _quantify(quantifier: str, true: list[Witness], false: list[Witness], unknown: list[Witness],
+              counts: tuple[int, int, int] | None = None) -> Result:
     """Combine per-element outcomes: ``all`` fails on any false element, ``any`` holds on any
-    true one; otherwise an unknown element makes the whole unknown."""
+    true one; otherwise an unknown element makes the whole unknown. ``counts`` (true, false,
+    unknown) decide when the lists do not hold one witness per element."""
+    n_true, n_false, n_unknown = counts or (len(true), len(false), len(unknown))
     if quantifier == "all":
-        if false:
+        if n_false:
             return False, false
-        return (None, unknown) if unknown else (True, true)
-    if true:
+        return (None, unknown) if n_unknown else (True, true)
+    if n_true:
         return True, true
-    return (None, unknown) if unknown else (False, false)
+    return (None, unknown) if n_unknown else (False, false)
+
+
+def _quantified(quantifier: str, results: Any) -> bool | None:
+    """:func:`_quantify`'s answer for an iterable of per-element answers, deciding as soon as one
+    element does."""
+    undecided = False
+    if quantifier == "all":
+        for result in results:
+            if result is False:
+                return False
+            if result is None:
+                undecided = True
+        return None if undecided else True
+    for result in results:
+        if result is True:
+            return True
+        if result is None:
+            undecided = True
+    return None if undecided else False
 
 
 class Condition:
     def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
+        raise NotImplementedError
+
+    def test(self, scope: Any) -> bool | None:
+        """``evaluate(scope, trail)[0]``, without collecting witnesses."""
         raise NotImplementedError
 
 
@@ -224,6 +251,16 @@ class All(Condition):
                 witnesses = found  # the last condition of an `all` names what a finding points at
         return (None, unknown) if undecided else (True, witnesses)
 
+    def test(self, scope: Any) -> bool | None:
+        undecided = False
+        for part in self.parts:
+            value = part.test(scope)
+            if value is False:
+                return False
+            if value is None:
+                undecided = True
+        return None if undecided else True
+
 
 class Any_(Condition):
     def __init__(self, parts: list[Condition]):
@@ -232,18 +269,29 @@ class Any_(Condition):
     def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
         witnesses: list[Witness] = []
         true: list[Witness] = []
-        undecided = False
+        held = undecided = False
         for part in self.parts:
             value, found = part.evaluate(scope, trail)
             if value is True:
+                held = True
                 true.extend(found)
             elif value is None:
                 undecided = True
             else:
                 witnesses.extend(found)
-        if true:
+        if held:
             return True, true
         return (None, witnesses) if undecided else (False, witnesses)
+
+    def test(self, scope: Any) -> bool | None:
+        undecided = False
+        for part in self.parts:
+            value = part.test(scope)
+            if value is True:
+                return True
+            if value is None:
+                undecided = True
+        return None if undecided else False
 
 
 class Not(Condition):
@@ -253,6 +301,10 @@ class Not(Condition):
     def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
         value, found = self.part.evaluate(scope, trail)
         return (None if value is None else not value), found
+
+    def test(self, scope: Any) -> bool | None:
+        value = self.part.test(scope)
+        return None if value is None else not value
 
 
 class Leaf(Condition):
@@ -303,6 +355,16 @@ class Leaf(Condition):
                 false.append(Witness(t, v, partial(self._reason, v, scope) if self.explain else None))
         return _quantify(self.quantifier, true, false, unknown)
 
+    def test(self, scope: Any) -> bool | None:
+        found = [scope] if self.path is None else values(scope, self.path)
+        if self.operator == "exists":
+            present = any(not (isinstance(v, str) and not v.strip()) for v in found)
+            return bool(self.arg) if present else not self.arg
+        if not found:
+            return False
+        check = self._test
+        return _quantified(self.quantifier, (check(v, scope) for v in found))
+
     def _reason(self, value: Any, scope: Any) -> str | None:
         if not self.explain:
             return None
@@ -325,6 +387,9 @@ class OptionTest(Condition):
     def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
         return self.leaf._test(self.value, None), []
 
+    def test(self, scope: Any) -> bool | None:
+        return self.leaf._test(self.value, None)
+
 
 class Each(Condition):
     """``{path: P, match: any|all, that: COND}``: ``COND`` evaluated with each value of ``P`` as
@@ -340,14 +405,23 @@ class Each(Condition):
         true: list[Witness] = []
         false: list[Witness] = []
         unknown: list[Witness] = []
+        counts = [0, 0, 0]  # elements true, false, unknown: an element may have no witness
         for match in found:
             value, witnesses = self.part.evaluate(match.value, trail + match.trail)
             (unknown if value is None else true if value else false).extend(witnesses)
+            counts[2 if value is None else 0 if value else 1] += 1
             if value is None and not witnesses:
                 unknown.append(Witness(trail + match.trail, match.value, None))
-        if self.quantifier == "any" and not true and not unknown:
+        if self.quantifier == "any" and not counts[0] and not counts[2]:
             return False, [Witness(trail + _common_prefix([m.trail for m in found]), None, None)]  # no element holds: the collection
-        return _quantify(self.quantifier, true, false, unknown)
+        return _quantify(self.quantifier, true, false, unknown, (counts[0], counts[1], counts[2]))
+
+    def test(self, scope: Any) -> bool | None:
+        found = values(scope, self.path)
+        if not found:
+            return False
+        part = self.part
+        return _quantified(self.quantifier, (part.test(v) for v in found))
 
 
 def _common_prefix(trails: list[tuple[Any, ...]]) -> tuple[Any, ...]:

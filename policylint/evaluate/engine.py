@@ -28,10 +28,11 @@ def evaluate(rules: list[Rule], resources: Iterable[Resource]) -> list[Finding]:
         if selected is None:
             selected = by_selector[key] = [r for r in rules if r.engine is None and r.selects(*key)]
         found: list[Finding] = []
+        scopes: dict[tuple[Any, ...], list[tuple[tuple[Any, ...], Any]]] = {}
         for rule in selected:
             if rule.files and not rule.targets_file(resource.file):
                 continue
-            found.extend(evaluate_rule(rule, resource))
+            found.extend(evaluate_rule(rule, resource, scopes))
         for finding in supersede(found, superseding) if superseding else found:
             findings.setdefault(finding.identity() + (finding.resource,), finding)  # callers merged by the scan
     return sorted(findings.values(), key=Finding.sort_key)
@@ -65,20 +66,31 @@ def supersede(found: list[Finding], superseding: dict[str, tuple[str, ...]]) -> 
     return out
 
 
-def evaluate_rule(rule: Rule, resource: Resource) -> list[Finding]:
-    """The findings of one rule on one resource."""
+def evaluate_rule(rule: Rule, resource: Resource,
+                  scopes: dict[tuple[Any, ...], list[tuple[tuple[Any, ...], Any]]] | None = None) -> list[Finding]:
+    """The findings of one rule on one resource. ``scopes`` keeps the ``for_each`` matches of the
+    resource's rules by path, for the next rule that walks the same path."""
     rule.ready()
     props = resource.props
-    if rule.for_each is not None:
-        scopes = [(m.trail, m.value) for m in walk(props, rule.for_each)[0]]
+    if rule.for_each is None:
+        each = [((), props)]
+    elif scopes is not None and rule.for_each in scopes:
+        each = scopes[rule.for_each]
     else:
-        scopes = [((), props)]
+        each = [(m.trail, m.value) for m in walk(props, rule.for_each)[0]]
+        if scopes is not None:
+            scopes[rule.for_each] = each
+    condition = rule.condition
+    assert condition is not None
+    quiet = False if rule.mode == "forbid" else True  # the answer that makes no finding
     out: list[Finding] = []
-    for trail, scope in scopes:
-        if rule.where is not None and rule.where.evaluate(scope, trail)[0] is not True:
+    for trail, scope in each:
+        if rule.where is not None and rule.where.test(scope) is not True:
             continue
-        assert rule.condition is not None
-        value, witnesses = rule.condition.evaluate(scope, trail)
+        answer = condition.test(scope)
+        if answer is quiet or (answer is None and rule.unknown != "report"):
+            continue
+        value, witnesses = condition.evaluate(scope, trail)
         if value is None:
             if rule.unknown == "report":
                 out.append(_finding(rule, resource, trail, scope, witnesses[:1], unresolved=True))
@@ -139,7 +151,7 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
     }
     severity, template = rule.severity, rule.message
     for tier in rule.severity_by:
-        if tier.where.evaluate(scope, scope_trail)[0] is True:
+        if tier.where.test(scope) is True:
             severity, template = tier.severity, tier.message or rule.message
             break
     message = _PLACEHOLDER.sub(lambda m: values[m.group(1)] or (m.group(2) or ""), template)

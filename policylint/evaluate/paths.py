@@ -80,6 +80,43 @@ def walk(root: Any, path: tuple[Any, ...]) -> tuple[list[Match], tuple[Any, ...]
     return matches, deepest[0]
 
 
+def values(root: Any, path: tuple[Any, ...]) -> list[Any]:
+    """The values :func:`walk` would match, without their trails (what a condition's truth needs)."""
+    if WILDCARD not in path:
+        value = root
+        for segment in path:
+            if isinstance(segment, int):
+                if not (isinstance(value, list) and -len(value) <= segment < len(value)):
+                    return []
+            elif not (isinstance(value, dict) and value.get(segment) is not None):
+                return []
+            value = value[segment]
+        return [value]
+    level = [root]
+    for segment in path:
+        following: list[Any] = []
+        if segment is WILDCARD:
+            for value in level:
+                if isinstance(value, list):
+                    following.extend(value)
+                elif isinstance(value, dict):
+                    following.extend(value.values())
+        elif isinstance(segment, int):
+            for value in level:
+                if isinstance(value, list) and -len(value) <= segment < len(value):
+                    following.append(value[segment])
+        else:
+            for value in level:
+                if isinstance(value, dict):
+                    item = value.get(segment)
+                    if item is not None:
+                        following.append(item)
+        if not following:
+            return []
+        level = following
+    return level
+
+
 def _walk_plain(value: Any, path: tuple[Any, ...]) -> tuple[list[Match], tuple[Any, ...]]:
     """:func:`walk` for a path without ``[*]`` (most paths): one loop, no recursion."""
     trail: tuple[Any, ...] = ()
