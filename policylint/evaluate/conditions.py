@@ -16,6 +16,7 @@ import regex  # the standard library's re cannot bound a match; this engine take
 from ..load.located import LocDict, Span, Unknown
 from .paths import PathError, compile_path, values, walk
 from .predicates import CONTEXTUAL, PREDICATES
+from .regex_literals import prefiltered
 
 MAX_REGEX_LENGTH = 1000
 REGEX_TIMEOUT = 1.0  # for one value (the engine overshoots it about 4x); a slower rule regex stops the scan
@@ -553,7 +554,7 @@ def _check_arg(operator: str, arg: Any, span: Span | None) -> Any:
         if not isinstance(arg, str) or len(arg) > MAX_REGEX_LENGTH:
             raise ConditionError(f"'matches' takes a regular expression of at most {MAX_REGEX_LENGTH} characters", span)
         try:
-            return regex.compile(arg, flags=regex.VERSION0)
+            return prefiltered(regex.compile(arg, flags=regex.VERSION0))
         except regex.error as exc:
             raise ConditionError(f"invalid regular expression: {exc}", span) from None
     elif operator in ("greater_than", "less_than", "at_least", "at_most"):

@@ -7,6 +7,7 @@ import re
 from typing import Any, Iterable
 
 from ..findings import Finding, Related
+from ..identity_cache import IdentityCache
 from ..load.located import LocDict, LocList, Span, Unknown, plain
 from ..model import Resource
 from .conditions import Witness
@@ -19,7 +20,7 @@ _PLACEHOLDER = re.compile(r"\{(value|reason|resource|path)(?:\|([^{}]*))?\}")
 def evaluate(rules: list[Rule], resources: Iterable[Resource]) -> list[Finding]:
     """Every finding of ``rules`` on ``resources``, duplicates (same rule, place and message)
     dropped, in a stable order."""
-    by_selector: dict[tuple[str | None, str], list[Rule]] = {}
+    by_selector: dict[tuple[str | None, str], list[Rule]] = _SELECTIONS.get(rules, _new_selection, len(rules))
     findings: dict[tuple, Finding] = {}
     superseding = {r.id: r.supersedes for r in rules if r.supersedes}
     for resource in resources:
@@ -36,6 +37,13 @@ def evaluate(rules: list[Rule], resources: Iterable[Resource]) -> list[Finding]:
         for finding in supersede(found, superseding) if superseding else found:
             findings.setdefault(finding.identity() + (finding.resource,), finding)  # callers merged by the scan
     return sorted(findings.values(), key=Finding.sort_key)
+
+
+_SELECTIONS: IdentityCache[dict] = IdentityCache(16)  # a run's rule list: which of them each (kind, type) selects
+
+
+def _new_selection(_rules: list[Rule], _count: int) -> dict:
+    return {}
 
 
 def supersede(found: list[Finding], superseding: dict[str, tuple[str, ...]]) -> list[Finding]:

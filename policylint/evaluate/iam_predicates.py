@@ -228,6 +228,7 @@ def _methods(policy: Any) -> list[tuple[str, tuple[str, ...]]]:
         return []
     statements = [s for s in policy.get("statements") or []
                   if _allow(s) and s.get("principal") is None
+                  and iam_actions.grant_of(s).may_name(escalation.SERVICES)
                   and not condition_keys.conditions_fix(s.get("conditions"), escalation.LIMITING_KEYS)]
     if not statements:
         return []

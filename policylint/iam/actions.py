@@ -253,19 +253,35 @@ def whole_services(pattern: str) -> tuple[str, ...] | None:
 
 class _Patterns:
     """A list of action patterns compiled for :func:`action_covers` questions: answers whether
-    any of them covers an action, without re-reading every pattern per question."""
+    any of them covers an action, without re-reading every pattern per question. Wildcard
+    patterns are kept by their service prefix: only those of the action's service (and those
+    whose prefix has a wildcard) can cover it."""
 
-    __slots__ = ("every", "exact", "globs")
+    __slots__ = ("every", "exact", "globs", "by_service", "services")
 
     def __init__(self, patterns: list[str]):
         self.every = any(is_every_action(p) for p in patterns)
         self.exact: set[str] = set()
-        self.globs: list[re.Pattern[str]] = []
+        self.globs: list[re.Pattern[str]] = []  # whose service prefix has a wildcard or is not ASCII
+        self.by_service: dict[str, list[re.Pattern[str]]] = {}
+        #: the services (lower case) the patterns can name; ``None`` when one can name any
+        self.services: frozenset[str] | None = None
+        services: set[str] = set()
+        anywhere = self.every
         for p in patterns:
+            service = _plain_service(p)
+            if service is None:
+                anywhere = True
+            else:
+                services.add(service)
             if "*" not in p and "?" not in p and p.isascii():
                 self.exact.add(p.lower())
-            else:
+            elif service is None:
                 self.globs.append(iam_glob(p))
+            else:
+                self.by_service.setdefault(service, []).append(iam_glob(p))
+        if not anywhere:
+            self.services = frozenset(services)
 
     def cover(self, action: str) -> bool:
         """``any(action_covers(p, action) for p in patterns)``."""
@@ -278,7 +294,23 @@ class _Patterns:
                 return True
         elif self.exact and any(iam_glob(p).fullmatch(action) for p in self.exact):
             return True  # a case-insensitive match beyond ASCII (the Kelvin sign is a k)
-        return any(g.fullmatch(action) is not None for g in self.globs)
+        service = _plain_service(action)
+        if service is None:
+            candidates: Iterable[re.Pattern[str]] = [g for gs in self.by_service.values() for g in gs] + self.globs
+        else:
+            candidates = self.by_service.get(service, ())
+            if self.globs:
+                candidates = [*candidates, *self.globs]
+        return any(g.fullmatch(action) is not None for g in candidates)
+
+
+def _plain_service(pattern: str) -> str | None:
+    """The service prefix (lower case) of a ``service:...`` pattern whose prefix is plain ASCII
+    with no wildcard; ``None`` for any other pattern (``*``, ``s3*:Get``, a prefix beyond ASCII)."""
+    service, sep, _ = pattern.partition(":")
+    if not sep or not service or not service.isascii() or "*" in service or "?" in service:
+        return None
+    return service.lower()
 
 
 class Grant:
@@ -320,6 +352,14 @@ class Grant:
         else:
             return False
         return not self.denied(action)
+
+    def may_name(self, services: frozenset[str]) -> bool:
+        """Whether the statement can grant an action of one of ``services`` (lower case): its
+        ``Action`` patterns name one of them or a wildcard service, or it has ``NotAction``."""
+        if self._actions is None:
+            return self.not_actions is not None
+        named = self._actions.services
+        return named is None or not named.isdisjoint(services)
 
     def denied(self, action: str) -> bool:
         """Whether an applicable Deny takes away any part of ``action``."""

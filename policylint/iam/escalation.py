@@ -104,6 +104,8 @@ _PROPER.update({a.lower(): a for a in CREDENTIAL_EXPOSURE + DATA_EXFILTRATION})
 # As policies are normalised (actions lower case).
 METHODS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
     (name, tuple(a.lower() for a in needed)) for name, needed in _METHODS)
+#: the services (lower case) whose actions make some method
+SERVICES: frozenset[str] = frozenset(a.partition(":")[0] for _, needed in METHODS for a in needed)
 
 
 def proper(action: str) -> str:

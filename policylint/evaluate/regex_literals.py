@@ -1,0 +1,168 @@
+"""Required literals of a rule's regular expression: a prefilter that answers "no match" without
+running the regex engine.
+
+Every match of ``(?s).*(AKIA|ASIA)[A-Z2-7]{16}.*`` contains ``AKIA`` or ``ASIA``; a value that
+contains neither cannot match, and a substring test is many times cheaper than a match attempt.
+Most values a secret pattern meets contain none of its literals. The literals are read from the
+pattern's syntax tree (the standard library's parser); a pattern it reads differently from the
+``regex`` engine, or cannot read, gets no prefilter, and neither does a case-insensitive one
+whose literals are not ASCII (case folding beyond ASCII, such as the Kelvin sign for ``k``, is
+the engine's to decide), nor a non-ASCII value under a case-insensitive pattern.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+MAX_CHOICES = 16  # alternatives kept for one literal run (AKIA|ASIA -> 2); more and it is dropped
+# Only quantifier braces: the `regex` engine reads other braces (fuzzy matching) as syntax.
+_BRACES = re.compile(r"\\.|\{(\d*(,\d*)?\})?")
+
+
+def required_literals(pattern: str) -> tuple[frozenset[str], bool] | None:
+    """``(literals, ignore_case)``: every match of ``pattern`` contains one of ``literals``
+    (lower case when ``ignore_case``); ``None`` when no such set is known."""
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as parser  # type: ignore[no-redef]
+    if any(m.group(0) == "{" for m in _BRACES.finditer(pattern)):
+        return None
+    try:
+        tree = parser.parse(pattern)
+    except Exception:  # noqa: BLE001 - any syntax the standard parser refuses
+        return None
+    ignore_case = bool(tree.state.flags & re.IGNORECASE) or _scoped_ignore_case(tree, parser)
+    best = _sequence(list(tree), parser)
+    if not best or "" in best:
+        return None
+    if ignore_case:
+        if not all(s.isascii() for s in best):
+            return None
+        best = {s.lower() for s in best}
+    return frozenset(best), ignore_case
+
+
+def _scoped_ignore_case(items: Any, parser: Any) -> bool:
+    for op, av in items:
+        if op is parser.SUBPATTERN:
+            if av[1] & re.IGNORECASE or _scoped_ignore_case(av[-1], parser):
+                return True
+        elif op is parser.BRANCH:
+            if any(_scoped_ignore_case(alt, parser) for alt in av[1]):
+                return True
+        elif op in _repeats(parser):
+            if _scoped_ignore_case(av[2], parser):
+                return True
+        elif op in (parser.ASSERT, parser.ASSERT_NOT):
+            if _scoped_ignore_case(av[1], parser):
+                return True
+        elif op is getattr(parser, "ATOMIC_GROUP", None) and _scoped_ignore_case(av, parser):
+            return True
+    return False
+
+
+def _repeats(parser: Any) -> set[Any]:
+    return {getattr(parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+            if hasattr(parser, name)}
+
+
+def _exact(op: Any, av: Any, parser: Any) -> set[str] | None:
+    """The strings one item matches when they are few and fixed (a literal, a group or choice of
+    literals), else ``None``."""
+    if op is parser.LITERAL:
+        return {chr(av)}
+    if op is parser.SUBPATTERN and not av[1] and not av[2]:  # a group that sets no flags
+        return _exact_sequence(list(av[-1]), parser)
+    if op is parser.BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            strings = _exact_sequence(list(alternative), parser)
+            if strings is None:
+                return None
+            out |= strings
+        return out if len(out) <= MAX_CHOICES else None
+    return None
+
+
+def _exact_sequence(items: list[Any], parser: Any) -> set[str] | None:
+    out = {""}
+    for op, av in items:
+        strings = _exact(op, av, parser)
+        if strings is None:
+            return None
+        out = {a + b for a in out for b in strings}
+        if len(out) > MAX_CHOICES:
+            return None
+    return out
+
+
+def _sequence(items: list[Any], parser: Any) -> set[str] | None:
+    """The most selective set of strings one of which every match of ``items`` contains."""
+    candidates: list[set[str]] = []
+    run: set[str] = {""}
+    for op, av in items + [(None, None)]:
+        strings = _exact(op, av, parser) if op is not None else None
+        if strings is not None and len(product := {a + b for a in run for b in strings}) <= MAX_CHOICES:
+            run = product
+            continue
+        if run != {""}:
+            candidates.append(run)
+        run = {""}
+        if strings is not None:  # a choice too large to join the run: it stands alone
+            candidates.append(strings)
+            continue
+        inner = _inner(op, av, parser)
+        if inner:
+            candidates.append(inner)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda c: (min(len(s) for s in c), -len(c)))
+
+
+def _inner(op: Any, av: Any, parser: Any) -> set[str] | None:
+    """What a compound item requires of every match: a group's content, a repetition's at least
+    once, a choice's one per alternative."""
+    if op is parser.SUBPATTERN:
+        return _sequence(list(av[-1]), parser)
+    if op is getattr(parser, "ATOMIC_GROUP", None):
+        return _sequence(list(av), parser)
+    if op in _repeats(parser):
+        low, _high, inner = av
+        return _sequence(list(inner), parser) if low >= 1 else None
+    if op is parser.BRANCH:
+        out: set[str] = set()
+        for alternative in av[1]:
+            found = _sequence(list(alternative), parser)
+            if not found:
+                return None
+            out |= found
+        return out
+    return None
+
+
+class Prefiltered:
+    """A compiled pattern whose ``fullmatch`` first checks the pattern's required literals."""
+
+    __slots__ = ("regex", "pattern", "literals", "ignore_case")
+
+    def __init__(self, compiled: Any, literals: frozenset[str], ignore_case: bool):
+        self.regex, self.pattern = compiled, compiled.pattern
+        self.literals, self.ignore_case = literals, ignore_case
+
+    def fullmatch(self, text: str, *args: Any, **kwargs: Any) -> Any:
+        """``regex.fullmatch``, or ``None`` at once when ``text`` holds none of the literals."""
+        if not self.ignore_case:
+            if not any(literal in text for literal in self.literals):
+                return None
+        elif text.isascii():
+            lowered = text.lower()
+            if not any(literal in lowered for literal in self.literals):
+                return None
+        return self.regex.fullmatch(text, *args, **kwargs)
+
+
+def prefiltered(compiled: Any) -> Any:
+    """``compiled``, wrapped in a :class:`Prefiltered` when its pattern has required literals."""
+    found = required_literals(compiled.pattern)
+    return compiled if found is None else Prefiltered(compiled, *found)

@@ -1,0 +1,89 @@
+"""The required-literal prefilter of rule regexes never turns a match into a miss."""
+from __future__ import annotations
+
+import pytest
+import regex
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from policylint.evaluate.conditions import leaves
+from policylint.evaluate.regex_literals import Prefiltered, prefiltered, required_literals
+from policylint.evaluate.rules import builtin_rules_dir, load_rules
+
+
+@pytest.mark.parametrize("pattern, literals, ignore_case", [
+    ("(?s).*(?<![A-Z0-9])(AKIA|ASIA)[A-Z2-7]{16}(?![A-Z0-9]).*", {"AKIA", "ASIA"}, False),
+    ("(?i).*secret.?(access.?)?key.*", {"secret"}, True),
+    ("(?si).*aws_secret_access_key[\\s:=\"']+[A-Za-z0-9/+]{40}.*", {"aws_secret_access_key"}, True),
+    ("(?i).*(arns?|ids?)$", {"arn", "id"}, True),
+    ("AWS::SSM::Parameter::Value<.*>|AWS::SSM::Parameter::Name", {"AWS::SSM::Parameter::"}, False),
+    ("(ab)+c", {"ab"}, False),
+    ("(ab)*c", {"c"}, False),
+    ("a(?i:B)", {"a"}, True),
+])
+def test_literals_of_a_pattern(pattern, literals, ignore_case):
+    assert required_literals(pattern) == (frozenset(literals), ignore_case)
+
+
+@pytest.mark.parametrize("pattern", [
+    "[A-Za-z0-9/+]{40}",  # no literal at all
+    "(?i)(?!string$).+",
+    "(ab)?c?",
+    "(?:foo){e<=1}",  # the regex engine's fuzzy matching: foo need not appear
+    "(?i)\u212a",  # the Kelvin sign folds to k: not a substring test
+    "(?i)stra\u00dfe",
+    "\\p{L}+x",  # syntax the standard parser does not read
+    "a|.*",  # one alternative needs nothing
+])
+def test_no_prefilter_where_literals_are_not_required(pattern):
+    assert required_literals(pattern) is None
+
+
+def test_a_case_insensitive_pattern_on_text_beyond_ascii_runs_the_engine():
+    compiled = prefiltered(regex.compile("(?i).*kb.*", flags=regex.VERSION0))
+    assert isinstance(compiled, Prefiltered)
+    assert compiled.fullmatch("xx\u212ab") is not None  # KELVIN SIGN + b
+    assert compiled.fullmatch("xxKB") is not None
+    assert compiled.fullmatch("xxk b") is None
+
+
+def _builtin_patterns() -> list[str]:
+    out = []
+    for rule in load_rules([builtin_rules_dir()]):
+        rule.ready()
+        for condition in (rule.where, rule.condition):
+            for leaf in leaves(condition):
+                if leaf.operator == "matches":
+                    out.append(leaf.arg.pattern)
+    return sorted(set(out))
+
+
+BUILTIN = _builtin_patterns()
+EXTRA = ["(ab)+c", "(?i)x(AB|cd)y", "a(?i:B)c", "(?s).*(?<![A-Z0-9])(AKIA|ASIA)[A-Z2-7]{16}.*", "(?x) a b \\  c",
+         "[{]x", "x{2}y", "(?i)(?-i:AB)c", "((a|b)(c|d)){2}e", "(?>ab)c", "(?i)k+\\d"]
+
+
+def _alphabet() -> str:
+    chars = set("abcdeABCDE0123456789 _-:/+=\"'\n\u212a\u017f\u00df\u0130")
+    for pattern in BUILTIN + EXTRA:
+        chars.update(c for c in pattern if c.isprintable())
+    return "".join(sorted(chars))
+
+
+def _texts():
+    pieces = [literal for pattern in BUILTIN + EXTRA for literal in (required_literals(pattern) or ((), 0))[0]]
+    words = st.sampled_from(pieces + [p.upper() for p in pieces] + [p.swapcase() for p in pieces]) if pieces else st.just("")
+    return st.lists(st.one_of(words, st.text(alphabet=_alphabet(), max_size=8)), max_size=6).map("".join)
+
+
+@pytest.mark.parametrize("pattern", BUILTIN + EXTRA)
+@settings(max_examples=150, deadline=None)
+@given(text=_texts())
+def test_prefilter_agrees_with_the_engine(pattern, text):
+    compiled = regex.compile(pattern, flags=regex.VERSION0)
+    assert (prefiltered(compiled).fullmatch(text) is None) == (compiled.fullmatch(text) is None)
+
+
+def test_the_shipped_secret_patterns_are_prefiltered():
+    assert len(BUILTIN) > 10
+    assert sum(required_literals(p) is not None for p in BUILTIN) >= 5
