@@ -316,9 +316,10 @@ class Leaf(Condition):
         self.check, self.explain, self.ignore_case, self.negate = check, explain, ignore_case, negate
         self.literal = False  # the argument is written in the rule, not taken from an option
         self.contextual = operator in CONTEXTUAL
+        self.generic = operator in OPERATORS  # takes ignore_case rather than a scope
 
     def _test(self, value: Any, scope: Any) -> bool | None:
-        if self.operator in OPERATORS:
+        if self.generic:
             result = self.check(value, self.arg, self.ignore_case)
         elif self.contextual:
             result = self.check(value, self.arg, scope)
@@ -364,6 +365,8 @@ class Leaf(Condition):
         if not found:
             return False
         check = self._test
+        if len(found) == 1:  # one value: its answer, whichever the quantifier
+            return check(found[0], scope)
         return _quantified(self.quantifier, (check(v, scope) for v in found))
 
     def _reason(self, value: Any, scope: Any) -> str | None:
@@ -422,6 +425,8 @@ class Each(Condition):
         if not found:
             return False
         part = self.part
+        if len(found) == 1:
+            return part.test(found[0])
         return _quantified(self.quantifier, (part.test(v) for v in found))
 
 

@@ -182,10 +182,14 @@ def broad_actions(statement: Any, wanted: Any) -> list[str]:
     else:
         names = wanted if isinstance(wanted, list) else [wanted]
     grant = iam_actions.grant_of(statement)
+    services = grant.services
     reach: dict[tuple[str, Any], bool | None] = {}  # per service and resource types
     out = []
     for name in names:
-        if not isinstance(name, str) or not grant.allows(action := name.lower()):
+        if not isinstance(name, str):
+            continue
+        action = name.lower()
+        if services is not None and action.partition(":")[0] not in services or not grant.allows(action):
             continue
         key = _reach_key(action)
         if key[1] == ():

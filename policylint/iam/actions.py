@@ -290,18 +290,19 @@ class _Patterns:
         if action in ("*", "*:*"):
             return False
         if action.isascii():
-            if action.lower() in self.exact:
+            lowered = action.lower()
+            if lowered in self.exact:
                 return True
+            service, sep, _ = lowered.partition(":")
+            if sep and service and "*" not in service and "?" not in service:
+                candidates: Iterable[re.Pattern[str]] = self.by_service.get(service, ())
+                if self.globs:
+                    candidates = [*candidates, *self.globs]
+                return any(g.fullmatch(action) is not None for g in candidates)
         elif self.exact and any(iam_glob(p).fullmatch(action) for p in self.exact):
             return True  # a case-insensitive match beyond ASCII (the Kelvin sign is a k)
-        service = _plain_service(action)
-        if service is None:
-            candidates: Iterable[re.Pattern[str]] = [g for gs in self.by_service.values() for g in gs] + self.globs
-        else:
-            candidates = self.by_service.get(service, ())
-            if self.globs:
-                candidates = [*candidates, *self.globs]
-        return any(g.fullmatch(action) is not None for g in candidates)
+        every = [g for gs in self.by_service.values() for g in gs] + self.globs
+        return any(g.fullmatch(action) is not None for g in every)
 
 
 def _plain_service(pattern: str) -> str | None:
@@ -356,10 +357,16 @@ class Grant:
     def may_name(self, services: frozenset[str]) -> bool:
         """Whether the statement can grant an action of one of ``services`` (lower case): its
         ``Action`` patterns name one of them or a wildcard service, or it has ``NotAction``."""
-        if self._actions is None:
-            return self.not_actions is not None
-        named = self._actions.services
+        named = self.services
         return named is None or not named.isdisjoint(services)
+
+    @property
+    def services(self) -> frozenset[str] | None:
+        """The services (lower case) whose actions the statement can grant; ``None`` for any
+        (a wildcard service prefix, ``NotAction``)."""
+        if self._actions is None:
+            return None if self.not_actions is not None else frozenset()
+        return self._actions.services
 
     def denied(self, action: str) -> bool:
         """Whether an applicable Deny takes away any part of ``action``."""
