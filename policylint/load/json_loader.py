@@ -283,7 +283,8 @@ class _Locator:
             container.spans = list_spans
             spans, starts = list_spans, list_starts  # type: ignore[assignment]
         for key, child in self.children:
-            child.locator.start = starts[key]
+            locator = child.locator
+            locator.start, locator.parent = starts[key], None  # no cycle left to keep the tree alive
             child.span = spans[key]
         container.locator = None
 
@@ -338,7 +339,7 @@ def load_json_members(text: str, keep: frozenset[str], max_values: int) -> LocDi
             if isinstance(value, (LocDict, LocList)):
                 if value.locator.depth + 1 > MAX_DEPTH:
                     raise _Refused("bounds")
-                value.locator.parent, value.locator.start = root, i
+                value.locator.start = i  # its start known: no parent to ask
                 children.append((key, value))
             dict.__setitem__(root, key, value)
         else:
@@ -366,32 +367,44 @@ def load_json_members(text: str, keep: frozenset[str], max_values: int) -> LocDi
 def _located_decoder(source: _Source) -> tuple[Any, Any]:
     """A JSON decoder building lazily located containers of ``source`` (with ``located_list`` for
     the lists the C parser builds), and a function counting the values built so far."""
-    values = 1
+    build = _Builder(source)
+    decoder = json.JSONDecoder(object_pairs_hook=build.located_dict, parse_constant=_refuse_constant)
+    decoder.located_list = build.located_list  # type: ignore[attr-defined]
+    return decoder, lambda: build.values
 
-    def located_list(items: list[Any]) -> LocList:
-        nonlocal values
+
+class _Builder:
+    """The containers of one source, as the C parser hands them over (an object, class rather than
+    closures: a recursive closure is a reference cycle, which would keep the text alive until the
+    collector runs)."""
+
+    __slots__ = ("source", "values")
+
+    def __init__(self, source: _Source):
+        self.source, self.values = source, 1
+
+    def located_list(self, items: list[Any]) -> LocList:
         out = LocList.__new__(LocList)
         list.extend(out, items)
-        values += len(items)
+        self.values += len(items)
         children = []
         depth = 0
         for index, item in enumerate(out):
             kind = type(item)
             if kind is list:
-                item = out[index] = located_list(item)
+                item = out[index] = self.located_list(item)
             elif kind is not LocDict:
                 continue
             children.append((index, item))
             item.locator.parent = out
             depth = max(depth, item.locator.depth)
-        out.locator = _Locator(source, children, depth + 1)
+        out.locator = _Locator(self.source, children, depth + 1)
         return out
 
-    def located_dict(pairs: list[tuple[str, Any]]) -> LocDict:
-        nonlocal values
+    def located_dict(self, pairs: list[tuple[str, Any]]) -> LocDict:
         out = LocDict.__new__(LocDict)
         dict.update(out, pairs)
-        values += len(pairs)
+        self.values += len(pairs)
         if len(out) == len(pairs):
             out.duplicates = []  # else found when located
         children = []
@@ -399,16 +412,12 @@ def _located_decoder(source: _Source) -> tuple[Any, Any]:
         for key, item in out.items():
             kind = type(item)
             if kind is list:
-                item = located_list(item)
+                item = self.located_list(item)
                 dict.__setitem__(out, key, item)
             elif kind is not LocDict:
                 continue
             children.append((key, item))
             item.locator.parent = out
             depth = max(depth, item.locator.depth)
-        out.locator = _Locator(source, children, depth + 1)
+        out.locator = _Locator(self.source, children, depth + 1)
         return out
-
-    decoder = json.JSONDecoder(object_pairs_hook=located_dict, parse_constant=_refuse_constant)
-    decoder.located_list = located_list  # type: ignore[attr-defined]
-    return decoder, lambda: values
