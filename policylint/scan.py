@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from . import budget
 from .confine import redactor
@@ -179,17 +179,40 @@ def lint_document(candidate: Candidate, rules: list[Rule], always: bool = False)
         return TaskResult([candidate.display], [], errors)
     parsed.path, parsed.disk_path = candidate.display, candidate.path
     notices: list[str] = []
-    with budget.active() as spending:
-        resources = resources_of(parsed, notices)
-    errors += parse_findings(rules, [(n.file or candidate.display, n.message, n.span) for n in spending.notes], INCOMPLETE)
-    if targeted:
-        from .normalise.document import document_resource
-
-        resources.append(document_resource(parsed.data, candidate.display))
+    spending = budget.Budget()
     index = SuppressionIndex()
     index.add_source(candidate.display, parsed.text, parsed.data if parsed.format == "cloudformation" else None)
-    index.add_resources(resources)
-    return TaskResult([candidate.display], evaluate(rules, resources), errors, index, notices)
+    if parsed.format == "tf-plan" and not targeted:
+        # A plan may hold hundreds of thousands of resources: each is judged as soon as it is
+        # built, and it and its part of the plan are dropped then (memory bounded by the text).
+        from .normalise.terraform import plan
+
+        findings = evaluate(rules, _one_by_one(plan.iter_resources(parsed.data, parsed.path, consume=True),
+                                               spending, index))
+    else:
+        with budget.active(spending):
+            resources = resources_of(parsed, notices)
+        if targeted:
+            from .normalise.document import document_resource
+
+            resources.append(document_resource(parsed.data, candidate.display))
+        index.add_resources(resources)
+        findings = evaluate(rules, resources)
+    errors += parse_findings(rules, [(n.file or candidate.display, n.message, n.span) for n in spending.notes], INCOMPLETE)
+    return TaskResult([candidate.display], findings, errors, index, notices)
+
+
+def _one_by_one(resources: Iterator[Resource], spending: budget.Budget, index: SuppressionIndex) -> Iterator[Resource]:
+    """``resources`` built one at a time under the task's budget (what judges them in between is
+    not charged to it), each source resource's place recorded in ``index``."""
+    while True:
+        with budget.active(spending):
+            resource = next(resources, None)
+        if resource is None:
+            return
+        if resource.kind is None:
+            index.add_resources([resource])
+        yield resource
 
 
 def not_a_template(path: str, parsed: Parsed) -> bool:

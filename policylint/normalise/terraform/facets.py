@@ -8,7 +8,7 @@ security-group rule looks exactly like a CloudFormation one.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ...load.located import LocDict, LocList, Span, Unknown
 from ...model import IAM_POLICY, NETWORK, S3_BUCKET, SG_RULE, Resource
@@ -17,7 +17,7 @@ from ..facets import tf_facets
 from ..fields import blocks, is_set, sub
 from ..iam import normalise_policy
 from ..resource_meta import RESOURCE_META, meta_from_tf
-from ..vpc import VPC, group_nacl_entries, vpc_facet
+from ..vpc import NACL_ENTRY, VPC, group_nacl_entries, vpc_facet
 from .values import decoded
 
 # type → [(attribute path, attachment)]; a path step "*" walks every nested block of that name.
@@ -140,27 +140,53 @@ class Source:
 def resources_of(sources: list[Source], lookups: dict[str, Any] | None = None) -> list[Resource]:
     """The raw and normalised resources of a module's (or a plan's) resources; ``lookups``: the
     ``data "aws_iam_policy"`` sources of the module, address → the ARN or name they look up."""
-    out: list[Resource] = []
+    return list(iter_resources(sources, lookups))
+
+
+# What the facets built from several resources read (buckets and what configures or logs into
+# them, VPCs and their flow logs, trails): only these sources are kept until the end.
+_LINKED_TYPES = frozenset({"aws_s3_bucket", "aws_flow_log", "aws_vpc", "aws_cloudtrail", *S3_COMPANIONS})
+
+
+def iter_resources(sources: Iterable[Source], lookups: dict[str, Any] | None = None) -> Iterator[Resource]:
+    """:func:`resources_of` one source at a time: each source's own resources as soon as it is
+    read (so that they, and a source no other resource needs, may be dropped once judged), then
+    those built from several sources — buckets with their companions, VPCs with their flow logs,
+    trails — and the network ACL entries, which are grouped once all are known."""
     lookups = lookups or {}
+    linked: list[Source] = []
+    entries: list[Resource] = []
     for source in sources:
-        out.append(source.make(None, source.name, source.props, source.span))
-        out.extend(_policies(source))
-        for suffix, kind, facet, span in attachments.from_tf(source.type, source.props, lookups):
-            out.append(source.make(kind, source.name + suffix, facet, span))
-        out.extend(_security_group_rules(source))
-        cidrs = _cidrs(source)
-        if cidrs is not None:
-            out.append(source.make(NETWORK, source.name, cidrs, source.span))
-        for suffix, kind, facet in tf_facets(source.type, source.props, source.span):
-            out.append(source.make(kind, source.name + suffix, facet, getattr(facet, "span", None) or source.span))
-        if not source.local.startswith("data."):
-            meta = meta_from_tf(source.props, source.span, source.extra.get("provider_region"))
-            out.append(source.make(RESOURCE_META, source.name, meta, source.span))
-    out.extend(_buckets(sources))
-    out.extend(_vpcs(sources))
-    out.extend(_trails(sources))
-    group_nacl_entries(out)
-    return out
+        if source.type in _LINKED_TYPES or source.type in _S3_LINKS:
+            linked.append(source)
+        for resource in _own_resources(source, lookups):
+            if resource.kind == NACL_ENTRY:
+                entries.append(resource)
+            else:
+                yield resource
+    yield from _buckets(linked)
+    yield from _vpcs(linked)
+    yield from _trails(linked)
+    group_nacl_entries(entries)
+    yield from entries
+
+
+def _own_resources(source: Source, lookups: dict[str, Any]) -> Iterator[Resource]:
+    """The resources of one source alone: raw, policies, attachments, security-group rules,
+    CIDRs, the rule pack's facets and the resource's metadata."""
+    yield source.make(None, source.name, source.props, source.span)
+    yield from _policies(source)
+    for suffix, kind, facet, span in attachments.from_tf(source.type, source.props, lookups):
+        yield source.make(kind, source.name + suffix, facet, span)
+    yield from _security_group_rules(source)
+    cidrs = _cidrs(source)
+    if cidrs is not None:
+        yield source.make(NETWORK, source.name, cidrs, source.span)
+    for suffix, kind, facet in tf_facets(source.type, source.props, source.span):
+        yield source.make(kind, source.name + suffix, facet, getattr(facet, "span", None) or source.span)
+    if not source.local.startswith("data."):
+        meta = meta_from_tf(source.props, source.span, source.extra.get("provider_region"))
+        yield source.make(RESOURCE_META, source.name, meta, source.span)
 
 
 def _trails(sources: list[Source]) -> Iterator[Resource]:
