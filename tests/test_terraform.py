@@ -189,3 +189,48 @@ def test_remote_modules_not_downloaded_are_one_summary_line_and_listed_in_json_a
     sarif = json.loads(run_cli("scan", ".", "-f", "sarif", cwd=tmp_path).stdout)
     notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert sum("is remote and not downloaded" in n["message"]["text"] for n in notes) == 30
+
+
+def _plan_entry(rtype: str, name: str, values: dict) -> dict:
+    return {"address": f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name, "values": values}
+
+
+def test_a_plan_is_judged_one_resource_at_a_time_with_the_findings_of_the_whole(tmp_path):
+    """A plan's resources are built and judged one at a time, each entry dropped from the plan then,
+    with the findings of building them all first: links between resources (a bucket and its
+    public access block, network ACL entries open to the internet only together) still hold."""
+    from policylint.discover import Candidate
+    from policylint.evaluate.engine import evaluate
+    from policylint.load.documents import load_document
+    from policylint.normalise.terraform import plan
+    from policylint.scan import ScanOptions, lint_document, load_all_rules
+
+    resources = [
+        _plan_entry("aws_s3_bucket", "b", {"bucket": "data", "acl": "public-read"}),
+        _plan_entry("aws_s3_bucket_public_access_block", "b", {
+            "bucket": "data", "block_public_acls": True, "block_public_policy": True, "ignore_public_acls": True,
+            "restrict_public_buckets": True}),
+        _plan_entry("aws_network_acl_rule", "low", {"network_acl_id": "acl-1", "rule_action": "allow", "egress": False,
+                                                    "protocol": "-1", "rule_number": 1, "cidr_block": "0.0.0.0/1"}),
+        _plan_entry("aws_network_acl_rule", "high", {"network_acl_id": "acl-1", "rule_action": "allow", "egress": False,
+                                                     "protocol": "-1", "rule_number": 2, "cidr_block": "128.0.0.0/1"}),
+        _plan_entry("aws_iam_policy", "p", {"policy": json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"}]})}),
+    ]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"format_version": "1.2", "terraform_version": "1.9.5",
+                                "planned_values": {"root_module": {"resources": resources}}}, indent=2))
+    rules = load_all_rules(ScanOptions())
+    whole = evaluate(rules, plan.build_resources(load_document(str(path)).data, "plan.json"))
+    streamed = lint_document(Candidate(str(path), "plan.json", "document"), rules).findings
+    assert [(f.rule_id, f.resource, f.span, f.message) for f in streamed] == \
+        [(f.rule_id, f.resource, f.span, f.message) for f in whole]
+    # the bucket's public access block is linked to it; the two entries open the ACL together
+    judged = {(f.rule_id, f.resource) for f in streamed}
+    assert {("PL2008", "aws_s3_bucket.b"), ("PL3004", "aws_network_acl_rule.low.cidr_block"),
+            ("PL1006", "aws_iam_policy.p.policy")} <= judged and ("PL2003", "aws_s3_bucket.b") not in judged
+
+    parsed = load_document(str(path))
+    built = list(plan.iter_resources(parsed.data, "plan.json", consume=True))
+    assert len(built) == len(plan.build_resources(load_document(str(path)).data, "plan.json"))
+    assert list(parsed.data["planned_values"]["root_module"]["resources"]) == [None] * len(resources)
