@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from typing import Any
 
 import click
@@ -26,14 +25,13 @@ def write_atomically(path: str, text: str) -> None:
         with open(path, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         return
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".policylint-", suffix=".tmp", dir=directory)
+    fd, tmp = _new_temporary(os.path.dirname(os.path.abspath(path)))
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not the temporary's 0600
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -41,6 +39,21 @@ def write_atomically(path: str, text: str) -> None:
         except OSError:
             pass
         raise
+
+
+def _new_temporary(directory: str) -> tuple[int, str]:
+    """A new file in ``directory`` that no one else can have opened (created exclusively, mode
+    0600, never through a link), as ``(descriptor, path)``: ``tempfile.mkstemp``'s guarantees,
+    without the import of ``tempfile`` (with ``shutil`` and ``random``) on every run."""
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+             | getattr(os, "O_BINARY", 0))
+    for _ in range(100):
+        name = os.path.join(directory, f".policylint-{os.urandom(8).hex()}.tmp")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no unused temporary file name in {directory}")
 
 
 def _print_version(ctx: click.Context) -> None:
@@ -257,11 +270,11 @@ def _unfollowed(modules: list[Any]) -> str:
 
 def _check_paths(paths: list[str]) -> None:
     """A path that does not exist is the user's mistake: name it, with a close match beside it."""
-    from .suggest import close_match
-
     for path in paths:
         if os.path.lexists(path):
             continue
+        from .suggest import close_match
+
         parent, name = os.path.split(path.rstrip("/" + os.sep) or path)
         try:
             siblings = os.listdir(parent or ".")

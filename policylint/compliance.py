@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from .load.text import read_text
-from .load.yaml_loader import load_yaml
 
 AUDIT = "control-audit.yaml"
 DATA_DIR = Path(__file__).resolve().parent / "benchmarks"
@@ -45,6 +44,8 @@ def control_order(control_id: str) -> tuple[Any, ...]:
 @functools.lru_cache(maxsize=1)
 def benchmarks() -> dict[str, Benchmark]:
     """Every shipped benchmark by id."""
+    from .load.yaml_loader import load_yaml
+
     out: dict[str, Benchmark] = {}
     for path in sorted(DATA_DIR.glob("*.yaml")):
         if path.name == AUDIT:  # the project's own control audit, not a benchmark

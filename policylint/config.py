@@ -18,7 +18,6 @@ from .findings import RULE_ID, SEVERITIES
 from .globs import matches
 from .load.errors import LoadError
 from .load.located import LocDict, LocList, plain
-from .load.yaml_loader import load_yaml
 from .report import FORMATS
 from .suppress.directives import Directive, parse_date
 
@@ -213,6 +212,8 @@ def load_config(path: Path, root: str) -> Config:
     if path.name == "pyproject.toml":
         data, line_of = _read_pyproject(text, display)
     else:
+        from .load.yaml_loader import load_yaml  # a JSON or Terraform scan with no YAML to read never loads PyYAML
+
         try:
             data = load_yaml(text)
         except LoadError as exc:

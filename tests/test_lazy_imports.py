@@ -46,3 +46,18 @@ def test_the_managed_policy_catalogue_is_read_only_when_an_attachment_is_met():
     assert "policylint.iam.managed" not in plain and "gzip" not in plain
     attached = imported_modules("fixtures/rules/PL1011/fail.yaml", "--select", "PL1011")
     assert "policylint.iam.managed" in attached
+
+
+def test_a_policy_file_scan_loads_no_yaml_parser_regex_engine_or_template_normaliser():
+    # The pre-commit case: one JSON policy. PyYAML is for YAML documents (and configuration files),
+    # the regex engine for rule patterns (no policy rule has one), the CloudFormation normaliser
+    # for templates.
+    modules = imported_modules("examples/policies/insecure-admin-policy.json", "-f", "sarif", "-o", "/dev/null")
+    assert "policylint.normalise.policy_file" in modules
+    loaded = {m for m in modules if m.split(".")[0] in ("yaml", "regex")}
+    assert not loaded and "policylint.normalise.cloudformation" not in modules
+
+
+def test_a_terraform_scan_loads_no_yaml_parser():
+    modules = imported_modules("examples/terraform/insecure")
+    assert "policylint.load.hcl_parser" in modules and "yaml" not in modules

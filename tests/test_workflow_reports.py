@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import given, settings, strategies as st
 import xmlschema
 
 from conftest import REPO, run_cli
@@ -177,3 +178,27 @@ def test_github_annotations_are_capped_per_type_most_severe_first(tmp_path):
     ranks = ["critical" in o and 0 or "high" in o and 1 or "medium" in o and 2 or 3 for o in order]
     assert ranks == sorted(ranks)
     assert f"{len(findings) - len(commands)} more findings not annotated" in result.stdout
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.tuples(inner, inner)
+    | st.dictionaries(st.text() | st.integers() | st.floats() | st.booleans() | st.none(), inner, max_size=4),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values)
+def test_json_reports_are_written_exactly_as_the_standard_library_indents_them(document):
+    from policylint.report import json_text
+
+    assert json_text(document) == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_json_text_refuses_what_json_cannot_hold():
+    from policylint.report import json_text
+
+    for bad in ({"a": object()}, [{1, 2}], {(1, 2): 3}):
+        with pytest.raises(TypeError):
+            json_text(bad)

@@ -11,8 +11,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Callable
 
-import regex  # the standard library's re cannot bound a match; this engine takes a timeout
-
 from ..load.located import LocDict, Span, Unknown
 from .paths import PathError, compile_path, values, walk
 from .predicates import CONTEXTUAL, PREDICATES
@@ -558,6 +556,10 @@ def _check_arg(operator: str, arg: Any, span: Span | None) -> Any:
     elif operator == "matches":
         if not isinstance(arg, str) or len(arg) > MAX_REGEX_LENGTH:
             raise ConditionError(f"'matches' takes a regular expression of at most {MAX_REGEX_LENGTH} characters", span)
+        # Imported when a rule with a pattern is compiled (a policy-only scan needs none): the
+        # standard library's re cannot bound a match; this engine takes a timeout.
+        import regex
+
         try:
             return prefiltered(regex.compile(arg, flags=regex.VERSION0))
         except regex.error as exc:

@@ -44,11 +44,11 @@ def located(value: Any) -> Any:
     if isinstance(value, dict):
         out = LocDict()
         for k, v in value.items():
-            out[k] = located(v)
+            out[k] = located(v) if isinstance(v, (dict, list)) else v
         return out
     if isinstance(value, list):
         items = LocList()
-        items.extend(located(v) for v in value)
+        items.extend([located(v) if isinstance(v, (dict, list)) else v for v in value])
         return items
     return value
 

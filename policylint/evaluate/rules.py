@@ -6,9 +6,10 @@ regular expression or a bad path is a :class:`RuleError` naming the file and lin
 """
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 from dataclasses import dataclass, field
-import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,6 @@ from ..load.documents import duplicate_keys
 from ..load.errors import LoadError
 from ..load.located import LocDict, Span
 from ..load.text import read_text
-from ..load.yaml_loader import load_yaml
 from ..model import DOCUMENT
 from . import rule_index
 from .conditions import Condition, ConditionError, compile_condition, leaves
@@ -160,15 +160,45 @@ def load_rules(directories: list[Path], option_overrides: dict[str, dict[str, An
 
 
 def rule_files(directory: Path) -> list[Path]:
-    """The rule files of a rules folder (or the one file given), fixtures left out."""
+    """The rule files of a rules folder (or the one file given), fixtures left out: its ``*.yaml``
+    files, then its ``*.yml`` files, each in path order, as ``sorted(directory.rglob(...))`` lists
+    them (symbolic links to folders not followed), from one walk of the folder."""
     if directory.is_file():
         return [directory]
-    return [p for p in sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml"))
-            if FIXTURES_DIR not in p.relative_to(directory).parts[:-1]]  # rule test inputs, not rules
+    if not directory.is_dir():
+        return []
+    found: dict[str, list[tuple[str, ...]]] = {".yaml": [], ".yml": []}
+    folders: list[tuple[str, ...]] = [()]
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(os.path.join(directory, *folder)) as entries:
+                listed = list(entries)
+        except PermissionError:
+            continue
+        for entry in listed:
+            parts = folder + (entry.name,)
+            name = os.path.normcase(entry.name)
+            for suffix, paths in found.items():
+                if name.endswith(suffix):
+                    paths.append(parts)
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder and entry.name != FIXTURES_DIR:  # rule test inputs, not rules
+                folders.append(parts)
+
+    def order(parts: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(os.path.normcase(part) for part in parts)  # as paths compare
+
+    return [directory.joinpath(*parts) for suffix in (".yaml", ".yml") for parts in sorted(found[suffix], key=order)]
 
 
 def parse_rule_file(file: str) -> Any:
     """The parsed mapping of a rule file; raises :class:`RuleError` where it cannot be read."""
+    from ..load.yaml_loader import load_yaml  # shipped rules come from the prebuilt index: PyYAML only for others
+
     try:
         data = load_yaml(read_text(file))
     except LoadError as exc:
@@ -233,11 +263,12 @@ def compile_rule(data: LocDict, file: str, option_overrides: dict[str, dict[str,
         enabled=data.get("enabled", True) is not False, precision=str(data.get("precision", "high")),
     )
     if "compliance" in data:
-        from ..compliance import mapping_error
+        if not shipped:
+            from ..compliance import mapping_error
 
-        problem = mapping_error(data["compliance"]) if not shipped else None
-        if problem:
-            raise err("compliance", problem)
+            problem = mapping_error(data["compliance"])
+            if problem:
+                raise err("compliance", problem)
         rule.compliance = {str(b): tuple(ids) for b, ids in data["compliance"].items()}
     if "engine" in data:
         if data["engine"] not in ENGINES:

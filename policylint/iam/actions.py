@@ -14,7 +14,6 @@ from their text (``s3:*``, ``*``, an exact action) are answered without it.
 """
 from __future__ import annotations
 
-import difflib
 import re
 from functools import lru_cache
 from typing import Any, Iterable
@@ -566,6 +565,8 @@ def action_error(action: str) -> str | None:
         return None if expand(text) else f"matches no action of service '{service.lower()}'"
     if name.lower() in known:
         return None
+    import difflib  # only for a misspelt action (the answer is cached)
+
     close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.75)
     hint = f"; did you mean '{service.lower()}:{known[close[0]][0]}'?" if close else ""
     return f"is not an action of service '{service.lower()}'{hint}"

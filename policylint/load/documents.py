@@ -10,7 +10,6 @@ from .json_loader import load_json, load_json_members
 from .limits import MAX_VALUES, PLAN_MAX_BYTES, PLAN_MAX_VALUES
 from .located import LocDict
 from .text import read_head, read_text
-from .yaml_loader import load_yaml
 
 # Text that any file we lint must contain; other JSON/YAML is skipped without parsing.
 MARKERS = ("AWSTemplateFormatVersion", "Resources", "Statement", "planned_values", "AWS::")
@@ -40,10 +39,21 @@ class Parsed:
     disk_path: str | None = None  # where the file was read, when ``path`` is its display name
 
 
+def is_template(data: Any) -> bool:
+    """Whether parsed data looks like a CloudFormation template."""
+    if not isinstance(data, dict):
+        return False
+    if "AWSTemplateFormatVersion" in data:
+        return True
+    resources = data.get("Resources")
+    return isinstance(resources, dict) and any(
+        isinstance(r, dict) and isinstance(r.get("Type"), str) and r["Type"].startswith(("AWS::", "Custom::"))
+        for r in resources.values()
+    )
+
+
 def sniff(data: Any) -> str:
     """The kind of a parsed JSON/YAML document."""
-    from ..normalise.cloudformation import is_template
-
     if is_template(data):
         return "cloudformation"
     if isinstance(data, dict) and "service" in data and isinstance(data.get("provider"), dict):
@@ -94,9 +104,9 @@ def load_document(path: str, always: bool = False) -> Parsed:
             except LoadError:
                 if path.endswith(".json"):
                     raise
-                data = load_yaml(text, soft)
+                data = _load_yaml(text, soft)
         else:
-            data = load_yaml(text, soft)
+            data = _load_yaml(text, soft)
     except LoadError as exc:
         return Parsed(path, "unparsable", text=text, problems=[exc])
     parsed = Parsed(path, sniff(data), data=data, text=text)
@@ -104,6 +114,14 @@ def load_document(path: str, always: bool = False) -> Parsed:
         parsed.problems.extend(soft)
         parsed.problems.extend(duplicate_keys(data))
     return parsed
+
+
+def _load_yaml(text: str, soft: list[LoadError]) -> Any:
+    """``load_yaml``, imported when a YAML document is first met: a scan of JSON and Terraform
+    files only never loads PyYAML."""
+    from .yaml_loader import load_yaml
+
+    return load_yaml(text, soft)
 
 
 def _first_char(text: str) -> str:

@@ -69,19 +69,6 @@ def policy_locations(rtype: str) -> list[tuple[tuple[str, ...], str]]:
     return _policy_locations().get(rtype, [])
 
 
-def is_template(data: Any) -> bool:
-    """Whether parsed data looks like a CloudFormation template."""
-    if not isinstance(data, dict):
-        return False
-    if "AWSTemplateFormatVersion" in data:
-        return True
-    resources = data.get("Resources")
-    return isinstance(resources, dict) and any(
-        isinstance(r, dict) and isinstance(r.get("Type"), str) and r["Type"].startswith(("AWS::", "Custom::"))
-        for r in resources.values()
-    )
-
-
 def build_resources(template: LocDict, path: str, notices: list[str] | None = None,
                     origins: dict[str, str] | None = None, source: LocDict | None = None) -> list[Resource]:
     """Every resource of a template, raw and normalised; what is not followed (a nested SAM
