@@ -26,6 +26,9 @@ _TOKEN = re.compile(
     r"|(?P<heredoc><<-?[A-Za-z][\w.-]*\r?\n)"
     r"|(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[^\W\d][\w-]*)"
+    # A quoted string with no interpolation or directive (nearly all of them) in one match; any
+    # other opens string mode below. Its text is what _STRING_TEXT matches.
+    r'|(?P<simple>"(?P<body>(?s:[^"\\$%]|\\.|\$\$\{|%%\{|\$(?!\{)|%(?!\{))*)")'
     r'|(?P<string>")'
     r"|(?P<op>\.\.\.|::|==|!=|<=|>=|&&|\|\||=>|\[\*\]|\.\*|[-+*/%<>!?:=.,()\[\]{}~])"
     r"|(?P<end>\Z)"
@@ -73,7 +76,8 @@ def lex(text: str, max_depth: int) -> Tokens:
     token starts with, an unterminated string, heredoc or comment, or brackets nested deeper than
     ``max_depth``."""
     tokens = Tokens(text)
-    add = tokens.add
+    # Tokens.add, inlined: the loop runs once per token.
+    kinds, starts, ends, values = tokens.kinds.append, tokens.starts.append, tokens.ends.append, tokens.values.append
     match_token, match_text = _TOKEN.match, _STRING_TEXT.match
     braces: list[str] = []  # "{" an ordinary brace, "$" one that closes an interpolation
     depth = 0  # open ( [ { and ${
@@ -84,15 +88,15 @@ def lex(text: str, max_depth: int) -> Tokens:
             m = match_text(text, pos)
             if m is not None:
                 raw = m.group()
-                add(STRING_TEXT, pos, m.end(), unescape(raw.replace("$${", "${").replace("%%{", "%{")))
+                kinds(STRING_TEXT), starts(pos), ends(m.end()), values(_literal(raw))
                 pos = m.end()
                 continue
             if text.startswith('"', pos):
-                add(STRING_CLOSE, pos, pos + 1)
+                kinds(STRING_CLOSE), starts(pos), ends(pos + 1), values(None)
                 in_string = False
                 pos += 1
             elif text.startswith("${", pos):
-                add(INTERPOLATION, pos, pos + 2)
+                kinds(INTERPOLATION), starts(pos), ends(pos + 2), values(None)
                 braces.append("$")
                 depth += 1
                 in_string = False
@@ -101,7 +105,7 @@ def lex(text: str, max_depth: int) -> Tokens:
                 close = matching_brace(text, pos + 2)
                 if close < 0:
                     raise _error(tokens, pos, "unterminated template directive")
-                add(DIRECTIVE, pos, close + 1)
+                kinds(DIRECTIVE), starts(pos), ends(close + 1), values(None)
                 pos = close + 1
             else:
                 raise _error(tokens, _string_start(tokens), "unterminated string")
@@ -112,7 +116,11 @@ def lex(text: str, max_depth: int) -> Tokens:
             raise _error(tokens, start, f"unexpected character {text[start]!r}")
         kind = m.lastgroup
         start, pos = m.start(kind), m.end()
-        if kind == "op":
+        if kind == "name":
+            if pos < len(text) and not text[pos].isascii():
+                pos = _name_end(text, pos)
+            kinds(NAME), starts(start), ends(pos), values(None)
+        elif kind == "op":
             op = m.group(kind)
             if op in "([{" or op == "${":
                 depth += 1
@@ -123,35 +131,43 @@ def lex(text: str, max_depth: int) -> Tokens:
             elif op in ")]}":
                 depth -= 1
                 if op == "}" and braces and braces.pop() == "$":
-                    add(INTERPOLATION_END, start, pos)
+                    kinds(INTERPOLATION_END), starts(start), ends(pos), values(None)
                     in_string = True
                     continue
-            add(op, start, pos)
-        elif kind == "name":
-            if pos < len(text) and not text[pos].isascii():
-                pos = _name_end(text, pos)
-            add(NAME, start, pos)
+            kinds(op), starts(start), ends(pos), values(None)
         elif kind == "nl":
-            add(NEWLINE, start, pos)
+            kinds(NEWLINE), starts(start), ends(pos), values(None)
+        elif kind == "simple":
+            kinds(STRING_OPEN), starts(start), ends(start + 1), values(None)
+            if pos - start > 2:
+                kinds(STRING_TEXT), starts(start + 1), ends(pos - 1), values(_literal(m.group("body")))
+            kinds(STRING_CLOSE), starts(pos - 1), ends(pos), values(None)
         elif kind == "number":
-            add(NUMBER, start, pos)
+            kinds(NUMBER), starts(start), ends(pos), values(None)
         elif kind == "string":
-            add(STRING_OPEN, start, pos)
+            kinds(STRING_OPEN), starts(start), ends(pos), values(None)
             in_string = True
         elif kind == "heredoc":
             pos = _heredoc_end(tokens, start, pos)
-            add(HEREDOC, start, pos)
+            kinds(HEREDOC), starts(start), ends(pos), values(None)
         elif kind == "comment":
             close = text.find("*/", pos)
             if close < 0:
                 raise _error(tokens, start, "unterminated comment")
             pos = close + 2
             if "\n" in text[start:pos]:
-                add(NEWLINE, start, pos)
+                kinds(NEWLINE), starts(start), ends(pos), values(None)
         else:
-            add(EOF, start, start)
-            add(EOF, start, start)  # so that the parser may always look one token ahead
+            for _ in range(2):  # so that the parser may always look one token ahead
+                kinds(EOF), starts(start), ends(start), values(None)
             return tokens
+
+
+def _literal(raw: str) -> str:
+    """The value of a string's literal text: ``$${`` and ``%%{`` are ``${`` and ``%{``, escapes decoded."""
+    if "{" in raw:
+        raw = raw.replace("$${", "${").replace("%%{", "%{")
+    return unescape(raw)
 
 
 def _heredoc_end(tokens: Tokens, start: int, body: int) -> int:

@@ -13,6 +13,7 @@ templates too: :func:`parse_template` splits them into literal text and ``${...}
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 from .errors import LoadError
@@ -32,6 +33,7 @@ _PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">="
 # operator or the ``?`` of a conditional, but not ``-``, which may start a negative number.
 _CONTINUES = frozenset(_PRECEDENCE) - {"-"} | {"?"}
 _LITERALS = {"true": True, "false": False, "null": None}
+_new_span = tuple.__new__
 MAX_CHAIN = 2 * MAX_DEPTH  # binary operators in one chain: each is a level of the tree
 
 
@@ -63,6 +65,7 @@ class _Parser:
         self.tokens = tokens
         self.text = tokens.text
         self.kinds, self.starts, self.ends, self.values = tokens.kinds, tokens.starts, tokens.ends, tokens.values
+        self.line_starts = tokens.line_starts
         self.i = 0
         self.source = source
         self.display = source.display
@@ -72,7 +75,11 @@ class _Parser:
     def span(self, start: int, end: int) -> Span:
         if self.fixed is not None:
             return self.fixed
-        return Span(*position(self.tokens, start), *position(self.tokens, end), self.display)
+        lines = self.line_starts
+        first, last = bisect_right(lines, start), bisect_right(lines, end)
+        # Span(...) itself, without its Python-level __new__: the parser makes one per node.
+        return _new_span(Span, (first, start - lines[first - 1] + 1, last, end - lines[last - 1] + 1,
+                                self.display, None, ()))
 
     def make(self, op: str, args: tuple, start: int, end: int) -> Expr:
         return Expr(op, args, self.span(start, end), self.source, start, end)

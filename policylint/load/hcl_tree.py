@@ -18,7 +18,7 @@ class Source:
     display: str
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)  # one per node of every expression parsed
 class Expr:
     """An expression node: ``op`` names its kind, ``args`` its parts; ``start:end`` is where it
     was written in ``src``.
