@@ -20,19 +20,24 @@ def strings_facet(data: Any, span: Span) -> LocDict:
     values = LocList.__new__(LocList)
     values.span = span
     values.locator = _ListLocator(places)
-    stack: list[tuple[Any, Any, "_Place | Span"]] = [(data, None, span)]
+    # (value, the key it is named by, its container and key there, the container's place)
+    stack: list[tuple[Any, Any, Any, Any, "_Place | Span"]] = [(data, None, None, None, span)]
     while stack:
-        value, key, where = stack.pop()
+        value, key, container, at, parent = stack.pop()
         if isinstance(value, dict):
+            where = parent if container is None else _Place(container, at, parent)
             for child_key, child in reversed(list(value.items())):
-                # A parameter's or variable's Default is named by the parameter, not by "Default".
-                named = key if child_key in VALUE_KEYS and isinstance(key, str) else child_key
-                stack.append((child, named, _Place(value, child_key, where)))
+                if isinstance(child, (dict, list, str)):
+                    # A parameter's or variable's Default is named by the parameter, not by "Default".
+                    named = key if child_key in VALUE_KEYS and isinstance(key, str) else child_key
+                    stack.append((child, named, value, child_key, where))
         elif isinstance(value, list):
+            where = parent if container is None else _Place(container, at, parent)
             for i in range(len(value) - 1, -1, -1):
-                stack.append((value[i], key, _Place(value, i, where)))
+                if isinstance(value[i], (dict, list, str)):
+                    stack.append((value[i], key, value, i, where))
         elif isinstance(value, str) and MIN_LENGTH <= len(value) <= MAX_LENGTH:
-            place = where if isinstance(where, _Place) else _Place(None, None, where)
+            place = _Place(container, at, parent)
             entry = LocDict.__new__(LocDict)
             dict.__setitem__(entry, "key", key if isinstance(key, str) else "")
             dict.__setitem__(entry, "value", value)
