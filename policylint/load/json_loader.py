@@ -250,24 +250,23 @@ class _Locator:
         source, text = self.source, self.source.text
         i = _SPACE.match(text, self.start + 1).end()
         if isinstance(container, LocDict):
-            spans: dict[Any, Span] = {}
-            key_spans: dict[Any, Span] = {}
+            offsets: dict[Any, tuple[int, int, int, int]] = {}  # key → key start, end, value start, end
             duplicates: list[tuple[Any, Span, Span]] = []
-            starts: dict[Any, int] = {}
             if text[i] != "}":
                 while True:
-                    key, end = _scanstring(text, i + 1)
-                    key_span = source.span(i, end)
-                    i = _SPACE.match(text, _SPACE.match(text, end).end() + 1).end()  # past ':'
-                    end = _skip_value(text, i)[1]
-                    if key in key_spans:
-                        duplicates.append((key, key_spans[key], key_span))
-                    spans[key], key_spans[key], starts[key] = source.span(i, end), key_span, i
+                    key, key_end = _scanstring(text, i + 1)
+                    start = _SPACE.match(text, _SPACE.match(text, key_end).end() + 1).end()  # past ':'
+                    end = _skip_value(text, start)[1]
+                    if key in offsets:
+                        duplicates.append((key, source.span(*offsets[key][:2]), source.span(i, key_end)))
+                    offsets[key] = (i, key_end, start, end)
                     i = _SPACE.match(text, end).end()
                     if text[i] == "}":
                         break
                     i = _SPACE.match(text, i + 1).end()  # past ','
-            container.spans, container.key_spans, container.duplicates = spans, key_spans, duplicates
+            spans = _Spans(source, offsets, 2)
+            container.spans, container.key_spans, container.duplicates = spans, _Spans(source, offsets, 0), duplicates
+            starts = {key: offsets[key][2] for key, _ in self.children}
         else:
             list_spans: list[Span] = []
             list_starts: list[int] = []
@@ -287,6 +286,76 @@ class _Locator:
             locator.start, locator.parent = starts[key], None  # no cycle left to keep the tree alive
             child.span = spans[key]
         container.locator = None
+
+
+class _Spans(dict):
+    """The spans of a located mapping's values (``part`` 2) or keys (``part`` 0): each is made from
+    its offsets in the text the first time it is read (most are never read), all of them when the
+    mapping is read whole."""
+
+    __slots__ = ("source", "offsets", "part")
+
+    def __init__(self, source: _Source, offsets: dict[Any, tuple[int, int, int, int]], part: int):
+        super().__init__()
+        self.source, self.offsets, self.part = source, offsets, part
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        span = dict.get(self, key)
+        if span is None:
+            where = self.offsets.get(key)
+            if where is None:
+                return default
+            span = self.source.span(where[self.part], where[self.part + 1])
+            dict.__setitem__(self, key, span)
+        return span
+
+    def __missing__(self, key: Any) -> Span:
+        where = self.offsets[key]
+        span = self.source.span(where[self.part], where[self.part + 1])
+        dict.__setitem__(self, key, span)
+        return span
+
+    def _whole(self) -> "_Spans":
+        if self.offsets:
+            for key in self.offsets:
+                self[key]
+            self.offsets = {}  # every span made (the other part's still reads the offsets)
+        return self
+
+    def __iter__(self) -> Any:
+        return dict.__iter__(self._whole())
+
+    def __len__(self) -> int:
+        return dict.__len__(self._whole())
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self.offsets or dict.__contains__(self, key)
+
+    def keys(self) -> Any:
+        return dict.keys(self._whole())
+
+    def values(self) -> Any:
+        return dict.values(self._whole())
+
+    def items(self) -> Any:
+        return dict.items(self._whole())
+
+    def copy(self) -> dict:
+        return dict(dict.items(self._whole()))
+
+    def __eq__(self, other: object) -> bool:
+        return dict.__eq__(self._whole(), other)
+
+    def __ne__(self, other: object) -> bool:
+        return dict.__ne__(self._whole(), other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self._whole())
+
+    def __reduce__(self) -> Any:
+        return (dict, (dict(dict.items(self._whole())),))
 
 
 def _load_fast(text: str, line_offset: int, max_values: int) -> Any:
