@@ -18,7 +18,7 @@ class IdentityCache(Generic[T]):
 
     def get(self, obj: Any, build: Callable[..., T], *args: Any) -> T:
         """The value for ``obj`` and ``args`` (hashable)."""
-        index = (id(obj), args)
+        index = (id(obj), args) if args else id(obj)
         hit = self.entries.get(index)
         if hit is not None and hit[0] is obj:
             return hit[1]

@@ -237,15 +237,17 @@ def _methods(policy: Any) -> list[tuple[str, tuple[str, ...]]]:
     if not statements:
         return []
     granted: dict[tuple[str, tuple[str, ...]], bool] = {}
+    named = [(s, iam_actions.grant_of(s).services) for s in statements]
 
     def has(action: str, passed_to: tuple[str, ...]) -> bool:
         """``iam:PassRole`` counts only from statements that may pass the role to the method's service."""
         to = passed_to if action == "iam:passrole" else ()
         if (action, to) not in granted:
+            service = action.partition(":")[0]
             granted[action, to] = any(
-                _broad(s, action) is True
+                (services is None or service in services) and _broad(s, action) is True
                 and not (to and condition_keys.conditions_exclude(s.get("conditions"), escalation.PASSED_TO_SERVICE_KEY, to))
-                for s in statements)
+                for s, services in named)
         return granted[action, to]
 
     return [(name, needed) for name, needed in escalation.METHODS

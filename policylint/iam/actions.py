@@ -486,12 +486,19 @@ class Grant:
 
 
 _GRANTS: IdentityCache[Grant] = IdentityCache()
+_GRANTS_ALONE: IdentityCache[Grant] = IdentityCache()  # without the Deny statements of the policy
 
 
 def grant_of(statement: dict, with_denies: bool = True) -> Grant:
     """The :class:`Grant` of a normalised statement (which evaluation does not change), built once
     while the statement is in use."""
-    return _GRANTS.get(statement, Grant, with_denies)
+    if with_denies:
+        return _GRANTS.get(statement, Grant)
+    return _GRANTS_ALONE.get(statement, _alone)
+
+
+def _alone(statement: dict) -> Grant:
+    return Grant(statement, with_denies=False)
 
 
 @lru_cache(maxsize=1)
