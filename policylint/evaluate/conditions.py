@@ -14,11 +14,11 @@ from typing import Any, Callable
 from ..load.located import LocDict, Span, Unknown
 from .paths import PathError, compile_path, values, walk
 from .predicates import CONTEXTUAL, PREDICATES
-from .regex_literals import prefiltered
+from .rule_regex import RegexSyntaxError, RulePattern
 
 MAX_REGEX_LENGTH = 1000
 REGEX_TIMEOUT = 1.0  # for one value (the engine overshoots it about 4x); a slower rule regex stops the scan
-# A built-in pattern bounded by construction (bounded_by_construction) is matched without the
+# A built-in pattern bounded by construction (rule_regex.bounded_by_construction) is matched without the
 # timeout's machinery (some 8 µs a call) on values up to this long: at most c·n² steps.
 BOUNDED_LENGTH = 4096
 
@@ -115,53 +115,10 @@ def _matches(value: Any, arg: Any, ignore_case: bool = False) -> bool | None:
 
 
 def _matches_bounded(value: Any, arg: Any, ignore_case: bool = False) -> bool | None:
-    """``matches`` for a pattern bounded by construction (see :func:`bounded_by_construction`)."""
+    """``matches`` for a pattern bounded by construction (see :func:`rule_regex.bounded_by_construction`)."""
     if isinstance(value, str) and len(value) <= BOUNDED_LENGTH:
         return arg.fullmatch(value) is not None
     return _matches(value, arg, ignore_case)
-
-
-def bounded_by_construction(pattern: str) -> bool:
-    """Whether a regular expression cannot backtrack more than c·n² steps on a value of n
-    characters: no unbounded repetition inside another repetition (no exponential blow-up), and
-    at most two unbounded repetitions on any path through it, lookarounds counted (a ``.*X.*`` test
-    tries X at each of n places). Patterns the standard parser cannot read are not."""
-    try:
-        from re import _parser as parser  # type: ignore[attr-defined]  # Python 3.11+
-    except ImportError:  # pragma: no cover - Python 3.10
-        import sre_parse as parser  # type: ignore[no-redef]
-    try:
-        tree = parser.parse(pattern)
-    except Exception:  # noqa: BLE001 - any syntax the standard parser refuses
-        return False
-    repeats = {getattr(parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
-               if hasattr(parser, name)}
-
-    def unbounded(items: Any, in_repeat: bool) -> int:  # unbounded repetitions on the worst path
-        total = 0
-        for op, av in items:
-            if op in repeats:
-                low, high, inner = av
-                open_ended = high == parser.MAXREPEAT
-                if open_ended and in_repeat:
-                    raise ValueError("nested")
-                total += open_ended + unbounded(inner, in_repeat or high > 1)
-            elif op is parser.BRANCH:
-                total += max(unbounded(alt, in_repeat) for alt in av[1])
-            elif op is parser.SUBPATTERN:
-                total += unbounded(av[-1], in_repeat)
-            elif op in (parser.ASSERT, parser.ASSERT_NOT):
-                total += unbounded(av[1], in_repeat)
-            elif op is getattr(parser, "ATOMIC_GROUP", None):
-                total += unbounded(av, in_repeat)
-            elif op is parser.GROUPREF_EXISTS:
-                total += max(unbounded(av[1], in_repeat), unbounded(av[2], in_repeat) if av[2] else 0)
-        return total
-
-    try:
-        return unbounded(tree, False) <= 2
-    except ValueError:
-        return False
 
 
 def _is_type(value: Any, arg: str, ignore_case: bool = False) -> bool | None:
@@ -375,7 +332,7 @@ class Leaf(Condition):
     def trust(self) -> None:
         """This leaf comes from a built-in rule: a ``matches`` pattern written in it (not an
         option, which the user may set) that is bounded by construction runs without the timeout."""
-        if self.check is _matches and self.literal and bounded_by_construction(self.arg.pattern):
+        if self.check is _matches and self.literal and self.arg.bounded:
             self.check = _matches_bounded
 
 
@@ -556,13 +513,9 @@ def _check_arg(operator: str, arg: Any, span: Span | None) -> Any:
     elif operator == "matches":
         if not isinstance(arg, str) or len(arg) > MAX_REGEX_LENGTH:
             raise ConditionError(f"'matches' takes a regular expression of at most {MAX_REGEX_LENGTH} characters", span)
-        # Imported when a rule with a pattern is compiled (a policy-only scan needs none): the
-        # standard library's re cannot bound a match; this engine takes a timeout.
-        import regex
-
         try:
-            return prefiltered(regex.compile(arg, flags=regex.VERSION0))
-        except regex.error as exc:
+            return RulePattern(arg)
+        except RegexSyntaxError as exc:
             raise ConditionError(f"invalid regular expression: {exc}", span) from None
     elif operator in ("greater_than", "less_than", "at_least", "at_most"):
         if isinstance(arg, bool) or not isinstance(arg, (int, float)):

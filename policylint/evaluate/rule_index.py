@@ -1,7 +1,8 @@
 """A prebuilt index of the shipped rule files, so that a scan does not parse every rule's YAML.
 
 The index (``index.json`` in the shipped rules folder) holds, per rule file, the SHA-256 of its
-bytes and its parsed mapping. A file whose bytes still have that hash is taken from the index; any
+bytes and its parsed mapping, and the analysis of every regular expression the files hold
+(:func:`policylint.evaluate.rule_regex.analyse`), so that a scan need not parse them. A file whose bytes still have that hash is taken from the index; any
 other file (edited since the index was built, or new) is parsed as usual, so a stale index costs
 time, never correctness. Values from the index carry no positions: they serve shipped rules only,
 whose mistakes the test suite finds. ``tools/gen_rule_index.py`` rebuilds it; a test keeps it fresh.
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..load.located import LocDict, LocList
+from . import rule_regex
 
 INDEX_NAME = "index.json"
 FORMAT = 1
@@ -55,14 +57,23 @@ def located(value: Any) -> Any:
 
 def read_index(directory: Path) -> dict[str, Any]:
     """``{relative POSIX path: {"sha256", "data"}}`` of the index in ``directory`` (empty when
-    there is none or it is not this format)."""
+    there is none or it is not this format). The analyses of its patterns become known to
+    :mod:`rule_regex` (the patterns of an edited file are compiled and analysed as any other)."""
     try:
         index = json.loads((directory / INDEX_NAME).read_bytes())
     except (OSError, ValueError):
         return {}
     if not isinstance(index, dict) or index.get("format") != FORMAT or not isinstance(index.get("files"), dict):
         return {}
+    for pattern, (bounded, literals, ignore_case) in (index.get("patterns") or {}).items():
+        rule_regex.REVIEWED[pattern] = (bool(bounded), None if literals is None else frozenset(literals), bool(ignore_case))
     return index["files"]
+
+
+def pattern_entry(pattern: str) -> list[Any]:
+    """How the index records a pattern's analysis."""
+    bounded, literals, ignore_case = rule_regex.analyse(pattern)
+    return [bounded, None if literals is None else sorted(literals), ignore_case]
 
 
 def entry_data(index: dict[str, Any], relative: str, raw: bytes) -> Any | None:

@@ -89,7 +89,7 @@ class Rule:
         return self
 
     def trust(self) -> None:
-        """Mark a shipped rule's patterns as reviewed (see ``bounded_by_construction``)."""
+        """Mark a shipped rule's patterns as reviewed (see ``rule_regex.bounded_by_construction``)."""
         for leaf in (leaf for c in self.conditions() for leaf in leaves(c)):
             leaf.trust()
 

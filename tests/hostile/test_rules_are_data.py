@@ -114,7 +114,7 @@ def test_message_templates_and_scanned_values_are_never_evaluated(tmp_path, name
     ("(?<name>a", False),  # unreadable
 ])
 def test_bounded_by_construction_admits_at_most_two_unnested_unbounded_repetitions(pattern, bounded):
-    from policylint.evaluate.conditions import bounded_by_construction
+    from policylint.evaluate.rule_regex import bounded_by_construction
 
     assert bounded_by_construction(pattern) is bounded
 
@@ -130,7 +130,7 @@ def test_only_built_in_rules_written_patterns_run_without_the_regex_time_bound(t
     builtin = checks(load_rules([builtin_rules_dir()]))
     assert any(check is _matches_bounded for _, _, check in builtin)
     for rule_id, pattern, check in builtin:  # options can be set by the user: they keep the bound
-        from policylint.evaluate.conditions import bounded_by_construction
+        from policylint.evaluate.rule_regex import bounded_by_construction
         assert (check is _matches_bounded) == (bounded_by_construction(pattern) and
                                                not _from_option(rule_id, pattern)), (rule_id, pattern)
     _rule(tmp_path, HEADER + BODY.replace('matches: "Bad.*"', 'matches: ".*Bad.*"'))

@@ -1,4 +1,5 @@
-"""The required-literal prefilter of rule regexes never turns a match into a miss."""
+"""Rule regexes: the required-literal prefilter never turns a match into a miss, and shipped
+patterns are analysed in the index, not at every scan."""
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policylint.evaluate.conditions import leaves
-from policylint.evaluate.regex_literals import Prefiltered, prefiltered, required_literals
+from policylint.evaluate import rule_regex
+from policylint.evaluate.rule_regex import RulePattern, RegexSyntaxError, required_literals
 from policylint.evaluate.rules import builtin_rules_dir, load_rules
 
 
@@ -40,8 +42,8 @@ def test_no_prefilter_where_literals_are_not_required(pattern):
 
 
 def test_a_case_insensitive_pattern_on_text_beyond_ascii_runs_the_engine():
-    compiled = prefiltered(regex.compile("(?i).*kb.*", flags=regex.VERSION0))
-    assert isinstance(compiled, Prefiltered)
+    compiled = RulePattern("(?i).*kb.*")
+    assert compiled.analysis[1:] == (frozenset({"kb"}), True)
     assert compiled.fullmatch("xx\u212ab") is not None  # KELVIN SIGN + b
     assert compiled.fullmatch("xxKB") is not None
     assert compiled.fullmatch("xxk b") is None
@@ -81,9 +83,29 @@ def _texts():
 @given(text=_texts())
 def test_prefilter_agrees_with_the_engine(pattern, text):
     compiled = regex.compile(pattern, flags=regex.VERSION0)
-    assert (prefiltered(compiled).fullmatch(text) is None) == (compiled.fullmatch(text) is None)
+    assert (RulePattern(pattern).fullmatch(text) is None) == (compiled.fullmatch(text) is None)
 
 
 def test_the_shipped_secret_patterns_are_prefiltered():
     assert len(BUILTIN) > 10
     assert sum(required_literals(p) is not None for p in BUILTIN) >= 5
+
+
+def test_a_reviewed_pattern_is_compiled_only_when_a_value_gets_past_its_literals(monkeypatch):
+    monkeypatch.setitem(rule_regex.REVIEWED, "(?s).*XYZZY[0-9]+.*", rule_regex.analyse("(?s).*XYZZY[0-9]+.*"))
+    pattern = RulePattern("(?s).*XYZZY[0-9]+.*")
+    assert pattern.fullmatch("nothing here") is None and pattern._compiled is None
+    assert pattern.fullmatch("a XYZZY12 b") is not None and pattern._compiled is not None
+
+
+def test_a_pattern_not_reviewed_is_checked_when_its_rule_loads():
+    with pytest.raises(RegexSyntaxError):
+        RulePattern("(unclosed")
+
+
+def test_the_index_holds_the_analysis_of_every_shipped_pattern():
+    from policylint.evaluate import rule_index
+
+    rule_index.read_index(builtin_rules_dir())
+    assert set(BUILTIN) <= set(rule_regex.REVIEWED)
+    assert all(rule_regex.REVIEWED[p] == rule_regex.analyse(p) for p in BUILTIN)

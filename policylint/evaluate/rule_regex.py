@@ -1,5 +1,9 @@
-"""Required literals of a rule's regular expression: a prefilter that answers "no match" without
-running the regex engine.
+"""A rule's regular expression: compiled when first needed, prefiltered by its required
+literals, and judged bounded by construction or not.
+
+Shipped rules' patterns are analysed when the rule index is built (``tools/gen_rule_index.py``),
+so a scan neither parses them nor compiles them until a value gets past the prefilter; any other
+pattern is compiled (and so checked) when its rule is loaded.
 
 Every match of ``(?s).*(AKIA|ASIA)[A-Z2-7]{16}.*`` contains ``AKIA`` or ``ASIA``; a value that
 contains neither cannot match, and a substring test is many times cheaper than a match attempt.
@@ -141,28 +145,109 @@ def _inner(op: Any, av: Any, parser: Any) -> set[str] | None:
     return None
 
 
-class Prefiltered:
-    """A compiled pattern whose ``fullmatch`` first checks the pattern's required literals."""
+class RegexSyntaxError(ValueError):
+    """A pattern the ``regex`` engine refuses."""
 
-    __slots__ = ("regex", "pattern", "literals", "ignore_case")
 
-    def __init__(self, compiled: Any, literals: frozenset[str], ignore_case: bool):
-        self.regex, self.pattern = compiled, compiled.pattern
-        self.literals, self.ignore_case = literals, ignore_case
+#: analyses of reviewed patterns (the shipped rules'): pattern → (bounded, literals, ignore_case)
+REVIEWED: dict[str, tuple[bool, frozenset[str] | None, bool]] = {}
+
+
+def analyse(pattern: str) -> tuple[bool, frozenset[str] | None, bool]:
+    """``(bounded by construction, required literals or None, ignore_case)`` of ``pattern``."""
+    found = required_literals(pattern)
+    return bounded_by_construction(pattern), (found[0] if found else None), bool(found and found[1])
+
+
+class RulePattern:
+    """A rule's pattern: ``fullmatch`` checks the required literals first, and compiles the
+    pattern (with the ``regex`` engine, which can bound a match by a timeout) on first need."""
+
+    __slots__ = ("pattern", "_analysis", "_compiled")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self._analysis = REVIEWED.get(pattern)
+        self._compiled: Any = None
+        if self._analysis is None:  # not reviewed: compile now, so a mistake stops the rule's loading
+            self._compile()
+
+    def __repr__(self) -> str:
+        return f"RulePattern({self.pattern!r})"
+
+    def _compile(self) -> Any:
+        import regex  # noqa: PLC0415 - only when a pattern must run: many scans never need it
+
+        try:
+            self._compiled = regex.compile(self.pattern, flags=regex.VERSION0)
+        except regex.error as exc:
+            raise RegexSyntaxError(str(exc)) from None
+        return self._compiled
+
+    @property
+    def analysis(self) -> tuple[bool, frozenset[str] | None, bool]:
+        if self._analysis is None:
+            self._analysis = analyse(self.pattern)
+        return self._analysis
+
+    @property
+    def bounded(self) -> bool:
+        """Whether the pattern is bounded by construction (:func:`bounded_by_construction`)."""
+        return self.analysis[0]
 
     def fullmatch(self, text: str, *args: Any, **kwargs: Any) -> Any:
         """``regex.fullmatch``, or ``None`` at once when ``text`` holds none of the literals."""
-        if not self.ignore_case:
-            if not any(literal in text for literal in self.literals):
-                return None
-        elif text.isascii():
-            lowered = text.lower()
-            if not any(literal in lowered for literal in self.literals):
-                return None
-        return self.regex.fullmatch(text, *args, **kwargs)
+        _, literals, ignore_case = self.analysis
+        if literals is not None:
+            if not ignore_case:
+                if not any(literal in text for literal in literals):
+                    return None
+            elif text.isascii():
+                lowered = text.lower()
+                if not any(literal in lowered for literal in literals):
+                    return None
+        compiled = self._compiled or self._compile()
+        return compiled.fullmatch(text, *args, **kwargs)
 
 
-def prefiltered(compiled: Any) -> Any:
-    """``compiled``, wrapped in a :class:`Prefiltered` when its pattern has required literals."""
-    found = required_literals(compiled.pattern)
-    return compiled if found is None else Prefiltered(compiled, *found)
+def bounded_by_construction(pattern: str) -> bool:
+    """Whether a regular expression cannot backtrack more than c·n² steps on a value of n
+    characters: no unbounded repetition inside another repetition (no exponential blow-up), and
+    at most two unbounded repetitions on any path through it, lookarounds counted (a ``.*X.*`` test
+    tries X at each of n places). Patterns the standard parser cannot read are not."""
+    try:
+        from re import _parser as parser  # type: ignore[attr-defined]  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse as parser  # type: ignore[no-redef]
+    try:
+        tree = parser.parse(pattern)
+    except Exception:  # noqa: BLE001 - any syntax the standard parser refuses
+        return False
+    repeats = {getattr(parser, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+               if hasattr(parser, name)}
+
+    def unbounded(items: Any, in_repeat: bool) -> int:  # unbounded repetitions on the worst path
+        total = 0
+        for op, av in items:
+            if op in repeats:
+                low, high, inner = av
+                open_ended = high == parser.MAXREPEAT
+                if open_ended and in_repeat:
+                    raise ValueError("nested")
+                total += open_ended + unbounded(inner, in_repeat or high > 1)
+            elif op is parser.BRANCH:
+                total += max(unbounded(alt, in_repeat) for alt in av[1])
+            elif op is parser.SUBPATTERN:
+                total += unbounded(av[-1], in_repeat)
+            elif op in (parser.ASSERT, parser.ASSERT_NOT):
+                total += unbounded(av[1], in_repeat)
+            elif op is getattr(parser, "ATOMIC_GROUP", None):
+                total += unbounded(av, in_repeat)
+            elif op is parser.GROUPREF_EXISTS:
+                total += max(unbounded(av[1], in_repeat), unbounded(av[2], in_repeat) if av[2] else 0)
+        return total
+
+    try:
+        return unbounded(tree, False) <= 2
+    except ValueError:
+        return False
