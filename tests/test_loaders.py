@@ -120,6 +120,48 @@ def test_yaml_flow_nesting_past_the_bound_is_policylints_error_before_the_parser
     assert info.value.span[:2] == (line, col)
 
 
+# -- YAML positions: where PyYAML's pure-Python composer (a parser other than libyaml) puts them --
+
+_YAML_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**9, 10**9), st.text(max_size=10),
+                          st.sampled_from(["0x1f", "1.5", ".inf", "~", "yes", "2012-10-17", "a: b", "x\ny", "{\"a\": [1]}\n"]))
+_YAML_VALUES = st.recursive(_YAML_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=4),
+    st.dictionaries(st.text(max_size=6).filter(lambda key: key != "<<"), inner, max_size=4)), max_leaves=25)
+
+
+def _marks(node) -> tuple[int, int, int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1, node.end_mark.line + 1, node.end_mark.column + 1
+
+
+def _same_positions(node, value) -> None:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        assert isinstance(value, LocDict) and len(value) == len(node.value)
+        for (key_node, value_node), key in zip(node.value, value):  # keys are distinct: in order
+            assert value.key_spans[key][:4] == _marks(key_node)
+            assert value.spans[key][:4] == _marks(value_node)
+            _same_positions(value_node, value[key])
+    elif isinstance(node, yaml.SequenceNode):
+        assert isinstance(value, LocList) and len(value) == len(node.value)
+        for i, item_node in enumerate(node.value):
+            assert value.spans[i][:4] == _marks(item_node)
+            _same_positions(item_node, value[i])
+    if isinstance(value, (LocDict, LocList)):
+        assert value.span[:4] == _marks(node)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_YAML_VALUES, st.sampled_from([None, True, False]), st.sampled_from([None, '"', "'", "|", ">"]),
+       st.sampled_from([20, 80, 1000]), st.sampled_from([2, 4]))
+def test_yaml_positions_are_where_pyyamls_own_composer_puts_them(value, flow, style, width, indent):
+    import yaml
+
+    text = yaml.safe_dump(value, default_flow_style=flow, default_style=style, width=width, indent=indent,
+                          allow_unicode=True)
+    _same_positions(yaml.compose(text, Loader=yaml.SafeLoader), load_yaml(text))
+
+
 # -- JSON positions on demand: the fast path must equal the located tokenizer ------------------
 
 _JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
