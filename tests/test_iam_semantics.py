@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from policylint.evaluate import iam_predicates as ip
 from policylint.iam import actions, condition_keys, key_policy, resources
@@ -458,3 +460,22 @@ def test_a_service_table_is_the_same_read_whole_or_action_by_action(monkeypatch)
     by_action = {s: actions._service_entries.__wrapped__(s) for s in whole}
     assert whole == by_action and all(len(t) > 50 for t in whole.values())
     assert actions._service_entries.__wrapped__("no-such-service") is None
+
+
+_GLOB_CHARS = "abAB*:?-\u212a\u017fk s"
+
+
+@settings(max_examples=500, deadline=None)
+@example(pattern="ab*ba", text="aba")
+@example(pattern="a*a", text="a")
+@example(pattern="*a*b*", text="ba")
+@example(pattern="k*", text="\u212a:b")
+@example(pattern="S:*", text="\u017f:x")
+@given(pattern=st.text(alphabet=_GLOB_CHARS, max_size=8), text=st.text(alphabet=_GLOB_CHARS, max_size=10))
+def test_an_action_glob_matches_as_its_regular_expression(pattern, text):
+    """Globs matched by their literal pieces agree with the regular expression IAM's wildcards
+    translate to (case-insensitive, beyond ASCII too: the Kelvin sign is a k)."""
+    from policylint.iam.actions import _glob_regex, iam_glob
+
+    expected = _glob_regex(pattern).fullmatch(text) is not None
+    assert (iam_glob(pattern).fullmatch(text) is not None) is expected

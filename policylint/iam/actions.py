@@ -29,11 +29,48 @@ _READ_VERB = re.compile(r"(Get|List|Describe|Search|BatchGet|View|Lookup)[A-Z]")
 
 # --- patterns as text ----------------------------------------------------------------------------
 
-@lru_cache(maxsize=4096)
-def iam_glob(pattern: str) -> re.Pattern[str]:
-    """IAM wildcards: only ``*`` and ``?``; everything else literal; case-insensitive."""
+@lru_cache(maxsize=8192)
+def iam_glob(pattern: str) -> "Glob | re.Pattern[str]":
+    """IAM wildcards: only ``*`` and ``?``; everything else literal; case-insensitive. Its
+    ``fullmatch(text)`` is not ``None`` when ``text`` matches."""
+    if "?" not in pattern and pattern.isascii():
+        return Glob(pattern)
+    return _glob_regex(pattern)
+
+
+def _glob_regex(pattern: str) -> re.Pattern[str]:
     parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+class Glob:
+    """An ASCII pattern whose only wildcard is ``*``, matched by its literal pieces (compiling a
+    regular expression costs more than most patterns are ever matched)."""
+
+    __slots__ = ("pieces", "least")
+
+    def __init__(self, pattern: str):
+        self.pieces = pattern.lower().split("*")
+        self.least = sum(len(p) for p in self.pieces)
+
+    def fullmatch(self, text: str) -> bool | None:
+        """``True`` when ``text`` matches (case-insensitive), else ``None``."""
+        if not text.isascii():
+            return _glob_regex("*".join(self.pieces)).fullmatch(text) is not None or None
+        text = text.lower()
+        pieces = self.pieces
+        if len(pieces) == 1:
+            return text == pieces[0] or None
+        first, last = pieces[0], pieces[-1]
+        if len(text) < self.least or not text.startswith(first) or not text.endswith(last):
+            return None
+        at, end = len(first), len(text) - len(last)
+        for piece in pieces[1:-1]:
+            found = text.find(piece, at, end)
+            if found < 0:
+                return None
+            at = found + len(piece)
+        return True
 
 
 _EVERY = re.compile(r"\*+(:\*+)?")
