@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 from array import array
+from itertools import accumulate
 import json
 import json.decoder
 import json.scanner
@@ -45,13 +46,25 @@ _LITERALS = {"true": True, "false": False, "null": None}
 class _Positions:
     """Turns string offsets into 1-based (line, column) pairs."""
 
+    _BLOCK = 12  # text lines are counted in blocks of 4,096 characters
+
     def __init__(self, text: str, line_offset: int = 0):
-        # 8 bytes a line (a list of ints costs 40): a 200 MB plan has millions of lines
-        self.starts = array("q", [0])
-        self.starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", text))
-        self.line_offset = line_offset
+        self.text, self.line_offset = text, line_offset
+        if "\r" in text:  # line breaks of every kind: the offset where each line starts
+            self.starts: array | None = array("q", [0])
+            self.starts.extend(m.end() for m in re.finditer(r"\r\n|\r|\n", text))
+        else:  # only "\n": the line breaks before each block, the rest counted when asked (a
+            # 200 MB plan has millions of lines and few positions are asked for)
+            self.starts = None
+            size = 1 << self._BLOCK
+            self.before = array("q", accumulate((text.count("\n", i, i + size) for i in range(0, len(text), size)),
+                                                initial=0))
 
     def at(self, offset: int) -> tuple[int, int]:
+        if self.starts is None:
+            block = offset >> self._BLOCK
+            line = self.before[block] + self.text.count("\n", block << self._BLOCK, offset)
+            return line + 1 + self.line_offset, offset - self.text.rfind("\n", 0, offset)
         index = bisect.bisect_right(self.starts, offset) - 1
         return index + 1 + self.line_offset, offset - self.starts[index] + 1
 
