@@ -161,7 +161,6 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
          variables: tuple[str, ...], quiet: bool, verbose: bool) -> None:
     """Scan files and directories (default: the current directory). On a terminal, a scan that
     takes more than a second shows its progress on standard error."""
-    from .baseline import BaselineError, load_baseline, mark_baseline, render_baseline
     from .config import ConfigError
     from .evaluate.conditions import RegexTimeout
     from .evaluate.rules import RuleError
@@ -199,10 +198,10 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
             _check_selectors(loaded, select, ignore)
         result = _scan_with_progress(run_scan, options, loaded, quiet, verbose)
         result.config_file, result.config_changes = config.file, config.narrowing()
-        baseline = load_baseline(baseline_path) if baseline_path else None
+        baseline = _read_baseline(baseline_path) if baseline_path else None
     except RuleError as exc:
         raise fail(f"invalid rule: {exc}") from None
-    except (ConfigError, BaselineError, RegexTimeout) as exc:
+    except (ConfigError, RegexTimeout) as exc:
         raise fail(str(exc)) from None
     def tell(text: str) -> None:  # what is not a finding goes to stderr, unless --quiet
         if not quiet:
@@ -216,6 +215,8 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
         tell(f"policylint: warning: no file to lint in {' '.join(scan_paths)} (CloudFormation templates, "
              "Terraform, IAM policy documents and Terraform plans are linted; other files are skipped)")
     if baseline is not None:
+        from .baseline import mark_baseline
+
         result.absent = mark_baseline(result.findings, baseline, result.files)
         if result.absent:
             stale = len(result.absent)
@@ -226,6 +227,8 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
     ]
     shown.sort(key=lambda f: f.sort_key())
     if write_baseline_path:
+        from .baseline import render_baseline
+
         try:
             write_atomically(write_baseline_path, escape_surrogates(render_baseline(result.findings), "json"))
         except OSError as exc:
@@ -254,6 +257,16 @@ def scan(paths: tuple[str, ...], fmts: tuple[str, ...], outputs: tuple[str, ...]
         tell(summary(result, shown))
     failing = [f for f in at_or_above(result.findings, severity_threshold) if f.active]
     raise click.exceptions.Exit(EXIT_FINDINGS if failing and not write_baseline_path else EXIT_OK)
+
+
+def _read_baseline(path: str) -> Any:
+    """The baseline file ``path`` (the baseline module is imported only for a run that uses one)."""
+    from .baseline import BaselineError, load_baseline
+
+    try:
+        return load_baseline(path)
+    except BaselineError as exc:
+        raise fail(str(exc)) from None
 
 
 SHOWN_MODULES = 3  # remote modules named in the one warning line; the reports list them all

@@ -50,8 +50,15 @@ def test_rules_from_the_index_are_the_rules_of_the_yaml():
 
 
 def _leaves(rule):
-    return [(leaf.path, leaf.quantifier, leaf.operator, str(leaf.arg), leaf.negate)
+    return [(leaf.path, leaf.quantifier, leaf.operator, _arg(leaf.arg), leaf.negate)
             for c in rule.conditions() for leaf in leaves(c)]
+
+
+def _arg(arg):
+    """A leaf's argument as text; a compiled pattern (prefiltered or not) as its pattern and flags."""
+    if hasattr(arg, "pattern"):
+        return (type(arg).__name__, arg.pattern, getattr(getattr(arg, "regex", arg), "flags", None))
+    return str(arg)
 
 
 def test_an_edited_rule_file_is_read_from_its_yaml_not_the_stale_index(tmp_path: Path, monkeypatch):

@@ -82,7 +82,13 @@ class _Parser:
                                 self.display, None, ()))
 
     def make(self, op: str, args: tuple, start: int, end: int) -> Expr:
-        return Expr(op, args, self.span(start, end), self.source, start, end)
+        if self.fixed is not None:
+            return Expr(op, args, self.fixed, self.source, start, end)
+        lines = self.line_starts  # self.span(start, end), inlined: this runs once per node
+        first, last = bisect_right(lines, start), bisect_right(lines, end)
+        span = _new_span(Span, (first, start - lines[first - 1] + 1, last, end - lines[last - 1] + 1,
+                                self.display, None, ()))
+        return Expr(op, args, span, self.source, start, end)
 
     def unexpected(self, i: int | None = None) -> None:
         i = self.i if i is None else i
@@ -411,8 +417,16 @@ class _Parser:
         """A quoted string: a literal, or a template of text, interpolations and directives; its
         literal text in normal form C unless ``normalise`` is off."""
         kinds, values = self.kinds, self.values
-        start = self.starts[self.i]
-        self.i += 1
+        i = self.i
+        start = self.starts[i]
+        if kinds[i + 1] == STRING_CLOSE:  # ""
+            self.i = i + 2
+            return self.make("lit", ("",), start, self.ends[i + 1])
+        if kinds[i + 1] == STRING_TEXT and kinds[i + 2] == STRING_CLOSE:  # literal text alone: most strings
+            self.i = i + 3
+            text = values[i + 1]
+            return self.make("lit", (nfc(text) if normalise else text,), start, self.ends[i + 2])
+        self.i = i + 1
         parts: list[Any] = []
         while True:
             i = self.i
