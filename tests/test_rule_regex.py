@@ -109,3 +109,20 @@ def test_the_index_holds_the_analysis_of_every_shipped_pattern():
     rule_index.read_index(builtin_rules_dir())
     assert set(BUILTIN) <= set(rule_regex.REVIEWED)
     assert all(rule_regex.REVIEWED[p] == rule_regex.analyse(p) for p in BUILTIN)
+
+
+def test_required_literals_with_the_parser_of_python_3_10_which_has_no_atomic_groups():
+    # Python 3.10's sre_parse has no ATOMIC_GROUP: the end of a sequence (op None) must not be
+    # taken for one (every secrets rule failed to compile there, an internal error per file).
+    try:
+        from re import _parser as parser
+    except ImportError:  # Python 3.10 itself
+        import sre_parse as parser
+    class Python310Parser:
+        def __getattr__(self, name):
+            if name == "ATOMIC_GROUP":
+                raise AttributeError(name)
+            return getattr(parser, name)
+
+    tree = parser.parse(r"(?s).*(AKIA|ASIA)[A-Z2-7]{16}.*")
+    assert rule_regex._sequence(list(tree), Python310Parser()) == {"AKIA", "ASIA"}

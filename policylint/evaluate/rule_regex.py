@@ -129,7 +129,8 @@ def _inner(op: Any, av: Any, parser: Any) -> set[str] | None:
     once, a choice's one per alternative."""
     if op is parser.SUBPATTERN:
         return _sequence(list(av[-1]), parser)
-    if op is getattr(parser, "ATOMIC_GROUP", None):
+    atomic = getattr(parser, "ATOMIC_GROUP", None)  # Python 3.11+; on 3.10 ``op`` None (the end) is not it
+    if atomic is not None and op is atomic:
         return _sequence(list(av), parser)
     if op in _repeats(parser):
         low, _high, inner = av
