@@ -208,14 +208,7 @@ class All(Condition):
         return (None, unknown) if undecided else (True, witnesses)
 
     def test(self, scope: Any) -> bool | None:
-        undecided = False
-        for part in self.parts:
-            value = part.test(scope)
-            if value is False:
-                return False
-            if value is None:
-                undecided = True
-        return None if undecided else True
+        return _quantified("all", (part.test(scope) for part in self.parts))
 
 
 class Any_(Condition):
@@ -240,14 +233,7 @@ class Any_(Condition):
         return (None, witnesses) if undecided else (False, witnesses)
 
     def test(self, scope: Any) -> bool | None:
-        undecided = False
-        for part in self.parts:
-            value = part.test(scope)
-            if value is True:
-                return True
-            if value is None:
-                undecided = True
-        return None if undecided else False
+        return _quantified("any", (part.test(scope) for part in self.parts))
 
 
 class Not(Condition):

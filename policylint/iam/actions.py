@@ -38,6 +38,7 @@ def iam_glob(pattern: str) -> "Glob | re.Pattern[str]":
     return _glob_regex(pattern)
 
 
+@lru_cache(maxsize=1024)
 def _glob_regex(pattern: str) -> re.Pattern[str]:
     parts = (".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
