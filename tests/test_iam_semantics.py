@@ -479,3 +479,21 @@ def test_an_action_glob_matches_as_its_regular_expression(pattern, text):
 
     expected = _glob_regex(pattern).fullmatch(text) is not None
     assert (iam_glob(pattern).fullmatch(text) is not None) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@example(name="Get*")
+@example(name="getobj?ct")
+@example(name="\u017fet*")
+@example(name="Z*")
+@example(name="*Object")
+@given(name=st.text(alphabet="GgeEtTOoLlIiSsPpUu*?\u017f\u212a", min_size=1, max_size=8))
+def test_an_expansion_scans_only_the_keys_its_prefix_allows(name):
+    """An action pattern's expansion, found among the names that start with its literal prefix,
+    is the one a scan of every action of the service finds."""
+    from policylint.iam.actions import expand, iam_glob, service_actions
+
+    known = service_actions("s3")
+    everything = [(f"s3:{proper}", level) for key, (proper, level) in sorted(known.items())
+                  if iam_glob(name).fullmatch(key)]
+    assert expand(f"s3:{name}") == everything

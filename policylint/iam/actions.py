@@ -15,6 +15,7 @@ from their text (``s3:*``, ``*``, an exact action) are answered without it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -270,9 +271,28 @@ def expand(action: str) -> list[tuple[str, str]] | None:
     known = service_actions(service)
     if known is None:
         return None
+    keys, entries = _sorted_actions(service)
+    low, high = _prefix_range(keys, name)
     pattern = iam_glob(name)
-    return [(f"{service}:{proper}", level) for key, (proper, level) in sorted(known.items())
-            if pattern.fullmatch(key)]
+    return [(f"{service}:{entries[i][0]}", entries[i][1]) for i in range(low, high) if pattern.fullmatch(keys[i])]
+
+
+@lru_cache(maxsize=None)
+def _sorted_actions(service: str) -> tuple[list[str], list[tuple[str, str]]]:
+    """A known service's lower-case action names in order, and their (name, access level)."""
+    known = sorted((service_actions(service) or {}).items())
+    return [key for key, _ in known], [entry for _, entry in known]
+
+
+def _prefix_range(keys: list[str], name: str) -> tuple[int, int]:
+    """The slice of the sorted ``keys`` that can match the pattern ``name``: those that start with
+    its literal (ASCII) prefix, before the first wildcard. Beyond ASCII, case folding may match
+    other letters: every key stays in range."""
+    prefix = name[:min((i for i in (name.find("*"), name.find("?")) if i >= 0), default=len(name))]
+    if not prefix or not prefix.isascii():
+        return 0, len(keys)
+    prefix = prefix.lower()
+    return bisect_left(keys, prefix), bisect_left(keys, prefix[:-1] + chr(ord(prefix[-1]) + 1))
 
 
 @lru_cache(maxsize=8192)
