@@ -16,20 +16,24 @@ NODES = (All, Any_, Not, Leaf, OptionTest, Each)
 
 @pytest.fixture
 def checked(monkeypatch):
-    """Every ``test`` call also runs ``evaluate`` on the same scope and compares the answers."""
+    """Every compiled ``test`` (each node's) also runs ``evaluate`` on the same scope and compares the answers."""
     seen = {"calls": 0, "answers": set()}
 
     def wrap(cls):
-        original = cls.test
+        original = cls.tester
 
-        def test(self, scope):
-            answer = original(self, scope)
-            expected = self.evaluate(scope, ())[0]
-            assert answer is expected, (cls.__name__, answer, expected, scope)
-            seen["calls"] += 1
-            seen["answers"].add(answer)
-            return answer
-        monkeypatch.setattr(cls, "test", test)
+        def tester(self):
+            compiled = original(self)
+
+            def test(scope):
+                answer = compiled(scope)
+                expected = self.evaluate(scope, ())[0]
+                assert answer is expected, (cls.__name__, answer, expected, scope)
+                seen["calls"] += 1
+                seen["answers"].add(answer)
+                return answer
+            return test
+        monkeypatch.setattr(cls, "tester", tester)
 
     for cls in NODES:
         wrap(cls)

@@ -9,10 +9,11 @@ them: most evaluations find nothing, and only a finding needs to know where it i
 from __future__ import annotations
 
 from functools import partial
+from itertools import repeat
 from typing import Any, Callable
 
 from ..load.located import LocDict, Span, Unknown
-from .paths import PathError, compile_path, values, walk
+from .paths import PathError, compile_path, getter, walk
 from .predicates import CONTEXTUAL, PREDICATES
 from .rule_regex import RegexSyntaxError, RulePattern
 
@@ -160,17 +161,20 @@ def _quantify(quantifier: str, true: list[Witness], false: list[Witness], unknow
     return (None, unknown) if n_unknown else (False, false)
 
 
-def _quantified(quantifier: str, results: Any) -> bool | None:
-    """:func:`_quantify`'s answer for an iterable of per-element answers, deciding as soon as one
-    element does."""
+def _all_answers(results: Any) -> bool | None:
+    """``all`` over per-element answers, deciding at the first false one."""
     undecided = False
-    if quantifier == "all":
-        for result in results:
-            if result is False:
-                return False
-            if result is None:
-                undecided = True
-        return None if undecided else True
+    for result in results:
+        if result is False:
+            return False
+        if result is None:
+            undecided = True
+    return None if undecided else True
+
+
+def _any_answers(results: Any) -> bool | None:
+    """``any`` over per-element answers, deciding at the first true one."""
+    undecided = False
     for result in results:
         if result is True:
             return True
@@ -179,12 +183,29 @@ def _quantified(quantifier: str, results: Any) -> bool | None:
     return None if undecided else False
 
 
+_QUANTIFIED: dict[str, Callable[[Any], bool | None]] = {"all": _all_answers, "any": _any_answers}
+
+
+Tester = Callable[[Any], "bool | None"]
+
+
 class Condition:
     def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
         raise NotImplementedError
 
     def test(self, scope: Any) -> bool | None:
         """``evaluate(scope, trail)[0]``, without collecting witnesses."""
+        return self.compiled()(scope)
+
+    def compiled(self) -> Tester:
+        """:meth:`test` as one function specialised to this condition (made by :meth:`tester` on
+        first use), which then stands in for the method on this instance."""
+        test = self.__dict__.get("test")
+        if test is None:
+            test = self.test = self.tester()
+        return test
+
+    def tester(self) -> Tester:
         raise NotImplementedError
 
 
@@ -207,8 +228,11 @@ class All(Condition):
                 witnesses = found  # the last condition of an `all` names what a finding points at
         return (None, unknown) if undecided else (True, witnesses)
 
-    def test(self, scope: Any) -> bool | None:
-        return _quantified("all", (part.test(scope) for part in self.parts))
+    def tester(self) -> Tester:
+        parts = tuple(part.compiled() for part in self.parts)
+        if len(parts) == 1:
+            return parts[0]
+        return lambda scope: _all_answers(part(scope) for part in parts)
 
 
 class Any_(Condition):
@@ -232,8 +256,11 @@ class Any_(Condition):
             return True, true
         return (None, witnesses) if undecided else (False, witnesses)
 
-    def test(self, scope: Any) -> bool | None:
-        return _quantified("any", (part.test(scope) for part in self.parts))
+    def tester(self) -> Tester:
+        parts = tuple(part.compiled() for part in self.parts)
+        if len(parts) == 1:
+            return parts[0]
+        return lambda scope: _any_answers(part(scope) for part in parts)
 
 
 class Not(Condition):
@@ -244,9 +271,8 @@ class Not(Condition):
         value, found = self.part.evaluate(scope, trail)
         return (None if value is None else not value), found
 
-    def test(self, scope: Any) -> bool | None:
-        value = self.part.test(scope)
-        return None if value is None else not value
+    def tester(self) -> Tester:
+        return _negated(self.part.compiled())
 
 
 class Leaf(Condition):
@@ -260,15 +286,27 @@ class Leaf(Condition):
         self.generic = operator in OPERATORS  # takes ignore_case rather than a scope
 
     def _test(self, value: Any, scope: Any) -> bool | None:
+        return self.answer()(value, scope)
+
+    def answer(self) -> Callable[[Any, Any], bool | None]:
+        """The answer for one value the path found, given the scope it was found from."""
+        answer = self.__dict__.get("_answer")
+        if answer is None:
+            answer = self._answer = self._answerer()
+        return answer
+
+    def _answerer(self) -> Callable[[Any, Any], bool | None]:
+        check, arg = self.check, self.arg
         if self.generic:
-            result = self.check(value, self.arg, self.ignore_case)
+            ignore_case = self.ignore_case
+            answer: Callable[[Any, Any], bool | None] = lambda value, scope: check(value, arg, ignore_case)
         elif self.contextual:
-            result = self.check(value, self.arg, scope)
+            answer = lambda value, scope: check(value, arg, scope)
         else:
-            result = self.check(value, self.arg)
-        if result is None or not self.negate:
-            return result
-        return not result
+            answer = lambda value, scope: check(value, arg)
+        if not self.negate:
+            return answer
+        return lambda value, scope: None if (result := answer(value, scope)) is None else not result
 
     def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
         if self.path is None:
@@ -298,17 +336,22 @@ class Leaf(Condition):
                 false.append(Witness(t, v, partial(self._reason, v, scope) if self.explain else None))
         return _quantify(self.quantifier, true, false, unknown)
 
-    def test(self, scope: Any) -> bool | None:
-        found = [scope] if self.path is None else values(scope, self.path)
+    def tester(self) -> Tester:
+        get = (lambda scope: [scope]) if self.path is None else getter(self.path)
         if self.operator == "exists":
-            present = any(not (isinstance(v, str) and not v.strip()) for v in found)
-            return bool(self.arg) if present else not self.arg
-        if not found:
-            return False
-        check = self._test
-        if len(found) == 1:  # one value: its answer, whichever the quantifier
-            return check(found[0], scope)
-        return _quantified(self.quantifier, (check(v, scope) for v in found))
+            expected = bool(self.arg)
+            return lambda scope: expected if any(not (isinstance(v, str) and not v.strip()) for v in get(scope)) \
+                else not expected
+        answer, quantified = self.answer(), _QUANTIFIED[self.quantifier]
+
+        def test(scope: Any) -> bool | None:
+            found = get(scope)
+            if not found:
+                return False
+            if len(found) == 1:  # one value: its answer, whichever the quantifier
+                return answer(found[0], scope)
+            return quantified(map(answer, found, repeat(scope)))
+        return test
 
     def _reason(self, value: Any, scope: Any) -> str | None:
         if not self.explain:
@@ -320,6 +363,8 @@ class Leaf(Condition):
         option, which the user may set) that is bounded by construction runs without the timeout."""
         if self.check is _matches and self.literal and self.arg.bounded:
             self.check = _matches_bounded
+            for compiled in ("_answer", "test"):
+                self.__dict__.pop(compiled, None)
 
 
 class OptionTest(Condition):
@@ -332,8 +377,9 @@ class OptionTest(Condition):
     def evaluate(self, scope: Any, trail: tuple[Any, ...]) -> Result:
         return self.leaf._test(self.value, None), []
 
-    def test(self, scope: Any) -> bool | None:
-        return self.leaf._test(self.value, None)
+    def tester(self) -> Tester:
+        answer = self.leaf._test(self.value, None)  # the options are set for the run
+        return lambda scope: answer
 
 
 class Each(Condition):
@@ -361,14 +407,21 @@ class Each(Condition):
             return False, [Witness(trail + _common_prefix([m.trail for m in found]), None, None)]  # no element holds: the collection
         return _quantify(self.quantifier, true, false, unknown, (counts[0], counts[1], counts[2]))
 
-    def test(self, scope: Any) -> bool | None:
-        found = values(scope, self.path)
-        if not found:
-            return False
-        part = self.part
-        if len(found) == 1:
-            return part.test(found[0])
-        return _quantified(self.quantifier, (part.test(v) for v in found))
+    def tester(self) -> Tester:
+        get, part, quantified = getter(self.path), self.part.compiled(), _QUANTIFIED[self.quantifier]
+
+        def test(scope: Any) -> bool | None:
+            found = get(scope)
+            if not found:
+                return False
+            if len(found) == 1:
+                return part(found[0])
+            return quantified(map(part, found))
+        return test
+
+
+def _negated(test: Tester) -> Tester:
+    return lambda scope: None if (answer := test(scope)) is None else not answer
 
 
 def _common_prefix(trails: list[tuple[Any, ...]]) -> tuple[Any, ...]:

@@ -8,7 +8,8 @@ a finding finds its line (:func:`resolve_trail`).
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+from functools import partial
+from typing import Any, Callable, NamedTuple
 
 WILDCARD = object()
 
@@ -115,6 +116,32 @@ def values(root: Any, path: tuple[Any, ...]) -> list[Any]:
             return []
         level = following
     return level
+
+
+def getter(path: tuple[Any, ...]) -> Callable[[Any], list[Any]]:
+    """``values(root, path)`` as a function of ``root``, specialised to the shape of the path (one
+    field, or one field's items, for most paths). The list it returns must not be changed."""
+    if len(path) == 1 and isinstance(path[0], str):
+        (key,) = path
+
+        def field(root: Any) -> list[Any]:
+            value = root.get(key) if isinstance(root, dict) else None
+            return [] if value is None else [value]
+        return field
+    if len(path) == 2 and isinstance(path[0], str) and path[1] is WILDCARD:
+        key = path[0]
+
+        def items(root: Any) -> list[Any]:
+            value = root.get(key) if isinstance(root, dict) else None
+            if isinstance(value, list):
+                return value
+            return list(value.values()) if isinstance(value, dict) else []
+        return items
+    return partial(_values_at, path)
+
+
+def _values_at(path: tuple[Any, ...], root: Any) -> list[Any]:
+    return values(root, path)
 
 
 def _walk_plain(value: Any, path: tuple[Any, ...]) -> tuple[list[Match], tuple[Any, ...]]:
