@@ -110,54 +110,241 @@ class Unknown:
         return hash(("Unknown", self.text))
 
 
+class Ref(NamedTuple):
+    """Where a span is to be found when it is first read, so that a normaliser copying a value
+    need not locate it: ``container.span_of(key)`` (``part`` :data:`VALUE`),
+    ``container.key_span_of(key)`` (:data:`KEY`) or the container's own span (:data:`WHOLE`),
+    with ``notes`` added in turn (:meth:`Span.with_note`). Made by :func:`at`, :func:`key_at` and
+    :func:`place`; located containers take one wherever they take a span."""
+
+    container: Any
+    key: Any
+    part: int
+    notes: tuple[Any, ...] = ()
+
+    def resolve(self) -> Span:
+        container, key, part, notes = self
+        if part == VALUE:
+            span = container.span_of(key)
+        elif part == KEY:
+            span = container.key_span_of(key)
+        else:
+            span = container.span
+        for note in notes:
+            span = span.with_note(note)
+        return span
+
+    def with_note(self, note: "str | Origin | None") -> "Ref":
+        """This place with a note added (see :meth:`Span.with_note`)."""
+        return self if note is None else _new_tuple(Ref, (self.container, self.key, self.part, self.notes + (note,)))
+
+    def locate(self, container: Any) -> None:  # the locator of a container placed by reference
+        container.span = self.resolve()
+        container.locator = None
+
+
+VALUE, KEY, WHOLE = 0, 1, 2
+_new_tuple = tuple.__new__
+
+
+def at(container: Any, key: Any, default: "Span | Ref") -> "Span | Ref":
+    """Where ``container[key]`` is written, found when first read (``default`` when the container
+    does not locate its items): the lazy form of :func:`span_of`."""
+    if isinstance(container, (LocDict, LocList)):
+        return _new_tuple(Ref, (container, key, VALUE, ()))
+    return default
+
+
+def key_at(container: "LocDict", key: Any) -> Ref:
+    """Where the key ``key`` of a located mapping is written, found when first read."""
+    return _new_tuple(Ref, (container, key, KEY, ()))
+
+
+def place(value: Any, default: "Span | Ref") -> "Span | Ref":
+    """Where a located container is written — its span if known, else a reference to it — or
+    ``default`` for any other value (the lazy form of ``getattr(value, "span", default)``)."""
+    if not isinstance(value, (LocDict, LocList)):
+        return default
+    try:
+        return object.__getattribute__(value, "span")
+    except AttributeError:  # not located yet
+        locator = getattr(value, "locator", None)
+        return locator if type(locator) is Ref else _new_tuple(Ref, (value, None, WHOLE, ()))
+
+
+class RefSpans(dict):
+    """The spans of a mapping some of which are :class:`Ref` until first read."""
+
+    __slots__ = ()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        span = dict.get(self, key, default)
+        if type(span) is Ref:
+            span = span.resolve()
+            dict.__setitem__(self, key, span)
+        return span
+
+    def __getitem__(self, key: Any) -> Span:
+        span = dict.__getitem__(self, key)
+        if type(span) is Ref:
+            span = span.resolve()
+            dict.__setitem__(self, key, span)
+        return span
+
+    def _whole(self) -> "RefSpans":
+        for key, span in dict.items(self):
+            if type(span) is Ref:
+                dict.__setitem__(self, key, span.resolve())
+        return self
+
+    def values(self) -> Any:
+        return dict.values(self._whole())
+
+    def items(self) -> Any:
+        return dict.items(self._whole())
+
+    def copy(self) -> dict:
+        return dict(dict.items(self._whole()))
+
+    def __eq__(self, other: object) -> bool:
+        return dict.__eq__(self._whole(), other)
+
+    def __ne__(self, other: object) -> bool:
+        return dict.__ne__(self._whole(), other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return dict.__repr__(self._whole())
+
+    def __reduce__(self) -> Any:
+        return (dict, (dict(dict.items(self._whole())),))
+
+
+class RefSpanList(list):
+    """The spans of a sequence some of which are :class:`Ref` until first read."""
+
+    __slots__ = ()
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return list.__getitem__(self._whole(), index)
+        span = list.__getitem__(self, index)
+        if type(span) is Ref:
+            span = span.resolve()
+            list.__setitem__(self, index, span)
+        return span
+
+    def _whole(self) -> "RefSpanList":
+        for i, span in enumerate(list.__iter__(self)):
+            if type(span) is Ref:
+                list.__setitem__(self, i, span.resolve())
+        return self
+
+    def __iter__(self) -> Any:
+        return list.__iter__(self._whole())
+
+    def __contains__(self, item: object) -> bool:
+        return list.__contains__(self._whole(), item)
+
+    def index(self, *args: Any) -> int:
+        return list.index(self._whole(), *args)
+
+    def count(self, item: Any) -> int:
+        return list.count(self._whole(), item)
+
+    def copy(self) -> list:
+        return list(list.__iter__(self._whole()))
+
+    def __eq__(self, other: object) -> bool:
+        return list.__eq__(self._whole(), other)
+
+    def __ne__(self, other: object) -> bool:
+        return list.__ne__(self._whole(), other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return list.__repr__(self._whole())
+
+    def __reduce__(self) -> Any:
+        return (list, (list(list.__iter__(self._whole())),))
+
+
 class LocDict(dict):
     """A dict whose values (``spans``) and keys (``key_spans``) carry spans; ``span`` is the whole
     mapping. ``duplicates`` lists keys written more than once as ``(key, first_span, later_span)``.
 
     A loader may leave the spans unset and give the mapping a ``locator`` instead: they are then
     computed from the source text when first read (:meth:`__getattr__`), so that a document whose
-    positions are never asked for never pays for them."""
+    positions are never asked for never pays for them. Where a span is given, a :class:`Ref` may
+    be given instead (a normaliser's copy of a value): it is resolved when first read."""
 
     __slots__ = ("span", "spans", "key_spans", "duplicates", "locator")
 
-    def __init__(self, span: Span = UNKNOWN_SPAN):
-        self.span = span  # (no dict.__init__: the new mapping is empty; it runs for every one built)
+    def __init__(self, span: "Span | Ref" = UNKNOWN_SPAN):
+        # (no dict.__init__: the new mapping is empty; it runs for every one built)
+        if type(span) is Ref:
+            self.locator = span
+        else:
+            self.span = span
         self.spans: dict[Any, Span] = {}
         self.key_spans: dict[Any, Span] = {}
         self.duplicates: list[tuple[Any, Span, Span]] = []
 
-    def put(self, key: Any, value: Any, span: Span, key_span: Span | None = None) -> None:
-        """Set ``key`` to ``value`` located at ``span``."""
+    def put(self, key: Any, value: Any, span: "Span | Ref", key_span: "Span | Ref | None" = None) -> None:
+        """Set ``key`` to ``value`` located at ``span`` (its key at ``key_span``, else ``span``)."""
         self[key] = value
-        self.spans[key] = span
-        self.key_spans[key] = key_span or span
+        if key_span is None:
+            key_span = span
+        spans = self.spans
+        if type(spans) is not RefSpans and (type(span) is Ref or type(key_span) is Ref):
+            spans = self.spans = RefSpans(spans.items())
+            self.key_spans = RefSpans(self.key_spans.items())
+        spans[key] = span
+        self.key_spans[key] = key_span
+
+    def put_from(self, key: Any, value: Any, src: "LocDict", src_key: Any) -> None:
+        """Set ``key`` to ``value`` located where ``src[src_key]`` and its key are written (found
+        when first read)."""
+        self.put(key, value, _new_tuple(Ref, (src, src_key, VALUE, ())), _new_tuple(Ref, (src, src_key, KEY, ())))
 
     def span_of(self, key: Any) -> Span:
-        return self.spans.get(key, self.span)
+        span = self.spans.get(key)
+        return self.span if span is None else span
 
     def key_span_of(self, key: Any) -> Span:
-        return self.key_spans.get(key, self.span_of(key))
+        span = self.key_spans.get(key)
+        return self.span_of(key) if span is None else span
 
     def __getattr__(self, name: str) -> Any:  # called only for a slot not yet set: locate lazily
         return _located(self, name)
 
 
 class LocList(list):
-    """A list whose items carry spans; ``span`` is the whole sequence."""
+    """A list whose items carry spans; ``span`` is the whole sequence (a :class:`Ref` may be given
+    for any of them, as for :class:`LocDict`)."""
 
     __slots__ = ("span", "spans", "locator")
 
-    def __init__(self, span: Span = UNKNOWN_SPAN):
-        self.span = span
+    def __init__(self, span: "Span | Ref" = UNKNOWN_SPAN):
+        if type(span) is Ref:
+            self.locator = span
+        else:
+            self.span = span
         self.spans: list[Span] = []
 
-    def add(self, value: Any, span: Span) -> None:
+    def add(self, value: Any, span: "Span | Ref") -> None:
         """Append ``value`` located at ``span``."""
         self.append(value)
-        self.spans.append(span)
+        spans = self.spans
+        if type(span) is Ref and type(spans) is not RefSpanList:
+            spans = self.spans = RefSpanList(spans)
+        spans.append(span)
 
     def span_of(self, index: int) -> Span:
-        return self.spans[index] if 0 <= index < len(self.spans) else self.span
+        spans = self.spans
+        return spans[index] if 0 <= index < len(spans) else self.span
 
     def __getattr__(self, name: str) -> Any:  # called only for a slot not yet set: locate lazily
         return _located(self, name)

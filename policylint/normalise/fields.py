@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..load.located import LocDict, LocList, Span, Unknown
+from ..load.located import LocDict, LocList, Span, Unknown, place
 
 
 def is_set(value: Any) -> bool:
@@ -14,11 +14,12 @@ def is_set(value: Any) -> bool:
 
 def copy(src: Any, key: str, dst: LocDict, name: str) -> None:
     """``dst[name] = src[key]`` with its spans, or ``None`` when ``src`` lacks it or it is not set
-    (see :func:`is_set`)."""
+    (see :func:`is_set`); its spans are found when first read."""
     if isinstance(src, LocDict) and key in src:
-        dst.put(name, src[key] if is_set(src[key]) else None, src.span_of(key), src.key_span_of(key))
+        value = src[key]
+        dst.put_from(name, value if is_set(value) else None, src, key)
     else:
-        dst.put(name, None, dst.span)
+        dst.put(name, None, place(dst, None))
 
 
 def sub(src: Any, mapping: dict[str, str], span: Span) -> LocDict:

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..load.errors import LoadError
 from ..load.json_loader import load_json
-from ..load.located import BlockText, LocDict, LocList, Span, Unknown, relocate, shift_block, span_of
+from ..load.located import BlockText, LocDict, LocList, Ref, Span, Unknown, at, key_at, place, relocate, shift_block
 from ..iam.actions import subtracting_denies
 from ..iam.condition_keys import confining_denies
 from ..iam.key_policy import is_default_statement
@@ -39,32 +39,35 @@ def decode_policy_string(text: str, span: Span) -> Any:
 
 
 def normalise_policy(doc: Any, span: Span, attachment: str) -> LocDict:
-    """The normalised facet of one policy document located at ``span``."""
+    """The normalised facet of one policy document located at ``span``. Its spans are references
+    to where each element is written (:class:`Ref`), found only when a finding asks for one."""
     if getattr(doc, "data", None) is not None:  # a document decoded where it was resolved (Fn::Sub)
         doc = doc.data
     elif isinstance(doc, str):
         doc = decode_policy_string(doc, span) or doc
-    out = LocDict(getattr(doc, "span", span))
-    out.put("attachment", attachment, out.span)
+    where = place(doc, span)
+    out = LocDict(where)
+    out.put("attachment", attachment, where)
     if isinstance(doc, Unknown) or not isinstance(doc, dict):
-        out.put("unresolved", True, out.span)
-        out.put("version", None, out.span)
-        out.put("statements", LocList(out.span), out.span)
+        out.put("unresolved", True, where)
+        out.put("version", None, where)
+        out.put("statements", LocList(where), where)
         return out
     copy(doc, "Version", out, "version")
     copy(doc, "Id", out, "id")
-    statements = LocList(doc.span_of("Statement") if "Statement" in doc else out.span)
+    at_statements = at(doc, "Statement", where) if "Statement" in doc else where
+    statements = LocList(at_statements)
     raw = doc.get("Statement")
     if isinstance(raw, dict):
-        raw_list, spans = [raw], [doc.span_of("Statement")]
+        raw_list, spans = [raw], [at_statements]
     elif isinstance(raw, list):
-        raw_list, spans = raw, [span_of(raw, i, out.span) for i in range(len(raw))]
+        raw_list, spans = raw, [at(raw, i, where) for i in range(len(raw))]
     else:
         raw_list, spans = [], []
     for index, (statement, stmt_span) in enumerate(zip(raw_list, spans)):
         statements.add(_statement(statement, stmt_span, index), stmt_span)
     _annotate(statements, attachment)
-    out.put("statements", statements, statements.span)
+    out.put("statements", statements, at_statements)
     return out
 
 
@@ -81,24 +84,24 @@ def _annotate(statements: LocList, attachment: str) -> None:
         if not isinstance(statement, LocDict) or statement.get("effect") != "Allow":
             continue
         if attachment == "endpoint":
-            statement.put("filter_only", True, statement.span)
+            statement.put("filter_only", True, place(statement, None))
         denies = subtracting_denies(statement, every_deny) if every_deny else []
         if denies:
-            found = LocList(statement.span)
+            found = LocList(place(statement, None))
             for deny in denies:
-                found.add(deny, deny.span)
-            statement.put("denied_by", found, statement.span)
+                found.add(deny, place(deny, None))
+            statement.put("denied_by", found, place(statement, None))
         if attachment == "key" and is_default_statement(statement):
-            statement.put("default_key_statement", True, statement.span)
+            statement.put("default_key_statement", True, place(statement, None))
         confining = confining_denies(statement, every_deny) if every_deny and statement.get("principal") is not None else []
         if confining:
-            found = LocList(statement.span)
+            found = LocList(place(statement, None))
             for deny in confining:
-                found.add(deny, deny.span)
-            statement.put("confined_by", found, statement.span)
+                found.add(deny, place(deny, None))
+            statement.put("confined_by", found, place(statement, None))
 
 
-def _statement(raw: Any, span: Span, index: int) -> LocDict:
+def _statement(raw: Any, span: Span | Ref, index: int) -> LocDict:
     out = LocDict(span)
     out.put("index", index, span)
     if not isinstance(raw, dict):
@@ -108,36 +111,37 @@ def _statement(raw: Any, span: Span, index: int) -> LocDict:
     copy(raw, "Effect", out, "effect")
     for key, name in (("Action", "actions"), ("NotAction", "not_actions")):
         if key in raw:
-            out.put(name, _string_list(raw, key, lower=True), raw.span_of(key), raw.key_span_of(key))
+            out.put_from(name, _string_list(raw, key, lower=True), raw, key)
     for key, name in (("Resource", "resources"), ("NotResource", "not_resources")):
         if key in raw:
-            out.put(name, _string_list(raw, key, lower=False), raw.span_of(key), raw.key_span_of(key))
+            out.put_from(name, _string_list(raw, key, lower=False), raw, key)
     for key, name in (("Principal", "principal"), ("NotPrincipal", "not_principal")):
         if key in raw:
-            out.put(name, _principal(raw[key], raw.span_of(key)), raw.span_of(key), raw.key_span_of(key))
-    conditions = LocList(raw.span_of("Condition") if "Condition" in raw else span)
+            out.put_from(name, _principal(raw[key], at(raw, key, span)), raw, key)
+    at_conditions = at(raw, "Condition", span) if "Condition" in raw else span
+    conditions = LocList(at_conditions)
     block = raw.get("Condition")
     if isinstance(block, dict):
         for operator, keys in block.items():
-            op_span = block.span_of(operator)
             if not isinstance(keys, dict):
                 continue
             for key, values in keys.items():
-                entry = LocDict(keys.span_of(key))
-                entry.put("operator", operator, block.key_span_of(operator))
-                entry.put("key", key.lower() if isinstance(key, str) else key, keys.key_span_of(key))
-                entry.put("values", _as_list(values, keys.span_of(key)), keys.span_of(key))
-                conditions.add(entry, entry.span or op_span)
-    out.put("conditions", conditions, conditions.span)
+                at_key = at(keys, key, span)
+                entry = LocDict(at_key)
+                entry.put("operator", operator, key_at(block, operator))
+                entry.put("key", key.lower() if isinstance(key, str) else key, key_at(keys, key))
+                entry.put("values", _as_list(values, at_key), at_key)
+                conditions.add(entry, at_key)
+    out.put("conditions", conditions, at_conditions)
     return out
 
 
-def _principal(raw: Any, span: Span) -> Any:
+def _principal(raw: Any, span: Span | Ref) -> Any:
     """``"*"`` → ``{"*": ["*"]}``; ``{"AWS": "x"}`` → ``{"AWS": ["x"]}``; unresolved stays Unknown."""
-    out = LocDict(getattr(raw, "span", span))
+    out = LocDict(place(raw, span))
     if isinstance(raw, dict):
         for kind, ids in raw.items():
-            out.put(kind, _as_list(ids, raw.span_of(kind)), raw.span_of(kind), raw.key_span_of(kind))
+            out.put_from(kind, _as_list(ids, at(raw, kind, span)), raw, kind)
         return out
     if isinstance(raw, Unknown):
         return raw
@@ -147,11 +151,11 @@ def _principal(raw: Any, span: Span) -> Any:
     return out
 
 
-def _as_list(raw: Any, span: Span) -> LocList:
+def _as_list(raw: Any, span: Span | Ref) -> LocList:
     if isinstance(raw, list):
-        out = LocList(getattr(raw, "span", span))
+        out = LocList(place(raw, span))
         for i, item in enumerate(raw):
-            out.add(item, span_of(raw, i, span))
+            out.add(item, at(raw, i, span))
         return out
     out = LocList(span)
     out.add(raw, span)
@@ -159,11 +163,9 @@ def _as_list(raw: Any, span: Span) -> LocList:
 
 
 def _string_list(raw: LocDict, key: str, lower: bool) -> LocList:
-    items = _as_list(raw[key], raw.span_of(key))
+    items = _as_list(raw[key], at(raw, key, None))
     if lower:
         for i, item in enumerate(items):
             if isinstance(item, str):
                 items[i] = item.lower()
     return items
-
-
