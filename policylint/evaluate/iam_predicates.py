@@ -8,6 +8,7 @@ conditions lives in :mod:`policylint.iam`, not here.
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from ..iam import actions as iam_actions
@@ -38,8 +39,9 @@ def is_service_wildcard(action: Any, _arg: Any = True, scope: Any = None) -> boo
         return None
     if not isinstance(action, str):
         return False
-    found = iam_actions.grant_of(scope).whole_services_of(action) if _is_statement(scope) \
-        else iam_actions.whole_services(action)
+    found = iam_actions.whole_services(action)
+    if found and _is_statement(scope):  # what the Deny statements leave of it
+        found = iam_actions.grant_of(scope).whole_services_of(action)
     return None if found is None else bool(found)
 
 
@@ -177,19 +179,12 @@ def broad_actions(statement: Any, wanted: Any) -> list[str]:
     is a statement whose conditions confine its resources (tags, owner account, KMS context)."""
     if not _allow(statement) or condition_keys.scopes_resources(statement.get("conditions")):
         return []
-    if isinstance(wanted, str) and wanted in escalation.CATEGORIES:
-        names: list[Any] = list(escalation.CATEGORIES[wanted])
-    else:
-        names = wanted if isinstance(wanted, list) else [wanted]
     grant = iam_actions.grant_of(statement)
     services = grant.services
     reach: dict[tuple[str, Any], bool | None] = {}  # per service and resource types
     out = []
-    for name in names:
-        if not isinstance(name, str):
-            continue
-        action = name.lower()
-        if services is not None and action.partition(":")[0] not in services or not grant.allows(action):
+    for index, name, action in _wanted_actions(wanted, services):
+        if not grant.allows(action):
             continue
         key = _reach_key(action)
         if key[1] == ():
@@ -197,7 +192,33 @@ def broad_actions(statement: Any, wanted: Any) -> list[str]:
         if key not in reach:
             reach[key] = resources.statement_reaches_every(statement, *key)
         if reach[key] is True:
-            out.append(escalation.proper(name))
+            out.append((index, escalation.proper(name)))
+    return [name for _, name in sorted(out)]
+
+
+def _wanted_actions(wanted: Any, services: frozenset[str] | None) -> list[tuple[int, str, str]]:
+    """``(position, name, lower-case name)`` of the actions ``wanted`` names (a category of
+    :data:`escalation.CATEGORIES`, or exact names) of ``services`` (any when ``None``)."""
+    if isinstance(wanted, str) and wanted in escalation.CATEGORIES:
+        by_service = _category_by_service(wanted)
+    else:
+        by_service = _by_service(tuple(enumerate(wanted if isinstance(wanted, list) else [wanted])))
+    if services is None:
+        return [entry for entries in by_service.values() for entry in entries]
+    return [entry for service in services & by_service.keys() for entry in by_service[service]]
+
+
+@lru_cache(maxsize=None)
+def _category_by_service(category: str) -> dict[str, list[tuple[int, str, str]]]:
+    return _by_service(tuple(enumerate(escalation.CATEGORIES[category])))
+
+
+def _by_service(names: tuple[tuple[int, Any], ...]) -> dict[str, list[tuple[int, str, str]]]:
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    for index, name in names:
+        if isinstance(name, str):
+            action = name.lower()
+            out.setdefault(action.partition(":")[0], []).append((index, name, action))
     return out
 
 

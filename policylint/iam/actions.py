@@ -550,7 +550,7 @@ _GRANTS_ALONE: IdentityCache[Grant] = IdentityCache()  # without the Deny statem
 def grant_of(statement: dict, with_denies: bool = True) -> Grant:
     """The :class:`Grant` of a normalised statement (which evaluation does not change), built once
     while the statement is in use."""
-    if with_denies:
+    if with_denies or not statement.get("denied_by"):  # no Deny applies: the same grant either way
         return _GRANTS.get(statement, Grant)
     return _GRANTS_ALONE.get(statement, _alone)
 
