@@ -172,6 +172,11 @@ def place(value: Any, default: "Span | Ref") -> "Span | Ref":
         return locator if type(locator) is Ref else _new_tuple(Ref, (value, None, WHOLE, ()))
 
 
+def as_span(where: "Span | Ref") -> Span:
+    """The span a :class:`Ref` resolves to (a span is itself)."""
+    return where.resolve() if type(where) is Ref else where
+
+
 class RefSpans(dict):
     """The spans of a mapping some of which are :class:`Ref` until first read."""
 

@@ -18,8 +18,8 @@ from typing import Any, Union
 from .. import budget
 from ..load.errors import LoadError
 from ..load.json_loader import load_json
-from ..load.located import (BlockText, DocumentText, LocDict, LocList, Origin, Span, Unknown, UnknownDocument, plain,
-                            relocate, shift_block)
+from ..load.located import (BlockText, DocumentText, LocDict, LocList, Origin, Ref, Span, Unknown, UnknownDocument,
+                            as_span, at, key_at, place, plain, relocate, shift_block)
 
 Note = Union[str, Origin, None]  # where a resolved value came from (see Span.with_note)
 
@@ -94,27 +94,29 @@ class Resolver:
         self._depth = 0
 
     # -- entry point ---------------------------------------------------------------------------
-    def resolve(self, value: Any, span: Span) -> tuple[Any, Note]:
-        """``(resolved value, note)``; the value is :data:`NO_VALUE` for ``AWS::NoValue``."""
+    def resolve(self, value: Any, span: Span | Ref) -> tuple[Any, Note]:
+        """``(resolved value, note)``; the value is :data:`NO_VALUE` for ``AWS::NoValue``. The
+        copy's spans are references to where each value is written (found when first read)."""
         if isinstance(value, dict) and len(value) == 1:
             (name,) = value.keys()
             if name == "Ref" or (isinstance(name, str) and name.startswith("Fn::")):
                 try:
                     return self._intrinsic(name, value[name], value, span)
                 except budget.OverBudget as exc:  # copies of parameter defaults and mappings are charged
-                    budget.exhaust(str(exc), "", span)
+                    budget.exhaust(str(exc), "", as_span(span))
                     return Unknown(describe(value)), None
         if isinstance(value, dict):
-            out = LocDict(value.span)
+            out = LocDict(place(value, span))
             for key, child in value.items():
-                resolved, note = self.resolve(child, value.span_of(key))
+                where = at(value, key, span)
+                resolved, note = self.resolve(child, where)
                 if resolved is not NO_VALUE:
-                    out.put(key, resolved, value.span_of(key).with_note(note), value.key_span_of(key))
+                    out.put(key, resolved, where.with_note(note), key_at(value, key) if isinstance(value, LocDict) else None)
             return out, None
         if isinstance(value, list):
-            out_list = LocList(value.span)
+            out_list = LocList(place(value, span))
             for i, child in enumerate(value):
-                child_span = value.span_of(i)
+                child_span = at(value, i, span)
                 resolved, note = self.resolve(child, child_span)
                 if resolved is not NO_VALUE:
                     out_list.add(resolved, child_span.with_note(note))
