@@ -2,9 +2,12 @@
 
 A token is a kind and a ``start:end`` range of the text, kept in parallel lists (:class:`Tokens`)
 so that the parser indexes them without building an object per token. Operators and punctuation
-are their own kind (``"=="``, ``"{"``); the other kinds are below. Quoted strings are split while
+are their own kind (``"=="``, ``"{"``); the other kinds are below. A quoted string with no
+interpolation or directive (nearly all of them) is one ``STRING`` token; any other is split while
 lexing — literal text, ``${`` … ``}`` interpolations lexed as ordinary tokens, and ``%{...}``
-directives whole — because a string may hold an interpolation that holds a string.
+directives whole — because a string may hold an interpolation that holds a string. A ``.name``
+written without a space is one ``ATTRIBUTE`` token, and a run of line breaks and line comments
+one ``NEWLINE``: the parser reads the tokens one by one, and these are the most frequent.
 """
 from __future__ import annotations
 
@@ -16,21 +19,26 @@ from .errors import LoadError
 from .located import Span
 
 NAME, NUMBER, NEWLINE, HEREDOC, EOF = "name", "number", "\n", "<<", "end"
+STRING, ATTRIBUTE = "string", ".name"  # a literal string whole; ``.name`` (its name is text[start + 1:end])
 STRING_OPEN, STRING_TEXT, STRING_CLOSE = '"', "text", '"end'
 INTERPOLATION, INTERPOLATION_END, DIRECTIVE = "${", "}end", "%{"
 
+_LINE_END = r"(?:\n|#[^\n]*|//[^\n]*)"  # a line break, or a line comment up to its line break
 _TOKEN = re.compile(
     r"[ \t\r\f\v]*(?:"
-    r"(?P<nl>\n|#[^\n]*|//[^\n]*)"
-    r"|(?P<comment>/\*)"
-    r"|(?P<heredoc><<-?[A-Za-z][\w.-]*\r?\n)"
-    r"|(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
-    r"|(?P<name>[^\W\d][\w-]*)"
+    r"(?P<name>[^\W\d][\w-]*)"
+    r"|(?P<attribute>\.[^\W\d][\w-]*)"
+    r"|(?P<nl>" + _LINE_END + r"(?:[ \t\r\f\v]*" + _LINE_END + r")*)"
     # A quoted string with no interpolation or directive (nearly all of them) in one match; any
     # other opens string mode below. Its text is what _STRING_TEXT matches.
     r'|(?P<simple>"(?P<body>(?s:[^"\\$%]|\\.|\$\$\{|%%\{|\$(?!\{)|%(?!\{))*)")'
+    r"|(?P<comment>/\*)"
+    r"|(?P<heredoc><<-?[A-Za-z][\w.-]*\r?\n)"
+    r"|(?P<op>\.\.\.|::|==|!=|<=|>=|&&|\|\||=>|\[\*\]|\.\*|[-+*/%<>!?:=.,~])"
+    r"|(?P<open>[(\[{])"
+    r"|(?P<close>[)\]}])"
+    r"|(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)"
     r'|(?P<string>")'
-    r"|(?P<op>\.\.\.|::|==|!=|<=|>=|&&|\|\||=>|\[\*\]|\.\*|[-+*/%<>!?:=.,()\[\]{}~])"
     r"|(?P<end>\Z)"
     r")"
 )
@@ -121,27 +129,31 @@ def lex(text: str, max_depth: int) -> Tokens:
                 pos = _name_end(text, pos)
             kinds(NAME), starts(start), ends(pos), values(None)
         elif kind == "op":
-            op = m.group(kind)
-            if op in "([{" or op == "${":
-                depth += 1
-                if depth > max_depth:
-                    raise _error(tokens, start, f"nesting deeper than {max_depth} levels")
-                if op == "{":
-                    braces.append("{")
-            elif op in ")]}":
-                depth -= 1
-                if op == "}" and braces and braces.pop() == "$":
-                    kinds(INTERPOLATION_END), starts(start), ends(pos), values(None)
-                    in_string = True
-                    continue
-            kinds(op), starts(start), ends(pos), values(None)
+            kinds(m.group(kind)), starts(start), ends(pos), values(None)
         elif kind == "nl":
             kinds(NEWLINE), starts(start), ends(pos), values(None)
+        elif kind == "attribute":
+            if pos < len(text) and not text[pos].isascii():
+                pos = _name_end(text, pos)
+            kinds(ATTRIBUTE), starts(start), ends(pos), values(None)
+        elif kind == "open":
+            depth += 1
+            if depth > max_depth:
+                raise _error(tokens, start, f"nesting deeper than {max_depth} levels")
+            op = text[start]
+            if op == "{":
+                braces.append("{")
+            kinds(op), starts(start), ends(pos), values(None)
+        elif kind == "close":
+            depth -= 1
+            op = text[start]
+            if op == "}" and braces and braces.pop() == "$":
+                kinds(INTERPOLATION_END), starts(start), ends(pos), values(None)
+                in_string = True
+                continue
+            kinds(op), starts(start), ends(pos), values(None)
         elif kind == "simple":
-            kinds(STRING_OPEN), starts(start), ends(start + 1), values(None)
-            if pos - start > 2:
-                kinds(STRING_TEXT), starts(start + 1), ends(pos - 1), values(_literal(m.group("body")))
-            kinds(STRING_CLOSE), starts(pos - 1), ends(pos), values(None)
+            kinds(STRING), starts(start), ends(pos), values(_literal(m.group("body")))
         elif kind == "number":
             kinds(NUMBER), starts(start), ends(pos), values(None)
         elif kind == "string":

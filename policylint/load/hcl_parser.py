@@ -13,13 +13,12 @@ templates too: :func:`parse_template` splits them into literal text and ``${...}
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from typing import Any
 
 from .errors import LoadError
 from .hcl_lexer import (
-    DIRECTIVE, EOF, HEREDOC, INTERPOLATION, INTERPOLATION_END, NAME, NEWLINE, NUMBER, STRING_CLOSE,
-    STRING_OPEN, STRING_TEXT, lex, matching_brace, nfc, position,
+    ATTRIBUTE, DIRECTIVE, EOF, HEREDOC, INTERPOLATION, INTERPOLATION_END, NAME, NEWLINE, NUMBER, STRING,
+    STRING_CLOSE, STRING_OPEN, STRING_TEXT, lex, matching_brace, nfc, position,
 )
 from .hcl_tree import Block, Body, Expr, Interpolation, Source
 from .limits import MAX_DEPTH
@@ -33,7 +32,6 @@ _PRECEDENCE = {"||": 1, "&&": 2, "==": 3, "!=": 3, "<": 4, ">": 4, "<=": 4, ">="
 # operator or the ``?`` of a conditional, but not ``-``, which may start a negative number.
 _CONTINUES = frozenset(_PRECEDENCE) - {"-"} | {"?"}
 _LITERALS = {"true": True, "false": False, "null": None}
-_new_span = tuple.__new__
 MAX_CHAIN = 2 * MAX_DEPTH  # binary operators in one chain: each is a level of the tree
 
 
@@ -62,10 +60,10 @@ class _Parser:
 
     def __init__(self, text: str, source: Source, fixed: Span | None = None):
         tokens = lex(text + "\n", MAX_DEPTH)
+        source.line_starts = tokens.line_starts  # the same lines: the text, and a line break after it
         self.tokens = tokens
         self.text = tokens.text
         self.kinds, self.starts, self.ends, self.values = tokens.kinds, tokens.starts, tokens.ends, tokens.values
-        self.line_starts = tokens.line_starts
         self.i = 0
         self.source = source
         self.display = source.display
@@ -73,22 +71,11 @@ class _Parser:
 
     # -- positions and errors ----------------------------------------------------------------
     def span(self, start: int, end: int) -> Span:
-        if self.fixed is not None:
-            return self.fixed
-        lines = self.line_starts
-        first, last = bisect_right(lines, start), bisect_right(lines, end)
-        # Span(...) itself, without its Python-level __new__: the parser makes one per node.
-        return _new_span(Span, (first, start - lines[first - 1] + 1, last, end - lines[last - 1] + 1,
-                                self.display, None, ()))
+        return self.fixed if self.fixed is not None else self.source.span(start, end)
 
     def make(self, op: str, args: tuple, start: int, end: int) -> Expr:
-        if self.fixed is not None:
-            return Expr(op, args, self.fixed, self.source, start, end)
-        lines = self.line_starts  # self.span(start, end), inlined: this runs once per node
-        first, last = bisect_right(lines, start), bisect_right(lines, end)
-        span = _new_span(Span, (first, start - lines[first - 1] + 1, last, end - lines[last - 1] + 1,
-                                self.display, None, ()))
-        return Expr(op, args, span, self.source, start, end)
+        """A node, its span made when read (unless all are at ``fixed``)."""
+        return Expr(op, args, self.fixed, self.source, start, end)
 
     def unexpected(self, i: int | None = None) -> None:
         i = self.i if i is None else i
@@ -99,9 +86,19 @@ class _Parser:
         elif kind == NEWLINE and self.text[start] == "\n":
             what = "end of line"
         else:
-            what = repr(self.text[start:self.ends[i]].strip()[:40])
+            what = repr(self.text[start:self.written_end(i)].strip()[:40])
         line, col = position(self.tokens, start)
         raise LoadError(f"Terraform syntax error: unexpected {what}", Span(line, col, line, col + 1))
+
+    def written_end(self, i: int) -> int:
+        """Where the first thing written in token ``i`` ends: a literal string's or an attribute
+        step's first character (its quote, its dot), a run of line comments' first line."""
+        kind, start = self.kinds[i], self.starts[i]
+        if kind == STRING or kind == ATTRIBUTE:
+            return start + 1
+        if kind == NEWLINE and not self.text.startswith("/*", start):
+            return self.text.find("\n", start)
+        return self.ends[i]
 
     def error(self, offset: int, message: str) -> None:
         line, col = position(self.tokens, offset)
@@ -190,7 +187,7 @@ class _Parser:
             if kinds[self.i] == NAME:
                 labels.append(self.word(self.i))
                 self.i += 1
-            elif kinds[self.i] == STRING_OPEN:
+            elif kinds[self.i] == STRING or kinds[self.i] == STRING_OPEN:
                 label = self.string(normalise=False)  # a label is a name: HCL keeps its code points
                 labels.append(label.args[0] if label.op == "lit" else
                               "".join(p for p in label.args[0] if isinstance(p, str)))
@@ -289,7 +286,7 @@ class _Parser:
             base = self.name()
         elif kind == NUMBER:
             base = self.number(i)
-        elif kind == STRING_OPEN:
+        elif kind == STRING or kind == STRING_OPEN:
             base = self.string()
         elif kind == "[":
             base = self.tuple()
@@ -313,7 +310,10 @@ class _Parser:
         while True:
             i = self.i
             kind = kinds[i]
-            if kind == ".":
+            if kind == ATTRIBUTE:
+                self.i = i + 1
+                base = self.make("attr", (base, self.text[self.starts[i] + 1:self.ends[i]]), base.start, self.ends[i])
+            elif kind == ".":
                 following = kinds[i + 1]
                 if following == NAME:
                     self.i = i + 2
@@ -355,7 +355,10 @@ class _Parser:
         steps: list[tuple[str, Any]] = []
         while True:
             i = self.i
-            if kinds[i] == "." and kinds[i + 1] == NAME:
+            if kinds[i] == ATTRIBUTE:
+                steps.append(("attr", self.text[self.starts[i] + 1:self.ends[i]]))
+                self.i = i + 1
+            elif kinds[i] == "." and kinds[i + 1] == NAME:
                 steps.append(("attr", self.word(i + 1)))
                 self.i = i + 2
             elif kinds[i] == "." and kinds[i + 1] == NUMBER:
@@ -419,13 +422,10 @@ class _Parser:
         kinds, values = self.kinds, self.values
         i = self.i
         start = self.starts[i]
-        if kinds[i + 1] == STRING_CLOSE:  # ""
-            self.i = i + 2
-            return self.make("lit", ("",), start, self.ends[i + 1])
-        if kinds[i + 1] == STRING_TEXT and kinds[i + 2] == STRING_CLOSE:  # literal text alone: most strings
-            self.i = i + 3
-            text = values[i + 1]
-            return self.make("lit", (nfc(text) if normalise else text,), start, self.ends[i + 2])
+        if kinds[i] == STRING:  # literal text alone: most strings
+            self.i = i + 1
+            text = values[i]
+            return self.make("lit", (nfc(text) if normalise else text,), start, self.ends[i])
         self.i = i + 1
         parts: list[Any] = []
         while True:
