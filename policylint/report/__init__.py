@@ -32,14 +32,21 @@ def json_text(document: Any) -> str:
     a generator per container, each piece passing up through every level: this walk writes each
     piece once (about 4x faster on a SARIF log, whose rule descriptors alone hold thousands of
     values), and never lists every piece as ``dumps`` does (several times the report's size for
-    100,000 findings)."""
+    100,000 findings). A string or integer member is written with its key in one piece, and each
+    string key is encoded once (a report repeats a few dozen keys for every finding)."""
     import io
     from json.encoder import encode_basestring as string  # the C encoder where available
 
     out = io.StringIO()
     write = out.write
+    encoded: dict[str, str] = {}
 
     def key(k: Any) -> str:
+        if type(k) is str:
+            text = encoded.get(k)
+            if text is None:
+                text = encoded[k] = string(k)
+            return text
         if isinstance(k, str):
             return string(k)
         if isinstance(k, float):
@@ -60,10 +67,14 @@ def json_text(document: Any) -> str:
             inner = pad + "  "
             lead = "{\n" + inner
             for k, v in o.items():
-                write(lead)
-                write(key(k))
-                write(": ")
-                value(v, inner)
+                kind = type(v)
+                if kind is str:
+                    write(lead + key(k) + ": " + string(v))
+                elif kind is int:
+                    write(lead + key(k) + ": " + int.__repr__(v))
+                else:
+                    write(lead + key(k) + ": ")
+                    value(v, inner)
                 lead = ",\n" + inner
             write("\n" + pad + "}")
         elif isinstance(o, (list, tuple)):
@@ -73,8 +84,12 @@ def json_text(document: Any) -> str:
             inner = pad + "  "
             lead = "[\n" + inner
             for v in o:
-                write(lead)
-                value(v, inner)
+                kind = type(v)
+                if kind is str:
+                    write(lead + string(v))
+                else:
+                    write(lead)
+                    value(v, inner)
                 lead = ",\n" + inner
             write("\n" + pad + "]")
         elif o is None:
