@@ -151,18 +151,25 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
             trail, at_key = scope_trail + matches[0].trail, False
     span = locate(resource, trail, at_key)
     value = witness.value
-    values = {
-        "value": _show(value),
-        "reason": witness.reason or "",
-        "resource": resource.name,
-        "path": _trail_text(witness.trail),
-    }
+    element = _trail_text(trail)
     severity, template = rule.severity, rule.message
     for tier in rule.severity_by:
         if tier.where.test(scope) is True:
             severity, template = tier.severity, tier.message or rule.message
             break
-    message = _PLACEHOLDER.sub(lambda m: values[m.group(1)] or (m.group(2) or ""), template)
+
+    def placeholder(match: re.Match[str]) -> str:  # a witness's reason is worked out only when shown
+        name = match.group(1)
+        if name == "value":
+            text = _show(value)
+        elif name == "reason":
+            text = witness.reason or ""
+        elif name == "resource":
+            text = resource.name
+        else:
+            text = element if witness.trail == trail else _trail_text(witness.trail)
+        return text or (match.group(2) or "")
+    message = _PLACEHOLDER.sub(placeholder, template) if "{" in template else template
     if span.note:
         message += f" ({span.note})"
     if resource.origin:
@@ -172,10 +179,10 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
     file = span.file or resource.file
     related = causes(span, file, resource)
     shared = any(getattr(origin, "shared", False) for origin in span.via)
-    span = span._replace(file=None, note=None, via=())
+    span = _bare(span)
     return Finding(
         rule_id=rule.id, severity=severity, message=message, file=file, span=span,
-        resource=resource.name, element=_trail_text(trail), meaning=meaning(resource.props, trail),
+        resource=resource.name, element=element, meaning=meaning(resource.props, trail),
         related=related, shared=shared,
     )
 
@@ -194,15 +201,20 @@ def causes(span: Span, file: str, resource: Resource) -> tuple[Related, ...]:
         where = place.file or file
         if (where, place[:4]) not in seen:
             seen.add((where, place[:4]))
-            out.append(Related(where, place._replace(file=None, note=None, via=()), origin.text))
+            out.append(Related(where, _bare(place), origin.text))
         pending.extend(place.via)
     if resource.file and resource.file != file and (resource.file, resource.span[:4]) not in seen:
-        out.append(Related(resource.file, resource.span._replace(file=None, note=None, via=()),
+        out.append(Related(resource.file, _bare(resource.span),
                            f"used by {resource.name}"))
     return tuple(out)
 
 
 MAX_CAUSES = 10
+
+
+def _bare(span: Span) -> Span:
+    """The region of ``span`` alone: no file, note or origins."""
+    return Span(span[0], span[1], span[2], span[3])
 
 
 POSITIONAL_FIELDS = frozenset({"index"})  # a statement's position in its policy: not its meaning
@@ -229,6 +241,15 @@ def meaning(props: Any, trail: tuple[Any, ...]) -> str:
 
 
 def _item_key(item: Any) -> str:
+    if isinstance(item, (dict, list)):  # several findings may name the same item
+        return _ITEM_KEYS.get(item, _content_key)
+    return f"={_show(item)}"
+
+
+_ITEM_KEYS: IdentityCache[str] = IdentityCache(4096)
+
+
+def _content_key(item: Any) -> str:
     if isinstance(item, dict):
         sid = item.get("sid")
         if isinstance(sid, str) and sid:
