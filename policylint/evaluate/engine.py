@@ -20,9 +20,9 @@ _PLACEHOLDER = re.compile(r"\{(value|reason|resource|path)(?:\|([^{}]*))?\}")
 def evaluate(rules: list[Rule], resources: Iterable[Resource]) -> list[Finding]:
     """Every finding of ``rules`` on ``resources``, duplicates (same rule, place and message)
     dropped, in a stable order."""
-    by_selector: dict[tuple[str | None, str], list[Rule]] = _SELECTIONS.get(rules, _new_selection, len(rules))
+    selection = _SELECTIONS.get(rules, _Selection, len(rules))
+    by_selector, superseding = selection.by_selector, selection.superseding
     findings: dict[tuple, Finding] = {}
-    superseding = {r.id: r.supersedes for r in rules if r.supersedes}
     for resource in resources:
         key = (resource.kind, resource.type)
         selected = by_selector.get(key)
@@ -34,16 +34,23 @@ def evaluate(rules: list[Rule], resources: Iterable[Resource]) -> list[Finding]:
             if rule.files and not rule.targets_file(resource.file):
                 continue
             found.extend(evaluate_rule(rule, resource, scopes))
-        for finding in supersede(found, superseding) if superseding else found:
+        for finding in supersede(found, superseding) if superseding and len(found) > 1 else found:
             findings.setdefault(finding.identity() + (finding.resource,), finding)  # callers merged by the scan
     return sorted(findings.values(), key=Finding.sort_key)
 
 
-_SELECTIONS: IdentityCache[dict] = IdentityCache(16)  # a run's rule list: which of them each (kind, type) selects
+class _Selection:
+    """What a run's rule list gives every resource: the rules each (kind, type) selects, filled in
+    as types are met, and which rule supersedes which."""
+
+    __slots__ = ("by_selector", "superseding")
+
+    def __init__(self, rules: list[Rule], _count: int):
+        self.by_selector: dict[tuple[str | None, str], list[Rule]] = {}
+        self.superseding = {r.id: r.supersedes for r in rules if r.supersedes}
 
 
-def _new_selection(_rules: list[Rule], _count: int) -> dict:
-    return {}
+_SELECTIONS: IdentityCache[_Selection] = IdentityCache(16)  # by the run's rule list (and its length)
 
 
 def supersede(found: list[Finding], superseding: dict[str, tuple[str, ...]]) -> list[Finding]:
