@@ -122,10 +122,15 @@ def globs_overlap(a: str, b: str) -> bool:
     return False
 
 
+def has_wildcard(text: str) -> bool:
+    """Whether ``text`` holds an IAM wildcard (``*`` or ``?``)."""
+    return "*" in text or "?" in text
+
+
 def _literal_service(pattern: str) -> tuple[str, str] | None:
     """``(service, name)`` of a ``service:name`` pattern whose service has no wildcard."""
     service, sep, name = pattern.strip().partition(":")
-    if not sep or not service or not name or any(c in service for c in "*?"):
+    if not sep or not service or not name or has_wildcard(service):
         return None
     return service.lower(), name
 
@@ -313,14 +318,14 @@ def whole_services(pattern: str) -> tuple[str, ...] | None:
         service, name = split
         if set(name) == {"*"}:
             return (service,)  # true by its text, known service or not
-        if not any(c in name for c in "*?"):
+        if not has_wildcard(name):
             return ()  # one action is not a whole service (no service worth the name has one)
         known = service_actions(service)
         if known is None:
             return None
         glob = iam_glob(name)
         return (service,) if known and all(glob.fullmatch(k) for k in known) else ()
-    if ":" not in text and not any(c in text for c in "*?"):
+    if ":" not in text and not has_wildcard(text):
         return ()
     glob = iam_glob(text)
     out = []
@@ -654,7 +659,7 @@ def action_error(action: str) -> str | None:
     service, sep, name = text.partition(":")
     if not sep or not service or not name:
         return "is not of the form service:Action"
-    if any(c in service for c in "*?"):
+    if has_wildcard(service):
         return None  # a wildcard service prefix: nothing to check
     known = service_actions(service.lower())
     if known is None:
@@ -663,7 +668,7 @@ def action_error(action: str) -> str | None:
         # installed catalogue, so it is not reported.
         close = _service_typo(service.lower())
         return f"names an unknown service prefix '{service}'; did you mean '{close}'?" if close else None
-    if any(c in name for c in "*?"):
+    if has_wildcard(name):
         return None if expand(text) else f"matches no action of service '{service.lower()}'"
     if name.lower() in known:
         return None
@@ -677,7 +682,7 @@ def action_error(action: str) -> str | None:
 def sensitive_expansion(action: str) -> list[str]:
     """The permissions-management actions a *wildcard* action pattern grants (``iam:*``,
     ``s3:Put*``); empty for exact actions, unknown services and patterns granting none."""
-    if not any(c in action for c in "*?"):
+    if not has_wildcard(action):
         return []
     return list(_sensitive_expansion(action))
 

@@ -74,7 +74,7 @@ def value_is_fixed(key: str, value: Any) -> bool:
         return False
     if key == "aws:userid" and isinstance(value, str) and _ROLE_SESSION.match(value.strip()):
         return False
-    if any(c in text for c in "*?"):
+    if catalogue.has_wildcard(text):
         return False
     if key == "aws:sourceip" and isinstance(value, str):
         try:
