@@ -17,6 +17,7 @@ from .evaluate.rules import Rule, builtin_rules_dir, load_rules
 from .findings import SEVERITY_RANK, Finding
 from .load.documents import MARKERS, Parsed, load_document
 from .load.errors import LoadError
+from .load.json_loader import release_kept
 from .load.located import Span
 from .model import Incomplete, ParseProblem, Resource
 from .parallel import map_tasks
@@ -282,7 +283,10 @@ def run_task(task: Task, rules: list[Rule], options: ScanOptions) -> TaskResult:
     met on one file is reported on that file, and the scan goes on."""
     try:
         if task.kind == "document":
-            return lint_document(task.candidates[0], rules, task.always)
+            try:
+                return lint_document(task.candidates[0], rules, task.always)
+            finally:
+                release_kept()  # what a plan's loader kept out of the collector's reach
         return lint_terraform(task.candidates, rules, options)
     except RegexTimeout:
         raise  # a rule's mistake, not the file's: the scan stops with an error naming the rule

@@ -13,13 +13,15 @@ cannot exhaust the Python stack; its errors (with their positions) are the loade
 from __future__ import annotations
 
 import bisect
+import contextlib
+import gc
 from array import array
 from itertools import accumulate
 import json
 import json.decoder
 import json.scanner
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from .errors import LoadError
 from .limits import MAX_DEPTH, MAX_VALUES
@@ -392,6 +394,33 @@ def load_json_members(text: str, keep: frozenset[str], max_values: int) -> LocDi
     large document costs little more memory than its text. Raises ``ValueError`` for what
     :func:`load_json` must decide instead (and report): text that is not one valid JSON object, a
     duplicate key anywhere, a bound passed."""
+    with _kept_whole():
+        return _members(text, keep, max_values)
+
+
+@contextlib.contextmanager
+def _kept_whole() -> Iterator[None]:
+    """Build a large document that is kept whole, with the cyclic garbage collector paused: it
+    would traverse every container built so far each time the heap grows by a quarter (nothing
+    built is garbage), and once more when it resumes. What was built is then frozen out of its
+    reach (``gc.freeze``) until :func:`release_kept` (the task linting the plan ends)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if paused:
+            gc.enable()
+
+
+def release_kept() -> None:
+    """Give what :func:`load_json_members` froze back to the collector (whatever of it is left)."""
+    if gc.get_freeze_count():
+        gc.unfreeze()
+
+
+def _members(text: str, keep: frozenset[str], max_values: int) -> LocDict:
     source = _Source(text, 0)
     decoder, count = _located_decoder(source)
     i = _SPACE.match(text).end()
