@@ -259,3 +259,43 @@ def test_json_naming_iac_keys_only_inside_strings_is_not_parsed(tmp_path):
     assert (parsed.format, parsed.data) == ("other", None)
     (tmp_path / "policy.json").write_text('{"Version": "2012-10-17", "Statement" :[]}')
     assert load_document(str(tmp_path / "policy.json")).format == "policy"
+
+
+def _problems(found):
+    return [(p.message, p.span) for p in found]
+
+
+@settings(max_examples=200, deadline=None)
+@given(_JSON_VALUES, st.data())
+def test_json_the_mappings_the_loader_lists_as_writing_a_key_twice_are_those_a_search_finds(value, data):
+    from policylint.load.documents import duplicate_keys
+
+    text = _written(value, data)
+    for load in (load_json, load_json_tokens):
+        listed: list = []
+        loaded = load(text, duplicated=listed)
+        assert _problems(duplicate_keys(loaded, listed)) == _problems(duplicate_keys(loaded))
+
+
+@pytest.mark.parametrize("text", [
+    "a: 1\nb: {c: 1, c: 2}\na: 3\nd:\n  - e: 1\n    e: 2\n  - f\n",
+    "x: &anchor {k: 1, k: 2}\ny: *anchor\nz: *anchor\n",  # one mapping, reached three times
+    "a: !Rain::Embed {k: 1, k: 2}\nb: {m: 1, m: 2}\n",  # a mapping left out of the data is not reported
+    "a: 1\nb: [1, 2]\n",
+    "a: {k: 1, k: 2}\na: 3\nb: {m: 1, m: 2}\n",  # a mapping written over is not reported
+])
+def test_yaml_the_mappings_the_loader_lists_as_writing_a_key_twice_are_those_a_search_finds(text):
+    from policylint.load.documents import duplicate_keys
+
+    listed: list = []
+    data = load_yaml(text, [], listed)
+    assert _problems(duplicate_keys(data, listed)) == _problems(duplicate_keys(data))
+
+
+def test_the_loaders_list_each_mapping_that_writes_a_key_twice_once():
+    listed: list = []
+    data = load_yaml("a: {c: 1, c: 2, c: 3}\nb: [{d: 1, d: 2}]\n", [], listed)
+    assert listed == [data["a"], data["b"][0]]
+    listed = []
+    data = load_json('{"a": {"c": 1, "c": 2, "c": 3}, "b": [{"d": 1, "d": 2}]}', duplicated=listed)
+    assert [id(m) for m in listed] == [id(data["a"]), id(data["b"][0])]

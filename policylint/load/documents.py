@@ -91,37 +91,40 @@ def load_document(path: str, always: bool = False) -> Parsed:
     if not first or (not always and not _marked(path, text)):
         return Parsed(path, "other", text=text)  # an empty file holds nothing to lint, in any format
     soft: list[LoadError] = []
+    duplicated: list[Any] = []  # the mappings that write a key twice, as the loader met them
     max_values = PLAN_MAX_VALUES if plan else MAX_VALUES
     try:
         if plan and not always:
             try:
-                data = load_json_members(text, PLAN_MEMBERS, max_values)
+                data = load_json_members(text, PLAN_MEMBERS, max_values, duplicated)
             except ValueError:  # not valid, a duplicate key, a bound: the whole parse reports it
-                data = load_json(text, max_values=max_values)
+                duplicated.clear()
+                data = load_json(text, max_values=max_values, duplicated=duplicated)
         elif path.endswith(".json") or first in "{[":
             try:
-                data = load_json(text, max_values=max_values)
+                data = load_json(text, max_values=max_values, duplicated=duplicated)
             except LoadError:
                 if path.endswith(".json"):
                     raise
-                data = _load_yaml(text, soft)
+                duplicated.clear()
+                data = _load_yaml(text, soft, duplicated)
         else:
-            data = _load_yaml(text, soft)
+            data = _load_yaml(text, soft, duplicated)
     except LoadError as exc:
         return Parsed(path, "unparsable", text=text, problems=[exc])
     parsed = Parsed(path, sniff(data), data=data, text=text)
     if parsed.format != "other":
         parsed.problems.extend(soft)
-        parsed.problems.extend(duplicate_keys(data))
+        parsed.problems.extend(duplicate_keys(data, duplicated))
     return parsed
 
 
-def _load_yaml(text: str, soft: list[LoadError]) -> Any:
+def _load_yaml(text: str, soft: list[LoadError], duplicated: list[Any]) -> Any:
     """``load_yaml``, imported when a YAML document is first met: a scan of JSON and Terraform
     files only never loads PyYAML."""
     from .yaml_loader import load_yaml
 
-    return load_yaml(text, soft)
+    return load_yaml(text, soft, duplicated)
 
 
 def _first_char(text: str) -> str:
@@ -140,8 +143,14 @@ def _marked(path: str, text: str) -> bool:
     return JSON_KEYS.search(text) is not None if path.endswith(".json") else True
 
 
-def duplicate_keys(data: Any) -> list[LoadError]:
-    """A problem for every key written twice in one mapping (CloudFormation rejects these)."""
+def duplicate_keys(data: Any, among: list[Any] | None = None) -> list[LoadError]:
+    """A problem for every key written twice in one mapping (CloudFormation rejects these).
+    ``among``: the mappings of ``data`` that do, as its loader listed them (``None`` in it, or no
+    list: every mapping of ``data`` is searched)."""
+    if among is not None and None not in among:
+        return sorted((LoadError(f"duplicate key {key!r} (first written at line {first.line})", again)
+                       for item in among for key, first, again in item.duplicates),
+                      key=lambda p: (p.span.line, p.span.col))
     problems = []
     stack = [data]
     seen: set[int] = set()  # a YAML alias shares its anchor's containers: visit each once

@@ -80,18 +80,26 @@ def _decode_string(token: str) -> str:
     return token[1:-1] if "\\" not in token else json.loads(token)
 
 
-def load_json(text: str, line_offset: int = 0, max_values: int = MAX_VALUES) -> Any:
+def load_json(text: str, line_offset: int = 0, max_values: int = MAX_VALUES,
+              duplicated: list[LocDict] | None = None) -> Any:
     """Parse ``text`` into located data (positions found on demand); raises :class:`LoadError` with
-    a position on bad input or past the bounds (``max_values`` values, :data:`MAX_DEPTH` levels)."""
+    a position on bad input or past the bounds (``max_values`` values, :data:`MAX_DEPTH` levels).
+    Each mapping that writes a key twice is appended to ``duplicated`` when given."""
+    found: list[LocDict] = []
     try:
-        return _load_fast(text, line_offset, max_values)
+        root = _load_fast(text, line_offset, max_values, found)
     except (_Refused, ValueError, RecursionError):
-        return load_json_tokens(text, line_offset, max_values)
+        found.clear()
+        root = load_json_tokens(text, line_offset, max_values, found)
+    if duplicated is not None:
+        duplicated.extend(found)
+    return root
 
 
-def load_json_tokens(text: str, line_offset: int = 0, max_values: int = MAX_VALUES) -> Any:
+def load_json_tokens(text: str, line_offset: int = 0, max_values: int = MAX_VALUES,
+                     duplicated: list[LocDict] | None = None) -> Any:
     """Parse ``text`` with every position computed up front: the reference the fast path must equal,
-    and the one whose errors are reported."""
+    and the one whose errors are reported (``duplicated`` as for :func:`load_json`)."""
     pos = _Positions(text, line_offset)
     n = len(text)
     i = 0
@@ -116,6 +124,11 @@ def load_json_tokens(text: str, line_offset: int = 0, max_values: int = MAX_VALU
         if isinstance(container, LocDict):
             key = frame[2]
             if key in container:
+                if duplicated is not None:
+                    if not container.duplicates:
+                        duplicated.append(container)
+                    if isinstance(container[key], (LocDict, LocList)):
+                        duplicated.append(None)  # mappings left out of the data: search it
                 container.duplicates.append((key, container.key_spans[key], frame[3]))
             container.put(key, value, span, frame[3])
         else:
@@ -373,9 +386,9 @@ class _Spans(dict):
         return (dict, (dict(dict.items(self._whole())),))
 
 
-def _load_fast(text: str, line_offset: int, max_values: int) -> Any:
+def _load_fast(text: str, line_offset: int, max_values: int, duplicated: list[LocDict]) -> Any:
     source = _Source(text, line_offset)
-    decoder, count = _located_decoder(source)
+    decoder, count = _located_decoder(source, duplicated)
     root = decoder.decode(text)
     if type(root) is list:
         root = decoder.located_list(root)
@@ -388,7 +401,8 @@ def _load_fast(text: str, line_offset: int, max_values: int) -> Any:
     return root
 
 
-def load_json_members(text: str, keep: frozenset[str], max_values: int) -> LocDict:
+def load_json_members(text: str, keep: frozenset[str], max_values: int,
+                      duplicated: list[LocDict] | None = None) -> LocDict:
     """A JSON object with only its top-level members named in ``keep`` built (located on demand);
     the others are checked (syntax, duplicate keys) and skipped without building them, so that a
     large document costs little more memory than its text. Raises ``ValueError`` for what
@@ -422,7 +436,8 @@ def release_kept() -> None:
 
 def _members(text: str, keep: frozenset[str], max_values: int) -> LocDict:
     source = _Source(text, 0)
-    decoder, count = _located_decoder(source)
+    found: list[LocDict] = []
+    decoder, count = _located_decoder(source, found)
     i = _SPACE.match(text).end()
     if text[i:i + 1] != "{":
         raise ValueError("not a JSON object")
@@ -472,13 +487,16 @@ def _members(text: str, keep: frozenset[str], max_values: int) -> LocDict:
     for key, child in children:
         child.span = spans[key]
     root.locator = None
+    if duplicated is not None:
+        duplicated.extend(found)
     return root
 
 
-def _located_decoder(source: _Source) -> tuple[Any, Any]:
+def _located_decoder(source: _Source, duplicated: list[LocDict]) -> tuple[Any, Any]:
     """A JSON decoder building lazily located containers of ``source`` (with ``located_list`` for
-    the lists the C parser builds), and a function counting the values built so far."""
-    build = _Builder(source)
+    the lists the C parser builds; the mappings that write a key twice appended to ``duplicated``),
+    and a function counting the values built so far."""
+    build = _Builder(source, duplicated)
     decoder = json.JSONDecoder(object_pairs_hook=build.located_dict, parse_constant=_refuse_constant)
     decoder.located_list = build.located_list  # type: ignore[attr-defined]
     return decoder, lambda: build.values
@@ -489,10 +507,10 @@ class _Builder:
     closures: a recursive closure is a reference cycle, which would keep the text alive until the
     collector runs)."""
 
-    __slots__ = ("source", "values")
+    __slots__ = ("source", "values", "duplicated")
 
-    def __init__(self, source: _Source):
-        self.source, self.values = source, 1
+    def __init__(self, source: _Source, duplicated: list[LocDict]):
+        self.source, self.values, self.duplicated = source, 1, duplicated
 
     def located_list(self, items: list[Any]) -> LocList:
         out = LocList.__new__(LocList)
@@ -518,6 +536,10 @@ class _Builder:
         self.values += len(pairs)
         if len(out) == len(pairs):
             out.duplicates = []  # else found when located
+        else:
+            self.duplicated.append(out)
+            if any(type(value) in (LocDict, list) and out[key] is not value for key, value in pairs):
+                self.duplicated.append(None)  # mappings left out of the data: search it
         children = []
         depth = 0
         for key, item in out.items():

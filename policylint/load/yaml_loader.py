@@ -98,8 +98,10 @@ class _Builder:
     100,000 levels), nesting and values bounded as they arrive, and an alias counted as every
     value it repeats without copying them."""
 
-    def __init__(self, problems: list[LoadError] | None, text: str = "") -> None:
+    def __init__(self, problems: list[LoadError] | None, text: str = "",
+                 duplicated: list[Any] | None = None) -> None:
         self.text = text
+        self.duplicated = duplicated
         self.lines: list[str] | None = None  # split when a literal block scalar needs them
         self.aliased = False
         self.problems = problems
@@ -219,6 +221,11 @@ class _Builder:
                 key, key_span = result, span
             else:
                 if key in container:
+                    if self.duplicated is not None:
+                        if not container.duplicates:
+                            self.duplicated.append(container)
+                        if isinstance(container[key], (dict, list)):
+                            self.duplicated.append(None)  # mappings left out of the data: search it
                     container.duplicates.append((key, key_spans[key], key_span))
                 container[key] = result
                 spans[key] = span
@@ -279,6 +286,8 @@ class _Builder:
         if self.problems is None:
             raise error
         self.problems.append(error)
+        if isinstance(value, (dict, list)) and self.duplicated is not None:
+            self.duplicated.append(None)  # a mapping left out of the data: which ones are in it is not known
         return Unknown(f"{tag} value")
 
 
@@ -288,13 +297,15 @@ def _wrap(name: str, value: Any, span: Span) -> LocDict:
     return out
 
 
-def load_yaml(text: str, problems: list[LoadError] | None = None) -> Any:
+def load_yaml(text: str, problems: list[LoadError] | None = None, duplicated: list[Any] | None = None) -> Any:
     """Parse the first YAML document of ``text`` into located data; raises :class:`LoadError`.
 
     With a ``problems`` list, a value under an unsupported tag (``!Rain::Embed``) is recorded
-    there and loaded as :class:`Unknown` so that the rest of the document is still linted."""
+    there and loaded as :class:`Unknown` so that the rest of the document is still linted. Each
+    mapping that writes a key twice is appended to ``duplicated`` when given (``None`` when a
+    mapping was left out of the data: then the data must be searched)."""
     try:
-        return _parse(text, problems)
+        return _parse(text, problems, duplicated)
     except LoadError:
         # A flow collection nested past the bound is reported as such wherever the parse stopped
         # (the parser may have refused it first, in its own words): the report of a depth pre-pass,
@@ -307,10 +318,10 @@ def load_yaml(text: str, problems: list[LoadError] | None = None) -> Any:
     raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", Span(line, col, line, col + 1))
 
 
-def _parse(text: str, problems: list[LoadError] | None) -> Any:
+def _parse(text: str, problems: list[LoadError] | None, duplicated: list[Any] | None) -> Any:
     loader = _Loader(text)
     try:
-        return _Builder(problems, text).document(loader)
+        return _Builder(problems, text, duplicated).document(loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
