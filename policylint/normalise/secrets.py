@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..load.located import LocDict, LocList, Span, span_of
+from ..load.located import LocDict, LocList, Ref, RefSpanList, Span, as_span, at
 
 STRINGS = "strings"
 VALUE_KEYS = ("Default", "default")
@@ -15,55 +15,51 @@ MIN_LENGTH, MAX_LENGTH = 16, 20_000  # an access key id is 20 characters; skip h
 
 def strings_facet(data: Any, span: Span) -> LocDict:
     """The facet of one parsed file (any located data). Positions are found only when a finding
-    asks for one: a file with no secret never makes its loader locate anything."""
-    places: list[_Place] = []
+    asks for one (each entry's is a :class:`Ref` to where its string is written): a file with no
+    secret never makes its loader locate anything."""
+    entries: list[LocDict] = []
+    places: list[Span | Ref] = []
+    if isinstance(data, str):
+        if MIN_LENGTH <= len(data) <= MAX_LENGTH:
+            _entry(entries, places, "", data, span)
+    elif isinstance(data, (dict, list)):
+        # Depth first in document order: each open container's remaining items, the key that names
+        # its strings (a list's items are named by the list's key), whether it is a mapping, the
+        # container and where it is (the fallback of a container that does not locate its items).
+        frames: list[tuple[Any, Any, bool, Any, Span | Ref]] = [
+            (iter(data.items()) if isinstance(data, dict) else enumerate(data), None, isinstance(data, dict), data, span)]
+        while frames:
+            items, name, is_map, container, where = frames[-1]
+            for key, child in items:
+                # A parameter's or variable's Default is named by the parameter, not by "Default".
+                named = (name if key in VALUE_KEYS and isinstance(name, str) else key) if is_map else name
+                if isinstance(child, str):
+                    if MIN_LENGTH <= len(child) <= MAX_LENGTH:
+                        _entry(entries, places, named if isinstance(named, str) else "", child, at(container, key, where))
+                elif isinstance(child, dict):
+                    frames.append((iter(child.items()), named, True, child, at(container, key, where)))
+                    break
+                elif isinstance(child, list):
+                    frames.append((enumerate(child), named, False, child, at(container, key, where)))
+                    break
+            else:
+                frames.pop()
     values = LocList.__new__(LocList)
     values.span = span
-    values.locator = _ListLocator(places)
-    # (value, the key it is named by, its container and key there, the container's place)
-    stack: list[tuple[Any, Any, Any, Any, "_Place | Span"]] = [(data, None, None, None, span)]
-    while stack:
-        value, key, container, at, parent = stack.pop()
-        if isinstance(value, dict):
-            where = parent if container is None else _Place(container, at, parent)
-            for child_key, child in reversed(list(value.items())):
-                if isinstance(child, (dict, list, str)):
-                    # A parameter's or variable's Default is named by the parameter, not by "Default".
-                    named = key if child_key in VALUE_KEYS and isinstance(key, str) else child_key
-                    stack.append((child, named, value, child_key, where))
-        elif isinstance(value, list):
-            where = parent if container is None else _Place(container, at, parent)
-            for i in range(len(value) - 1, -1, -1):
-                if isinstance(value[i], (dict, list, str)):
-                    stack.append((value[i], key, value, i, where))
-        elif isinstance(value, str) and MIN_LENGTH <= len(value) <= MAX_LENGTH:
-            place = _Place(container, at, parent)
-            entry = LocDict.__new__(LocDict)
-            dict.__setitem__(entry, "key", key if isinstance(key, str) else "")
-            dict.__setitem__(entry, "value", value)
-            entry.locator = _EntryLocator(place)
-            list.append(values, entry)
-            places.append(place)
+    list.extend(values, entries)
+    values.spans = RefSpanList(places)
     out = LocDict(span)
     out.put("values", values, span)
     return out
 
 
-class _Place:
-    """Where a value sits: ``container[key]``, with the place of the container as the fallback
-    (a container that does not know its items' positions); its span is computed when asked."""
-
-    __slots__ = ("container", "key", "parent", "span")
-
-    def __init__(self, container: Any, key: Any, parent: "_Place | Span"):
-        self.container, self.key, self.parent = container, key, parent
-        self.span: Span | None = None
-
-    def resolve(self) -> Span:
-        if self.span is None:
-            fallback = self.parent.resolve() if isinstance(self.parent, _Place) else self.parent
-            self.span = fallback if self.container is None else span_of(self.container, self.key, fallback)
-        return self.span
+def _entry(entries: list[LocDict], places: list[Span | Ref], key: str, value: str, where: Span | Ref) -> None:
+    entry = LocDict.__new__(LocDict)
+    dict.__setitem__(entry, "key", key)
+    dict.__setitem__(entry, "value", value)
+    entry.locator = _EntryLocator(where)
+    entries.append(entry)
+    places.append(where)
 
 
 class _EntryLocator:
@@ -71,26 +67,13 @@ class _EntryLocator:
 
     __slots__ = ("place",)
 
-    def __init__(self, place: _Place):
+    def __init__(self, place: Span | Ref):
         self.place = place
 
     def locate(self, entry: LocDict) -> None:
-        where = self.place.resolve()
+        where = as_span(self.place)
         entry.span = where
         entry.spans = {"key": where, "value": where}
         entry.key_spans = dict(entry.spans)
         entry.duplicates = []
         entry.locator = None
-
-
-class _ListLocator:
-    """Locates the facet's list of entries."""
-
-    __slots__ = ("places",)
-
-    def __init__(self, places: list[_Place]):
-        self.places = places
-
-    def locate(self, values: LocList) -> None:
-        values.spans = [p.resolve() for p in self.places]
-        values.locator = None
