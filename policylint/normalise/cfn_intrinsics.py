@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import islice
 from typing import Any, Union
 
 from .. import budget
@@ -95,8 +96,9 @@ class Resolver:
 
     # -- entry point ---------------------------------------------------------------------------
     def resolve(self, value: Any, span: Span | Ref) -> tuple[Any, Note]:
-        """``(resolved value, note)``; the value is :data:`NO_VALUE` for ``AWS::NoValue``. The
-        copy's spans are references to where each value is written (found when first read)."""
+        """``(resolved value, note)``; the value is :data:`NO_VALUE` for ``AWS::NoValue``. A
+        container holding no intrinsic is returned as it is; a copy's spans are references to
+        where each value is written (found when first read)."""
         if isinstance(value, dict) and len(value) == 1:
             (name,) = value.keys()
             if name == "Ref" or (isinstance(name, str) and name.startswith("Fn::")):
@@ -105,22 +107,34 @@ class Resolver:
                 except budget.OverBudget as exc:  # copies of parameter defaults and mappings are charged
                     budget.exhaust(str(exc), "", as_span(span))
                     return Unknown(describe(value)), None
-        if isinstance(value, dict):
-            out = LocDict(place(value, span))
-            for key, child in value.items():
+        if isinstance(value, dict):  # a container with nothing to resolve in it is its own resolution
+            out: Any = None
+            for i, (key, child) in enumerate(value.items()):
                 where = at(value, key, span)
                 resolved, note = self.resolve(child, where)
+                if out is None:
+                    if resolved is child and note is None:
+                        continue
+                    out = LocDict(place(value, span))
+                    for earlier in islice(value, i):
+                        out.put_from(earlier, value[earlier], value, earlier)
                 if resolved is not NO_VALUE:
-                    out.put(key, resolved, where.with_note(note), key_at(value, key) if isinstance(value, LocDict) else None)
-            return out, None
+                    out.put(key, resolved, where.with_note(note), key_at(value, key))
+            return (value if out is None else out), None
         if isinstance(value, list):
-            out_list = LocList(place(value, span))
+            out = None
             for i, child in enumerate(value):
                 child_span = at(value, i, span)
                 resolved, note = self.resolve(child, child_span)
+                if out is None:
+                    if resolved is child and note is None:
+                        continue
+                    out = LocList(place(value, span))
+                    for j in range(i):
+                        out.add(value[j], at(value, j, span))
                 if resolved is not NO_VALUE:
-                    out_list.add(resolved, child_span.with_note(note))
-            return out_list, None
+                    out.add(resolved, child_span.with_note(note))
+            return (value if out is None else out), None
         return value, None
 
     def value(self, value: Any, span: Span) -> Any:
