@@ -389,15 +389,17 @@ class _Spans(dict):
 def _load_fast(text: str, line_offset: int, max_values: int, duplicated: list[LocDict]) -> Any:
     source = _Source(text, line_offset)
     decoder, count = _located_decoder(source, duplicated)
-    root = decoder.decode(text)
+    start = _SPACE.match(text).end()
+    root, end = decoder.raw_decode(text, start)  # (what decode does, with the end of the value kept)
+    if _SPACE.match(text, end).end() != len(text):
+        raise ValueError("extra data")
     if type(root) is list:
         root = decoder.located_list(root)
     if isinstance(root, (LocDict, LocList)):
         if count() > max_values or root.locator.depth > MAX_DEPTH:
             raise _Refused("bounds")
-        start = _SPACE.match(text).end()
         root.locator.start = start
-        root.span = source.span(start, _skip_value(text, start)[1])
+        root.span = source.span(start, end)
     return root
 
 
