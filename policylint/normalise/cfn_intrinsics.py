@@ -110,6 +110,10 @@ class Resolver:
         if isinstance(value, dict):  # a container with nothing to resolve in it is its own resolution
             out: Any = None
             for i, (key, child) in enumerate(value.items()):
+                if not isinstance(child, (dict, list)):  # a scalar resolves to itself
+                    if out is not None:
+                        out.put_from(key, child, value, key)
+                    continue
                 where = at(value, key, span)
                 resolved, note = self.resolve(child, where)
                 if out is None:
@@ -124,6 +128,10 @@ class Resolver:
         if isinstance(value, list):
             out = None
             for i, child in enumerate(value):
+                if not isinstance(child, (dict, list)):
+                    if out is not None:
+                        out.add(child, at(value, i, span))
+                    continue
                 child_span = at(value, i, span)
                 resolved, note = self.resolve(child, child_span)
                 if out is None:

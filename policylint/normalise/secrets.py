@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..load.located import LocDict, LocList, Ref, RefSpanList, Span, as_span, at
+from ..load.located import VALUE, LocDict, LocList, Ref, RefSpanList, Span, as_span
+
+_new_tuple = tuple.__new__
 
 STRINGS = "strings"
 VALUE_KEYS = ("Default", "default")
@@ -30,17 +32,21 @@ def strings_facet(data: Any, span: Span) -> LocDict:
             (iter(data.items()) if isinstance(data, dict) else enumerate(data), None, isinstance(data, dict), data, span)]
         while frames:
             items, name, is_map, container, where = frames[-1]
+            located = isinstance(container, (LocDict, LocList))  # else its items are placed where it is
             for key, child in items:
                 # A parameter's or variable's Default is named by the parameter, not by "Default".
                 named = (name if key in VALUE_KEYS and isinstance(name, str) else key) if is_map else name
                 if isinstance(child, str):
                     if MIN_LENGTH <= len(child) <= MAX_LENGTH:
-                        _entry(entries, places, named if isinstance(named, str) else "", child, at(container, key, where))
+                        _entry(entries, places, named if isinstance(named, str) else "", child,
+                               _new_tuple(Ref, (container, key, VALUE, ())) if located else where)
                 elif isinstance(child, dict):
-                    frames.append((iter(child.items()), named, True, child, at(container, key, where)))
+                    frames.append((iter(child.items()), named, True, child,
+                                   _new_tuple(Ref, (container, key, VALUE, ())) if located else where))
                     break
                 elif isinstance(child, list):
-                    frames.append((enumerate(child), named, False, child, at(container, key, where)))
+                    frames.append((enumerate(child), named, False, child,
+                                   _new_tuple(Ref, (container, key, VALUE, ())) if located else where))
                     break
             else:
                 frames.pop()
