@@ -33,10 +33,12 @@ class Span(NamedTuple):
         place is also added to ``via``."""
         if note is None:
             return self
+        line, col, end_line, end_col, file, _, via = self
         if isinstance(note, Origin):
-            via = self.via + (note,) if note.span is not None and note not in self.via else self.via
-            return self._replace(note=note.text, via=via)
-        return self._replace(note=note)
+            if note.span is not None and note not in via:
+                via += (note,)
+            note = note.text
+        return _new_tuple(Span, (line, col, end_line, end_col, file, note, via))  # NamedTuple._replace is slow
 
 
 def came_through(value: Any, span: Span, origin: "Origin") -> tuple[Any, Span]:
