@@ -411,7 +411,7 @@ def load_json_members(text: str, keep: frozenset[str], max_values: int,
     :func:`load_json` must decide instead (and report): text that is not one valid JSON object, a
     duplicate key anywhere, a bound passed."""
     with _kept_whole():
-        return _members(text, keep, max_values)
+        return _members(text, keep, max_values, duplicated)
 
 
 @contextlib.contextmanager
@@ -436,7 +436,7 @@ def release_kept() -> None:
         gc.unfreeze()
 
 
-def _members(text: str, keep: frozenset[str], max_values: int) -> LocDict:
+def _members(text: str, keep: frozenset[str], max_values: int, duplicated: list[LocDict] | None) -> LocDict:
     source = _Source(text, 0)
     found: list[LocDict] = []
     decoder, count = _located_decoder(source, found)
