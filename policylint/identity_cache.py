@@ -12,9 +12,11 @@ class IdentityCache(Generic[T]):
     """``get(obj, build, *args)``: ``build(obj, *args)`` the first time that very object is asked
     for with those arguments."""
 
-    def __init__(self, size: int = 4096):
+    def __init__(self, size: int = 4096, per_task: bool = False):
         self.size = size
         self.entries: dict[Any, tuple[Any, T]] = {}
+        if per_task:  # of one task's parsed data: emptied when the task ends (forget_task)
+            _PER_TASK.append(self)
 
     def get(self, obj: Any, build: Callable[..., T], *args: Any) -> T:
         """The value for ``obj`` and ``args`` (hashable)."""
@@ -27,3 +29,13 @@ class IdentityCache(Generic[T]):
         value = build(obj, *args)
         self.entries[index] = (obj, value)
         return value
+
+
+_PER_TASK: list[IdentityCache[Any]] = []
+
+
+def forget_task() -> None:
+    """Empty the caches of a task's parsed data (``per_task``) once it is linted: nothing asks
+    about those objects again, and each entry would keep its document alive."""
+    for cache in _PER_TASK:
+        cache.entries.clear()

@@ -15,6 +15,7 @@ from .evaluate.conditions import RegexTimeout
 from .evaluate.engine import evaluate
 from .evaluate.rules import Rule, builtin_rules_dir, load_rules
 from .findings import SEVERITY_RANK, Finding
+from .identity_cache import forget_task
 from .load.documents import MARKERS, Parsed, load_document
 from .load.errors import LoadError
 from .load.json_loader import release_kept
@@ -282,12 +283,13 @@ def run_task(task: Task, rules: list[Rule], options: ScanOptions) -> TaskResult:
     """Lint one task; never raises for bad input (it becomes a PL0001 finding). A bug of ours
     met on one file is reported on that file, and the scan goes on."""
     try:
-        if task.kind == "document":
-            try:
+        try:
+            if task.kind == "document":
                 return lint_document(task.candidates[0], rules, task.always)
-            finally:
-                release_kept()  # what a plan's loader kept out of the collector's reach
-        return lint_terraform(task.candidates, rules, options)
+            return lint_terraform(task.candidates, rules, options)
+        finally:
+            release_kept()  # what a plan's loader kept out of the collector's reach
+            forget_task()
     except RegexTimeout:
         raise  # a rule's mistake, not the file's: the scan stops with an error naming the rule
     except Exception as exc:  # noqa: BLE001 - confined to this task's files, reported there

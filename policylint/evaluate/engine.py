@@ -253,7 +253,7 @@ def _item_key(item: Any) -> str:
     return f"={_show(item)}"
 
 
-_ITEM_KEYS: IdentityCache[str] = IdentityCache(4096)
+_ITEM_KEYS: IdentityCache[str] = IdentityCache(4096, per_task=True)
 
 
 def _content_key(item: Any) -> str:

@@ -431,7 +431,7 @@ def duplicate_sid(sid: Any, _arg: Any = True, scope: Any = None) -> bool | None:
     return _SIDS.get(scope, _sid_counts)[sid] > 1
 
 
-_SIDS: IdentityCache[Counter] = IdentityCache(256)
+_SIDS: IdentityCache[Counter] = IdentityCache(256, per_task=True)
 
 
 def _sid_counts(policy: dict) -> Counter:

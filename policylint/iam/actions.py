@@ -551,8 +551,8 @@ class Grant:
         return out
 
 
-_GRANTS: IdentityCache[Grant] = IdentityCache()
-_GRANTS_ALONE: IdentityCache[Grant] = IdentityCache()  # without the Deny statements of the policy
+_GRANTS: IdentityCache[Grant] = IdentityCache(per_task=True)
+_GRANTS_ALONE: IdentityCache[Grant] = IdentityCache(per_task=True)  # without the Deny statements of the policy
 
 
 def grant_of(statement: dict, with_denies: bool = True) -> Grant:
