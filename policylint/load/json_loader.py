@@ -25,7 +25,7 @@ from typing import Any, Iterator
 
 from .errors import LoadError
 from .limits import MAX_DEPTH, MAX_VALUES
-from .located import LocDict, LocList, Span
+from .located import LazySpans, LocDict, LocList, Span
 from .numbers import number
 
 # Leading whitespace is consumed by the token's own match (one regex call per token, not two).
@@ -316,7 +316,7 @@ class _Locator:
         container.locator = None
 
 
-class _Spans(dict):
+class _Spans(LazySpans):
     """The spans of a located mapping's values (``part`` 2) or keys (``part`` 0): each is made from
     its offsets in the text the first time it is read (most are never read), all of them when the
     mapping is read whole."""
@@ -361,29 +361,6 @@ class _Spans(dict):
 
     def keys(self) -> Any:
         return dict.keys(self._whole())
-
-    def values(self) -> Any:
-        return dict.values(self._whole())
-
-    def items(self) -> Any:
-        return dict.items(self._whole())
-
-    def copy(self) -> dict:
-        return dict(dict.items(self._whole()))
-
-    def __eq__(self, other: object) -> bool:
-        return dict.__eq__(self._whole(), other)
-
-    def __ne__(self, other: object) -> bool:
-        return dict.__ne__(self._whole(), other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return dict.__repr__(self._whole())
-
-    def __reduce__(self) -> Any:
-        return (dict, (dict(dict.items(self._whole())),))
 
 
 def _load_fast(text: str, line_offset: int, max_values: int, duplicated: list[LocDict]) -> Any:

@@ -179,30 +179,15 @@ def as_span(where: "Span | Ref") -> Span:
     return where.resolve() if type(where) is Ref else where
 
 
-class RefSpans(dict):
-    """The spans of a mapping some of which are :class:`Ref` until first read."""
+class LazySpans(dict):
+    """Spans of a mapping's entries some of which are made when first read: every view of the
+    whole (its values, items, a copy, a comparison, its text, a pickle) makes them all first
+    (:meth:`_whole`, given by each kind)."""
 
     __slots__ = ()
 
-    def get(self, key: Any, default: Any = None) -> Any:
-        span = dict.get(self, key, default)
-        if type(span) is Ref:
-            span = span.resolve()
-            dict.__setitem__(self, key, span)
-        return span
-
-    def __getitem__(self, key: Any) -> Span:
-        span = dict.__getitem__(self, key)
-        if type(span) is Ref:
-            span = span.resolve()
-            dict.__setitem__(self, key, span)
-        return span
-
-    def _whole(self) -> "RefSpans":
-        for key, span in dict.items(self):
-            if type(span) is Ref:
-                dict.__setitem__(self, key, span.resolve())
-        return self
+    def _whole(self) -> "LazySpans":
+        raise NotImplementedError
 
     def values(self) -> Any:
         return dict.values(self._whole())
@@ -226,6 +211,32 @@ class RefSpans(dict):
 
     def __reduce__(self) -> Any:
         return (dict, (dict(dict.items(self._whole())),))
+
+
+class RefSpans(LazySpans):
+    """The spans of a mapping some of which are :class:`Ref` until first read."""
+
+    __slots__ = ()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        span = dict.get(self, key, default)
+        if type(span) is Ref:
+            span = span.resolve()
+            dict.__setitem__(self, key, span)
+        return span
+
+    def __getitem__(self, key: Any) -> Span:
+        span = dict.__getitem__(self, key)
+        if type(span) is Ref:
+            span = span.resolve()
+            dict.__setitem__(self, key, span)
+        return span
+
+    def _whole(self) -> "RefSpans":
+        for key, span in dict.items(self):
+            if type(span) is Ref:
+                dict.__setitem__(self, key, span.resolve())
+        return self
 
 
 class RefSpanList(list):
