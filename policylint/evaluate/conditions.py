@@ -161,29 +161,19 @@ def _quantify(quantifier: str, true: list[Witness], false: list[Witness], unknow
     return (None, unknown) if n_unknown else (False, false)
 
 
-def _all_answers(results: Any) -> bool | None:
-    """``all`` over per-element answers, deciding at the first false one."""
+def _decided(results: Any, decisive: bool) -> bool | None:
+    """Per-element answers combined: ``decisive`` (``False`` for ``all``, ``True`` for ``any``)
+    at the first element that gives it; otherwise unknown if one element is, else the other."""
     undecided = False
     for result in results:
-        if result is False:
-            return False
+        if result is decisive:
+            return decisive
         if result is None:
             undecided = True
-    return None if undecided else True
+    return None if undecided else not decisive
 
 
-def _any_answers(results: Any) -> bool | None:
-    """``any`` over per-element answers, deciding at the first true one."""
-    undecided = False
-    for result in results:
-        if result is True:
-            return True
-        if result is None:
-            undecided = True
-    return None if undecided else False
-
-
-_QUANTIFIED: dict[str, Callable[[Any], bool | None]] = {"all": _all_answers, "any": _any_answers}
+_DECISIVE = {"all": False, "any": True}
 
 
 Tester = Callable[[Any], "bool | None"]
@@ -232,7 +222,7 @@ class All(Condition):
         parts = tuple(part.compiled() for part in self.parts)
         if len(parts) == 1:
             return parts[0]
-        return lambda scope: _all_answers(part(scope) for part in parts)
+        return lambda scope: _decided((part(scope) for part in parts), False)
 
 
 class Any_(Condition):
@@ -260,7 +250,7 @@ class Any_(Condition):
         parts = tuple(part.compiled() for part in self.parts)
         if len(parts) == 1:
             return parts[0]
-        return lambda scope: _any_answers(part(scope) for part in parts)
+        return lambda scope: _decided((part(scope) for part in parts), True)
 
 
 class Not(Condition):
@@ -342,7 +332,7 @@ class Leaf(Condition):
             expected = bool(self.arg)
             return lambda scope: expected if any(not (isinstance(v, str) and not v.strip()) for v in get(scope)) \
                 else not expected
-        answer, quantified = self.answer(), _QUANTIFIED[self.quantifier]
+        answer, decisive = self.answer(), _DECISIVE[self.quantifier]
 
         def test(scope: Any) -> bool | None:
             found = get(scope)
@@ -350,7 +340,7 @@ class Leaf(Condition):
                 return False
             if len(found) == 1:  # one value: its answer, whichever the quantifier
                 return answer(found[0], scope)
-            return quantified(map(answer, found, repeat(scope)))
+            return _decided(map(answer, found, repeat(scope)), decisive)
         return test
 
     def _reason(self, value: Any, scope: Any) -> str | None:
@@ -408,7 +398,7 @@ class Each(Condition):
         return _quantify(self.quantifier, true, false, unknown, (counts[0], counts[1], counts[2]))
 
     def tester(self) -> Tester:
-        get, part, quantified = getter(self.path), self.part.compiled(), _QUANTIFIED[self.quantifier]
+        get, part, decisive = getter(self.path), self.part.compiled(), _DECISIVE[self.quantifier]
 
         def test(scope: Any) -> bool | None:
             found = get(scope)
@@ -416,7 +406,7 @@ class Each(Condition):
                 return False
             if len(found) == 1:
                 return part(found[0])
-            return quantified(map(part, found))
+            return _decided(map(part, found), decisive)
         return test
 
 
