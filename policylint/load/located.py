@@ -181,7 +181,7 @@ def as_span(where: "Span | Ref") -> Span:
 
 class LazySpans(dict):
     """Spans of a mapping's entries some of which are made when first read: every view of the
-    whole (its values, items, a copy, a comparison, its text, a pickle) makes them all first
+    whole (its values, items, a copy, a comparison, its text, its __reduce__) makes them all first
     (:meth:`_whole`, given by each kind)."""
 
     __slots__ = ()
