@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -207,16 +208,24 @@ def action_condition_keys(action: str) -> frozenset[str] | None:
     if found is None:
         return None
     service, details = found
-    data = _catalogue()
     keys = {k.lower() for k in details.get("conditionKeys", [])}
     for resource in details.get("resourceTypes", []) or []:
         keys.update(k.lower() for k in resource.get("conditionKeys", []) or [])
-        try:
-            defined = data.Resources().get_resource_type_details(service, str(resource.get("name", "")))
-        except Exception:  # noqa: BLE001 - a resource type the reference names but does not define
-            continue
-        keys.update(k.lower() for k in defined.get("conditionKeys", []) or [])
+        defined = _resource_type(service, str(resource.get("name", "")))
+        if defined is not None:
+            keys.update(defined[1])
     return frozenset(keys)
+
+
+@lru_cache(maxsize=None)
+def _resource_type(service: str, name: str) -> tuple[str, frozenset[str]] | None:
+    """``(ARN format, condition keys in lower case)`` of a resource type the catalogue defines for
+    ``service``; ``None`` when it does not define it (many actions share a type: read once)."""
+    try:
+        defined = _catalogue().Resources().get_resource_type_details(service, name)
+        return str(defined["arn"]), frozenset(k.lower() for k in defined.get("conditionKeys", []) or [])
+    except Exception:  # noqa: BLE001 - a resource type the reference names but does not define
+        return None
 
 
 @lru_cache(maxsize=None)
@@ -229,14 +238,12 @@ def resource_type_prefixes(action: str) -> tuple[str, ...] | None:
     if found is None:
         return None
     service, details = found
-    data = _catalogue()
     out: list[str] = []
     for resource in details.get("resourceTypes", []) or []:
-        try:
-            arn = str(data.Resources().get_resource_type_details(service, str(resource.get("name", "")))["arn"])
-        except Exception:  # noqa: BLE001 - a resource type the reference names but does not define
+        defined = _resource_type(service, str(resource.get("name", "")))
+        if defined is None:
             return None
-        rest = arn.split(":", 5)[-1]
+        rest = defined[0].split(":", 5)[-1]
         match = re.match(r"([A-Za-z0-9_.-]+)[:/]", rest)
         if match is None:
             return None
@@ -278,15 +285,17 @@ def expand(action: str) -> list[tuple[str, str]] | None:
         return None
     keys, entries = _sorted_actions(service)
     low, high, whole = _prefix_range(keys, name)
+    if whole:
+        return entries[low:high]
     pattern = iam_glob(name)
-    return [(f"{service}:{entries[i][0]}", entries[i][1]) for i in range(low, high) if whole or pattern.fullmatch(keys[i])]
+    return [entries[i] for i in range(low, high) if pattern.fullmatch(keys[i])]
 
 
 @lru_cache(maxsize=None)
 def _sorted_actions(service: str) -> tuple[list[str], list[tuple[str, str]]]:
-    """A known service's lower-case action names in order, and their (name, access level)."""
+    """A known service's lower-case action names in order, and their (``service:Action``, access level)."""
     known = sorted((service_actions(service) or {}).items())
-    return [key for key, _ in known], [entry for _, entry in known]
+    return [key for key, _ in known], [(f"{service}:{name}", level) for _, (name, level) in known]
 
 
 def _prefix_range(keys: list[str], name: str) -> tuple[int, int, bool]:
@@ -614,22 +623,39 @@ def _principal_covers(deny: Any, allow: Any) -> bool:
 def _edits(a: str, b: str, bound: int | None = None) -> int:
     """Edit distance with adjacent transpositions (optimal string alignment).
 
-    With ``bound``, any distance above it is returned as ``bound + 1``: a row can only be reached
-    from the two rows above it, so once both are past the bound every later one is too, and the
+    With ``bound``, any distance above it is returned as ``bound + 1``, and only the cells within
+    ``bound`` of the diagonal are computed: a prefix pair further from it is already further apart
+    than the bound. Once two rows in a row are past the bound, every later one is too, and the
     computation stops there. Distances up to the bound are exact.
     """
+    if bound is None:
+        bound = max(len(a), len(b))
+    big = bound + 1
+    if abs(len(a) - len(b)) > bound:
+        return big
+    n = len(b)
     previous2: list[int] = []
-    previous = list(range(len(b) + 1))
+    previous = [j if j <= bound else big for j in range(n + 1)]
     for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if bound is not None and min(current) > bound and min(previous) > bound:
-            return bound + 1
+        current = [big] * (n + 1)
+        if i <= bound:
+            current[0] = i
+        for j in range(max(1, i - bound), min(n, i + bound) + 1):
+            cb = b[j - 1]
+            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and previous2[j - 2] + 1 < value:
+                value = previous2[j - 2] + 1
+            current[j] = value if value <= bound else big
+        if min(current) > bound and min(previous) > bound:
+            return big
         previous2, previous = previous, current
-    return previous[-1] if bound is None else min(previous[-1], bound + 1)
+    return previous[n]
+
+
+def _unshared(letters: Counter[str], word: str) -> int:
+    """How many letters of the word counted in ``letters`` and of ``word`` have no match in the other."""
+    other = Counter(word)
+    return sum(((letters - other) + (other - letters)).values())
 
 
 def _typo_of(prefix: str, known: list[str]) -> str | None:
@@ -637,7 +663,9 @@ def _typo_of(prefix: str, known: list[str]) -> str | None:
     six letters), else ``None``."""
     allowed = 1 if len(prefix) <= 6 else 2
     # The edit distance is at least the difference in length: only those names can be close enough.
-    near = [k for k in known if abs(len(k) - len(prefix)) <= allowed]
+    # So is half the letters the two do not share (an edit changes at most two of them).
+    letters = Counter(prefix)
+    near = [k for k in known if abs(len(k) - len(prefix)) <= allowed and _unshared(letters, k) <= 2 * allowed]
     # Distances past ``allowed`` are all capped at allowed + 1: the closest name within reach, and
     # the alphabetical tie-break among equally close ones, are the same as with exact distances.
     best = min(near, key=lambda k: (_edits(prefix, k, allowed), k), default=None)
