@@ -202,3 +202,12 @@ def test_json_text_refuses_what_json_cannot_hold():
     for bad in ({"a": object()}, [{1, 2}], {(1, 2): 3}):
         with pytest.raises(TypeError):
             json_text(bad)
+
+
+def test_json_text_writes_an_iterator_as_the_array_of_what_it_yields():
+    from policylint.report import json_text
+
+    rows = [{"rule": f"PL{i:04d}", "line": i, "related": [{"line": i}] if i % 3 else []} for i in range(5000)]
+    document = {"findings": iter(rows), "none": iter(()), "nested": [map(str, range(3))]}
+    expected = {"findings": rows, "none": [], "nested": [["0", "1", "2"]]}
+    assert json_text(document) == json.dumps(expected, indent=2, ensure_ascii=False) + "\n"

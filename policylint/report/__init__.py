@@ -2,6 +2,7 @@
 read (GitHub workflow commands, JUnit XML, GitLab Code Quality, Markdown, CSV)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "markdown", "csv")
@@ -33,7 +34,9 @@ def json_text(document: Any) -> str:
     piece once (about 4x faster on a SARIF log, whose rule descriptors alone hold thousands of
     values), and never lists every piece as ``dumps`` does (several times the report's size for
     100,000 findings). A string or integer member is written with its key in one piece, and each
-    string key is encoded once (a report repeats a few dozen keys for every finding)."""
+    string key is encoded once (a report repeats a few dozen keys for every finding). An iterator
+    (``map``, a generator) is written as the array of what it yields, each item made as it is
+    written: a report's findings need not all be held as data beside its text."""
     import io
     from json.encoder import encode_basestring as string  # the C encoder where available
 
@@ -57,6 +60,18 @@ def json_text(document: Any) -> str:
             return string(int.__repr__(k))
         raise TypeError(f"keys must be str, int, float, bool or None, not {k.__class__.__name__}")
 
+    def items(o: Any, pad: str) -> None:  # the items of a list, tuple or iterator, "[]" for none
+        inner = pad + "  "
+        lead = "[\n" + inner
+        for v in o:
+            if type(v) is str:
+                write(lead + string(v))
+            else:
+                write(lead)
+                value(v, inner)
+            lead = ",\n" + inner
+        write("[]" if lead[0] == "[" else "\n" + pad + "]")
+
     def value(o: Any, pad: str) -> None:
         if isinstance(o, str):
             write(string(o))
@@ -77,21 +92,8 @@ def json_text(document: Any) -> str:
                     value(v, inner)
                 lead = ",\n" + inner
             write("\n" + pad + "}")
-        elif isinstance(o, (list, tuple)):
-            if not o:
-                write("[]")
-                return
-            inner = pad + "  "
-            lead = "[\n" + inner
-            for v in o:
-                kind = type(v)
-                if kind is str:
-                    write(lead + string(v))
-                else:
-                    write(lead)
-                    value(v, inner)
-                lead = ",\n" + inner
-            write("\n" + pad + "]")
+        elif isinstance(o, (list, tuple, Iterator)):
+            items(o, pad)
         elif o is None:
             write("null")
         elif o is True:

@@ -32,4 +32,4 @@ def issue(finding: Finding) -> dict:
 
 def render(result: ScanResult, findings: list[Finding]) -> str:
     """The report for the active findings (suppressed and baselined ones are not issues)."""
-    return json_text([issue(f) for f in findings if f.active])
+    return json_text(issue(f) for f in findings if f.active)

@@ -48,7 +48,7 @@ def render(result: ScanResult, findings: list[Finding]) -> str:
     document = {
         "tool": {"name": "policylint", "version": __version__},
         "files_scanned": len(result.files),
-        "findings": [finding_dict(f) for f in findings],
+        "findings": map(finding_dict, findings),  # each made as it is written
         "skipped": [{"path": s.display, "reason": s.reason} for s in result.skipped],
         "baseline_absent": result.absent,
         "modules_not_downloaded": [

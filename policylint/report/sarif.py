@@ -158,32 +158,36 @@ def _invocation(result: ScanResult, notifications: list[dict[str, Any]]) -> dict
     return invocation
 
 
+def _result(finding: Finding, index: dict[str, int], suppressions: bool) -> dict[str, Any]:
+    """One result (its ``suppressions`` written when ``suppressions``)."""
+    entry: dict[str, Any] = {
+        "ruleId": finding.rule_id,
+        "level": LEVELS[finding.severity],
+        "message": {"text": _message(finding)},
+        "locations": [_location(finding)],
+        "partialFingerprints": {"policylint/v1": finding.fingerprint},
+    }
+    if finding.rule_id in index:
+        entry["ruleIndex"] = index[finding.rule_id]
+    if finding.related:
+        entry["relatedLocations"] = _related(finding)
+    if suppressions:
+        entry["suppressions"] = _suppressions(finding)
+    if finding.baseline_state:
+        entry["baselineState"] = finding.baseline_state
+    _add_superseded(entry, finding)
+    _bound(entry)
+    return entry
+
+
 def render(result: ScanResult, findings: list[Finding], include_suppressed: bool = False) -> str:
     """The SARIF log for ``findings``; suppressed ones are left out unless ``include_suppressed``."""
     rules = sorted(result.rules, key=lambda r: r.id)
     index = {rule.id: i for i, rule in enumerate(rules)}
     shown = [f for f in findings if include_suppressed or f.suppression is None]
     baselined = any(f.baseline_state for f in shown)  # then every result says whether it is suppressed
-    results = []
-    for finding in shown:
-        entry: dict[str, Any] = {
-            "ruleId": finding.rule_id,
-            "level": LEVELS[finding.severity],
-            "message": {"text": _message(finding)},
-            "locations": [_location(finding)],
-            "partialFingerprints": {"policylint/v1": finding.fingerprint},
-        }
-        if finding.rule_id in index:
-            entry["ruleIndex"] = index[finding.rule_id]
-        if finding.related:
-            entry["relatedLocations"] = _related(finding)
-        if include_suppressed or baselined:
-            entry["suppressions"] = _suppressions(finding)
-        if finding.baseline_state:
-            entry["baselineState"] = finding.baseline_state
-        _add_superseded(entry, finding)
-        _bound(entry)
-        results.append(entry)
+    # Each result is made as it is written (not all held as data beside the text).
+    results = (_result(finding, index, include_suppressed or baselined) for finding in shown)
     notifications = [
         {
             "level": "error",
