@@ -553,18 +553,6 @@ def _load(rule_dirs: list[str]) -> list[Any]:
         raise fail(f"invalid rule: {exc}") from None
 
 
-def _fewer_collections() -> None:
-    """Run the cyclic garbage collector less often: a scan allocates millions of short-lived
-    objects (parse trees, located values) that reference counting frees, and with the default
-    youngest-generation threshold (700) the collector runs hundreds of times on a single small
-    Terraform file, twice over the whole heap. A threshold of 50,000 allocations keeps collections
-    (and the cyclic garbage they free) bounded while cutting their count; output is unchanged."""
-    import gc
-
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(50_000, older, oldest)
-
-
 def _no_collection_at_exit() -> None:
     """Spare the interpreter's full collections at exit, which traverse the whole heap (rules,
     parse results and all they hold) before it is freed: some 15 ms of a 0.12 s Terraform run.
@@ -601,7 +589,9 @@ def run() -> None:
     """Console entry point: any error we did not foresee is one line on stderr and exit code 2,
     never a traceback and never exit code 1 (which means findings); SIGINT and SIGTERM exit 130
     and 143."""
-    _fewer_collections()
+    from .console import fewer_collections
+
+    fewer_collections()  # again, for a caller that did not come through policylint.console
     _stop_on_signals()
     try:
         main.main(prog_name="policylint", standalone_mode=True)
