@@ -41,12 +41,19 @@ def plain(value: Any) -> Any:
     raise TypeError(f"a {type(value).__name__} value")
 
 
-def located(value: Any) -> Any:
-    """Index data as the containers the rule compiler reads (without positions)."""
+# The parts of a rule file its conditions are compiled from: a shipped rule compiles them when it
+# first meets a resource it selects (most of a scan's rules never do), so they stay as the index
+# holds them until then (:func:`logic_located`).
+LOGIC = frozenset(("forbid", "require", "where", "severity_by", "for_each", "location"))
+
+
+def located(value: Any, deferred: frozenset[str] = frozenset()) -> Any:
+    """Index data as the containers the rule compiler reads (without positions); the values of the
+    top-level keys in ``deferred`` are left as they are."""
     if isinstance(value, dict):
         out = LocDict()
         for k, v in value.items():
-            out[k] = located(v) if isinstance(v, (dict, list)) else v
+            out[k] = located(v) if isinstance(v, (dict, list)) and k not in deferred else v
         return out
     if isinstance(value, list):
         items = LocList()
@@ -82,4 +89,13 @@ def entry_data(index: dict[str, Any], relative: str, raw: bytes) -> Any | None:
     entry = index.get(relative)
     if not isinstance(entry, dict) or entry.get("sha256") != digest(raw):
         return None
-    return located(entry.get("data"))
+    return located(entry.get("data"), LOGIC)
+
+
+def logic_located(data: LocDict) -> LocDict:
+    """A rule file's mapping with its :data:`LOGIC` parts as located containers (for a mapping
+    from the index, which leaves them as JSON values; a parsed YAML file's already are)."""
+    for key in LOGIC & data.keys():
+        if type(data[key]) in (dict, list):
+            data[key] = located(data[key])
+    return data

@@ -143,11 +143,13 @@ def load_rules(directories: list[Path], option_overrides: dict[str, dict[str, An
     for directory in directories:
         trusted = directory.resolve() == builtin
         index = rule_index.read_index(directory) if trusted else {}
-        for path in rule_files(directory):
+        for parts in _rule_file_parts(directory):
+            path = directory.joinpath(*parts)
             parsed = None
             if index:
                 try:
-                    parsed = rule_index.entry_data(index, path.relative_to(directory).as_posix(), path.read_bytes())
+                    with open(path, "rb") as handle:
+                        parsed = rule_index.entry_data(index, "/".join(parts) or ".", handle.read())
                 except OSError:
                     parsed = None  # read_text reports it
             rule = load_rule_file(path, (option_overrides or {}), shipped=trusted, parsed=parsed)
@@ -163,8 +165,14 @@ def rule_files(directory: Path) -> list[Path]:
     """The rule files of a rules folder (or the one file given), fixtures left out: its ``*.yaml``
     files, then its ``*.yml`` files, each in path order, as ``sorted(directory.rglob(...))`` lists
     them (symbolic links to folders not followed), from one walk of the folder."""
+    return [directory.joinpath(*parts) for parts in _rule_file_parts(directory)]
+
+
+def _rule_file_parts(directory: Path) -> list[tuple[str, ...]]:
+    """:func:`rule_files` as the names leading to each file from ``directory`` (``()``: the file
+    ``directory`` itself)."""
     if directory.is_file():
-        return [directory]
+        return [()]
     if not directory.is_dir():
         return []
     found: dict[str, list[tuple[str, ...]]] = {".yaml": [], ".yml": []}
@@ -192,7 +200,7 @@ def rule_files(directory: Path) -> list[Path]:
     def order(parts: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(os.path.normcase(part) for part in parts)  # as paths compare
 
-    return [directory.joinpath(*parts) for suffix in (".yaml", ".yml") for parts in sorted(found[suffix], key=order)]
+    return [parts for suffix in (".yaml", ".yml") for parts in sorted(found[suffix], key=order)]
 
 
 def parse_rule_file(file: str) -> Any:
@@ -313,6 +321,7 @@ def _compile_logic(rule: Rule, data: LocDict, file: str) -> None:
     def err(key: str, message: str) -> RuleError:
         return RuleError(file, data.key_span_of(key) if key in data else data.span, message)
 
+    data = rule_index.logic_located(data)
     try:
         rule.condition = compile_condition(data[rule.mode], rule.options, data.span_of(rule.mode))
         if "where" in data:
