@@ -329,8 +329,9 @@ def test_a_typed_resource_pattern_reaches_every_resource_only_of_the_actions_typ
                        "Resource": "arn:aws:sagemaker:*:*:notebook-instance/*"})
     models = first({"Effect": "Allow", "Action": "sagemaker:CreatePresignedNotebookInstanceUrl",
                     "Resource": ["arn:aws:sagemaker:*:*:model/*", "arn:aws:sagemaker:*:*:endpoint/*"]})
-    assert ip._broad(notebooks, "sagemaker:createpresignednotebookinstanceurl") is True
-    assert ip._broad(models, "sagemaker:createpresignednotebookinstanceurl") is False
+    wanted = ["sagemaker:CreatePresignedNotebookInstanceUrl"]
+    assert ip.broad_actions(notebooks, wanted) == wanted
+    assert ip.broad_actions(models, wanted) == []
     assert actions.resource_type_prefixes("secretsmanager:GetSecretValue") == ("secret",)
     assert actions.resource_type_prefixes("sts:GetSessionToken") == ()  # acts only on "*"
     alias = first({"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "arn:aws:kms:*:*:alias/*"})

@@ -155,14 +155,6 @@ def passes_any_role(value: Any, _arg: Any = True, scope: Any = None) -> bool | N
     return resources.statement_reaches_every(statement, "iam", "role")
 
 
-def _broad(statement: Any, action: str) -> bool | None:
-    """Whether an Allow statement grants the exact ``action`` on every resource it can act on."""
-    granted = allows_action(statement, action)
-    if granted is not True:
-        return granted
-    return resources.statement_reaches_every(statement, *_reach_key(action))
-
-
 def _reach_key(action: str) -> tuple[str, str | tuple[str, ...] | None]:
     """``(service, resource types)`` of an exact action, for :func:`resources.statement_reaches_every`:
     a typed pattern (``model/*``) reaches every resource of the action only for a type it acts on."""
@@ -251,24 +243,35 @@ def privilege_escalation(policy: Any, _arg: Any = True, _scope: Any = None) -> b
 def _methods(policy: Any) -> list[tuple[str, tuple[str, ...]]]:
     if not isinstance(policy, dict):
         return []
-    statements = [s for s in policy.get("statements") or []
-                  if _allow(s) and s.get("principal") is None
-                  and iam_actions.grant_of(s).may_name(escalation.SERVICES)
-                  and not condition_keys.conditions_fix(s.get("conditions"), escalation.LIMITING_KEYS)]
-    if not statements:
+    grants = []
+    for s in policy.get("statements") or []:
+        if not _allow(s) or s.get("principal") is not None:
+            continue
+        grant = iam_actions.grant_of(s)
+        if grant.may_name(escalation.SERVICES) and not condition_keys.conditions_fix(s.get("conditions"), escalation.LIMITING_KEYS):
+            grants.append((s, grant, grant.services))
+    if not grants:
         return []
+    holders: dict[str, list[Any]] = {}  # action -> the statements granting it on every resource
     granted: dict[tuple[str, tuple[str, ...]], bool] = {}
-    named = [(s, iam_actions.grant_of(s).services) for s in statements]
+
+    def broad(action: str) -> list[Any]:
+        found = holders.get(action)
+        if found is None:
+            service = action.partition(":")[0]
+            allowing = [s for s, grant, services in grants
+                        if (services is None or service in services) and grant.allows(action)]
+            key = _reach_key(action) if allowing else None
+            found = holders[action] = [s for s in allowing if resources.statement_reaches_every(s, *key) is True]
+        return found
 
     def has(action: str, passed_to: tuple[str, ...]) -> bool:
         """``iam:PassRole`` counts only from statements that may pass the role to the method's service."""
         to = passed_to if action == "iam:passrole" else ()
         if (action, to) not in granted:
-            service = action.partition(":")[0]
             granted[action, to] = any(
-                (services is None or service in services) and _broad(s, action) is True
-                and not (to and condition_keys.conditions_exclude(s.get("conditions"), escalation.PASSED_TO_SERVICE_KEY, to))
-                for s, services in named)
+                not (to and condition_keys.conditions_exclude(s.get("conditions"), escalation.PASSED_TO_SERVICE_KEY, to))
+                for s in broad(action))
         return granted[action, to]
 
     return [(name, needed) for name, needed in escalation.METHODS
