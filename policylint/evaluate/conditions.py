@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from ..load.located import LocDict, Span, Unknown
 from .paths import PathError, compile_path, getter, walk
-from .predicates import CONTEXTUAL, PREDICATES
+from .predicates import CONTEXTUAL, PREDICATES, SCREENS
 from .rule_regex import RegexSyntaxError, RulePattern
 
 MAX_REGEX_LENGTH = 1000
@@ -274,6 +274,8 @@ class Leaf(Condition):
         self.literal = False  # the argument is written in the rule, not taken from an option
         self.contextual = operator in CONTEXTUAL
         self.generic = operator in OPERATORS  # takes ignore_case rather than a scope
+        #: ``screen(values, scope)``: ``False`` when every value answers ``False`` (see SCREENS)
+        self.screen = SCREENS.get(operator) if arg is True else None
 
     def _test(self, value: Any, scope: Any) -> bool | None:
         return self.answer()(value, scope)
@@ -333,11 +335,14 @@ class Leaf(Condition):
             return lambda scope: expected if any(not (isinstance(v, str) and not v.strip()) for v in get(scope)) \
                 else not expected
         answer, decisive = self.answer(), _DECISIVE[self.quantifier]
+        screen, ruled_out = self.screen, self.negate  # every answer False (True once negated)
 
         def test(scope: Any) -> bool | None:
             found = get(scope)
             if not found:
                 return False
+            if screen is not None and not screen(found, scope):
+                return ruled_out
             if len(found) == 1:  # one value: its answer, whichever the quantifier
                 return answer(found[0], scope)
             return _decided(map(answer, found, repeat(scope)), decisive)

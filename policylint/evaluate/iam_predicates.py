@@ -447,6 +447,28 @@ def default_key_statement(statement: Any, _arg: Any = True, _scope: Any = None) 
     return isinstance(statement, dict) and statement.get("default_key_statement") is True
 
 
+def _may_be_wildcard(values: list[Any], _scope: Any) -> bool:
+    """Some value is not a string without a wildcard: the only values a wildcard-only predicate
+    can answer other than ``False`` for."""
+    return any(not isinstance(v, str) or "*" in v or "?" in v for v in values)
+
+
+def _may_pass_role(values: list[Any], scope: Any) -> bool:
+    """Entries of a statement that does not grant ``iam:PassRole`` all answer ``False`` (unless one
+    is unresolved, or is a statement itself)."""
+    return any(isinstance(v, Unknown) or _is_statement(v) for v in values) or \
+        allows_action(scope, "iam:passrole") is not False
+
+
+# Name → screen(values, scope): ``False`` only when the predicate answers ``False`` for every one of
+# the values a rule path found from ``scope`` — asked once per scope instead of once per value.
+IAM_SCREENS = {
+    "service_wildcard": _may_be_wildcard,
+    "iam_sensitive_wildcard": _may_be_wildcard,
+    "full_admin": _may_be_wildcard,
+    "passes_any_role": _may_pass_role,
+}
+
 # Name → (function, explain); these take the scope the rule path started from as a third argument.
 IAM_PREDICATES = {
     "service_wildcard": (is_service_wildcard, None),

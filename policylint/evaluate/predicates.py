@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from ..load.located import Unknown
-from .iam_predicates import IAM_PREDICATES
+from .iam_predicates import IAM_PREDICATES, IAM_SCREENS
 
 # --- CIDRs ---------------------------------------------------------------------------------------
 
@@ -322,3 +322,5 @@ PREDICATES = {
 }
 # Predicates that also take the scope their path was walked from (a statement, a policy).
 CONTEXTUAL = frozenset(IAM_PREDICATES)
+# Name → screen(values, scope) of the predicates that can rule out every value a path found at once.
+SCREENS = {**IAM_SCREENS}
