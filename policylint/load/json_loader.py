@@ -42,13 +42,14 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _SPACE = re.compile(r"[ \t\r\n]*")
+_new_span = tuple.__new__  # a Span without the keyword handling of its constructor (made for every position read)
 _LITERALS = {"true": True, "false": False, "null": None}
 
 
 class _Positions:
     """Turns string offsets into 1-based (line, column) pairs."""
 
-    _BLOCK = 12  # text lines are counted in blocks of 4,096 characters
+    _BLOCK = 10  # text lines are counted in blocks of 1,024 characters
 
     def __init__(self, text: str, line_offset: int = 0):
         self.text, self.line_offset = text, line_offset
@@ -72,8 +73,14 @@ class _Positions:
 
     def span(self, start: int, end: int) -> Span:
         line, col = self.at(start)
+        if self.starts is None and end - start <= 1 << self._BLOCK:  # the end counted on from the start
+            text = self.text
+            breaks = text.count("\n", start, end)
+            if not breaks:
+                return _new_span(Span, (line, col, line, col + end - start, None, None, ()))
+            return _new_span(Span, (line, col, line + breaks, end - text.rfind("\n", start, end), None, None, ()))
         end_line, end_col = self.at(end)
-        return Span(line, col, end_line, end_col)
+        return _new_span(Span, (line, col, end_line, end_col, None, None, ()))
 
 
 def _decode_string(token: str) -> str:
