@@ -16,7 +16,6 @@ import yaml
 from .errors import LoadError
 from .limits import MAX_DEPTH, MAX_VALUES
 from .located import BlockText, LocDict, LocList, Span, Unknown
-from .yaml_depth import deepest_flow
 from .numbers import bounded, decimal
 
 ScalarEvent, AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
@@ -310,6 +309,8 @@ def load_yaml(text: str, problems: list[LoadError] | None = None, duplicated: li
         # A flow collection nested past the bound is reported as such wherever the parse stopped
         # (the parser may have refused it first, in its own words): the report of a depth pre-pass,
         # without a pass over every document that parses (one nested that deep cannot).
+        from .yaml_depth import deepest_flow
+
         too_deep = deepest_flow(text, MAX_DEPTH)
         if too_deep is None:
             raise
