@@ -21,10 +21,10 @@ from typing import Any
 from ..findings import RULE_ID
 from ..load.located import LocDict, LocList
 
-_COMMENT = re.compile(r"(?:^|(?<=\s))(?:#|//)\s*policylint:\s*ignore\b(?P<rest>.*)$")
-_TOKEN = re.compile(
-    r"""\s*(?:(?P<key>[A-Za-z_-]+)=(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|\S*)|(?P<word>[^\s=]+))"""
-)
+# Patterns compiled when first used (``re`` keeps them compiled): most files hold no ignore comment.
+_MARK = "policylint:"  # written in every comment _COMMENT matches
+_COMMENT = r"(?:^|(?<=\s))(?:#|//)\s*policylint:\s*ignore\b(?P<rest>.*)$"
+_TOKEN = r"""\s*(?:(?P<key>[A-Za-z_-]+)=(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|\S*)|(?P<word>[^\s=]+))"""
 
 
 @dataclass
@@ -76,7 +76,7 @@ def parse_comment(rest: str) -> tuple[tuple[str, ...], str, dt.date | None, str 
     """Rule ids, reason, expiry date and a problem (or ``None``) from what follows ``ignore``."""
     ids: list[str] = []
     reason, expires, problems = "", None, []
-    for match in _TOKEN.finditer(rest):
+    for match in re.finditer(_TOKEN, rest):
         if match.group("word"):
             for part in filter(None, match.group("word").split(",")):
                 if RULE_ID.fullmatch(part):
@@ -102,11 +102,14 @@ def parse_comment(rest: str) -> tuple[tuple[str, ...], str, dt.date | None, str 
 
 def comment_directives(text: str, file: str) -> list[Directive]:
     """The ignore comments of one YAML or HCL file."""
+    if _MARK not in text:
+        return []
+    search = re.compile(_COMMENT).search
     lines = text.splitlines()
     pending: list[tuple[int, re.Match[str]]] = []
     out: list[Directive] = []
     for number, line in enumerate(lines, 1):
-        match = _COMMENT.search(line)
+        match = search(line)
         code = line[: match.start()].strip() if match else line.strip()
         if match and not code:
             pending.append((number, match))
