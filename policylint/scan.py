@@ -227,8 +227,9 @@ def not_a_template(path: str, parsed: Parsed) -> bool:
     return parsed.format in ("unparsable", "other") and not any(marker in parsed.text for marker in MARKERS)
 
 
-_PLACEHOLDER_FOLDER = re.compile(r"\{\{.*?\}\}")
-_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+# Compiled when first used (``re`` keeps them compiled): only a file that does not parse needs them.
+_PLACEHOLDER_FOLDER = r"\{\{.*?\}\}"
+_JINJA = r"(?s)\{\{.*?\}\}|\{%.*?%\}"
 
 
 def unexpanded_template(display: str, parsed: Parsed) -> str | None:
@@ -237,8 +238,8 @@ def unexpanded_template(display: str, parsed: Parsed) -> str | None:
     input, not a template to deploy. Such files that do parse are linted as written."""
     if parsed.format != "unparsable":
         return None
-    folders = [part for part in display.split("/")[:-1] if _PLACEHOLDER_FOLDER.search(part)]
-    if not folders or not _JINJA.search(parsed.text or ""):
+    folders = [part for part in display.split("/")[:-1] if re.search(_PLACEHOLDER_FOLDER, part)]
+    if not folders or not re.search(_JINJA, parsed.text or ""):
         return None
     return folders[0]
 
