@@ -13,7 +13,7 @@ from itertools import repeat
 from typing import Any, Callable
 
 from ..load.located import LocDict, Span, Unknown
-from .paths import PathError, compile_path, getter, walk
+from .paths import PathError, compile_path, field_of, getter, walk
 from .predicates import CONTEXTUAL, PREDICATES, SCREENS
 from .rule_regex import RegexSyntaxError, RulePattern
 
@@ -289,9 +289,12 @@ class Leaf(Condition):
 
     def _answerer(self) -> Callable[[Any, Any], bool | None]:
         check, arg = self.check, self.arg
-        if self.generic:
+        if check is _equals and type(arg) is str and not self.ignore_case:  # what _equals does with it
+            answer: Callable[[Any, Any], bool | None] = lambda value, scope: None if isinstance(value, Unknown) \
+                else value == arg
+        elif self.generic:
             ignore_case = self.ignore_case
-            answer: Callable[[Any, Any], bool | None] = lambda value, scope: check(value, arg, ignore_case)
+            answer = lambda value, scope: check(value, arg, ignore_case)
         elif self.contextual:
             answer = lambda value, scope: check(value, arg, scope)
         else:
@@ -330,12 +333,27 @@ class Leaf(Condition):
 
     def tester(self) -> Tester:
         get = (lambda scope: [scope]) if self.path is None else getter(self.path)
+        key = None if self.path is None else field_of(self.path)  # one field: its value read inline
         if self.operator == "exists":
             expected = bool(self.arg)
+            if key is not None:
+                def field_exists(scope: Any) -> bool:
+                    value = scope.get(key) if isinstance(scope, dict) else None
+                    return not expected if value is None or isinstance(value, str) and not value.strip() else expected
+                return field_exists
             return lambda scope: expected if any(not (isinstance(v, str) and not v.strip()) for v in get(scope)) \
                 else not expected
         answer, decisive = self.answer(), _DECISIVE[self.quantifier]
         screen, ruled_out = self.screen, self.negate  # every answer False (True once negated)
+        if key is not None:
+            def field_test(scope: Any) -> bool | None:
+                value = scope.get(key) if isinstance(scope, dict) else None
+                if value is None:
+                    return False
+                if screen is not None and not screen([value], scope):
+                    return ruled_out
+                return answer(value, scope)
+            return field_test
 
         def test(scope: Any) -> bool | None:
             found = get(scope)

@@ -118,12 +118,16 @@ def values(root: Any, path: tuple[Any, ...]) -> list[Any]:
     return level
 
 
+def field_of(path: tuple[Any, ...]) -> str | None:
+    """The field a path of one plain field names (``effect``); ``None`` for any other path."""
+    return path[0] if len(path) == 1 and isinstance(path[0], str) else None
+
+
 def getter(path: tuple[Any, ...]) -> Callable[[Any], list[Any]]:
     """``values(root, path)`` as a function of ``root``, specialised to the shape of the path (one
     field, or one field's items, for most paths). The list it returns must not be changed."""
-    if len(path) == 1 and isinstance(path[0], str):
-        (key,) = path
-
+    key = field_of(path)
+    if key is not None:
         def field(root: Any) -> list[Any]:
             value = root.get(key) if isinstance(root, dict) else None
             return [] if value is None else [value]
