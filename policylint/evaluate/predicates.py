@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..load.located import Unknown
@@ -229,33 +230,41 @@ def covers_bucket_and_objects(statement: Any, _arg: Any = True) -> bool | None:
 # --- secrets: judged by their values -----------------------------------------------------------
 
 # Token formats that are credentials whatever they are called (prefixes the issuers document).
-_TOKEN_FORMATS = [
-    ("an AWS access key id", re.compile(r"(AKIA|ASIA)[A-Z2-7]{16}")),
-    ("a GitHub token", re.compile(r"(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})")),
-    ("a GitLab token", re.compile(r"glpat-[A-Za-z0-9_-]{20,}")),
-    ("a Slack token", re.compile(r"xox[abposr]-[A-Za-z0-9-]{10,}")),
-    ("a Stripe secret key", re.compile(r"[sr]k_live_[A-Za-z0-9]{16,}")),
-    ("a Google API key", re.compile(r"AIza[A-Za-z0-9_-]{35}")),
-    ("a private key", re.compile(r"-----BEGIN ([A-Z]+ )?PRIVATE KEY-----.*", re.S)),
-    ("a JSON web token", re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}")),
-    ("a SendGrid key", re.compile(r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}")),
-    ("a Twilio key", re.compile(r"SK[0-9a-f]{32}")),
+_TOKEN_FORMAT_TEXTS = [
+    ("an AWS access key id", r"(AKIA|ASIA)[A-Z2-7]{16}"),
+    ("a GitHub token", r"(gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{60,255})"),
+    ("a GitLab token", r"glpat-[A-Za-z0-9_-]{20,}"),
+    ("a Slack token", r"xox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("a Stripe secret key", r"[sr]k_live_[A-Za-z0-9]{16,}"),
+    ("a Google API key", r"AIza[A-Za-z0-9_-]{35}"),
+    ("a private key", r"(?s)-----BEGIN ([A-Z]+ )?PRIVATE KEY-----.*"),
+    ("a JSON web token", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
+    ("a SendGrid key", r"SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"),
+    ("a Twilio key", r"SK[0-9a-f]{32}"),
 ]
-_PLACEHOLDER_WORDS = re.compile(
+_PLACEHOLDER_WORDS_TEXT = (
     r"(?i)(none|null|nil|n/?a|empty|unset|undefined|default|changeme|change[-_ ]?me|replace[-_ ]?me|to[-_ ]?do|tbd|"
     r"dummy|example|sample|test|placeholder|secret|password|passwd|token|key|required|optional|your[-_ ].*|"
     r"enter[-_ ].*|insert[-_ ].*|my[-_]?(password|secret|token|key)|x+|\*+|\.+|-+|_+|#+|0+|1234(5678?)?)")
-_NOT_SECRET_SHAPES = [
-    ("a dynamic reference", re.compile(r"(?s)\{\{resolve:.*")),
-    ("a placeholder", re.compile(r"(?s)<.*>|\$\{.*\}|\{\{.*\}\}|%\{.*\}|\[.*\]|(.)\1*")),
-    ("an ARN", re.compile(r"(?s)arn:.*")),
-    ("a URL", re.compile(r"(?s)[a-zA-Z][a-zA-Z0-9+.-]*://.*")),
-    ("a KMS alias", re.compile(r"(?s)alias/.*")),
-    ("a path", re.compile(r"(?s)(/|~/|\./|\.\./)[^\s]*|[\w.-]+(/[\w.-]+){2,}/?")),
-    ("KMS ciphertext", re.compile(r"(?s)AQ[IE]C[A-Za-z0-9+/]{40,}={0,2}")),
-    ("ciphertext", re.compile(r"[A-Za-z0-9+/]{120,}={0,2}")),
-    ("a boolean or number", re.compile(r"(?i)true|false|yes|no|on|off|-?\d+(\.\d+)?")),
+_NOT_SECRET_SHAPE_TEXTS = [
+    ("a dynamic reference", r"(?s)\{\{resolve:.*"),
+    ("a placeholder", r"(?s)<.*>|\$\{.*\}|\{\{.*\}\}|%\{.*\}|\[.*\]|(.)\1*"),
+    ("an ARN", r"(?s)arn:.*"),
+    ("a URL", r"(?s)[a-zA-Z][a-zA-Z0-9+.-]*://.*"),
+    ("a KMS alias", r"(?s)alias/.*"),
+    ("a path", r"(?s)(/|~/|\./|\.\./)[^\s]*|[\w.-]+(/[\w.-]+){2,}/?"),
+    ("KMS ciphertext", r"(?s)AQ[IE]C[A-Za-z0-9+/]{40,}={0,2}"),
+    ("ciphertext", r"[A-Za-z0-9+/]{120,}={0,2}"),
+    ("a boolean or number", r"(?i)true|false|yes|no|on|off|-?\d+(\.\d+)?"),
 ]
+
+
+@lru_cache(maxsize=1)
+def _secret_patterns() -> tuple[list[tuple[str, re.Pattern[str]]], re.Pattern[str], list[tuple[str, re.Pattern[str]]]]:
+    """The token formats, placeholder words and not-a-secret shapes, compiled when first asked
+    (many scans never look at a secret: compiling them costs a small scan's start-up)."""
+    return ([(name, re.compile(text)) for name, text in _TOKEN_FORMAT_TEXTS], re.compile(_PLACEHOLDER_WORDS_TEXT),
+            [(name, re.compile(text)) for name, text in _NOT_SECRET_SHAPE_TEXTS])
 
 
 def credential_format(value: Any, _arg: Any = True) -> bool | None:
@@ -263,20 +272,21 @@ def credential_format(value: Any, _arg: Any = True) -> bool | None:
     Stripe or Google key, a private key, a JWT, ...)."""
     if isinstance(value, Unknown):
         return None
-    return isinstance(value, str) and any(p.fullmatch(value.strip()) for _, p in _TOKEN_FORMATS)
+    return isinstance(value, str) and any(p.fullmatch(value.strip()) for _, p in _secret_patterns()[0])
 
 
 def _credential_format_reason(value: Any, _arg: Any) -> str | None:
     text = value.strip() if isinstance(value, str) else ""
-    return next((name for name, p in _TOKEN_FORMATS if p.fullmatch(text)), None)
+    return next((name for name, p in _secret_patterns()[0] if p.fullmatch(text)), None)
 
 
 def not_a_secret(value: Any) -> str | None:
     """What a string evidently is instead of a secret (a path, an ARN, a placeholder, ...)."""
     text = value.strip() if isinstance(value, str) else ""
-    if not text or _PLACEHOLDER_WORDS.fullmatch(text):
+    _, placeholder_words, shapes = _secret_patterns()
+    if not text or placeholder_words.fullmatch(text):
         return "a placeholder"
-    return next((name for name, p in _NOT_SECRET_SHAPES if p.fullmatch(text)), None)
+    return next((name for name, p in shapes if p.fullmatch(text)), None)
 
 
 def literal_secret(value: Any, _arg: Any = True) -> bool | None:
