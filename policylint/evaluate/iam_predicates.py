@@ -168,7 +168,20 @@ def broad_actions(statement: Any, wanted: Any) -> list[str]:
     :data:`policylint.iam.escalation.CATEGORIES`) an Allow statement grants on every resource.
     An action that acts on no resource type (``ecr:GetAuthorizationToken``, ``sts:GetSessionToken``:
     IAM accepts only ``*`` for it) is not counted: granting it on every resource is no choice; nor
-    is a statement whose conditions confine its resources (tags, owner account, KMS context)."""
+    is a statement whose conditions confine its resources (tags, owner account, KMS context).
+    Worked out once per statement and ``wanted`` (a rule's test, its witnesses and its message
+    all ask); the list returned must not be changed."""
+    if not isinstance(statement, dict):
+        return []
+    return _BROAD.get(statement, _broad_actions, tuple(wanted) if isinstance(wanted, list) else wanted)
+
+
+_BROAD: IdentityCache[list[str]] = IdentityCache(per_task=True)
+
+
+def _broad_actions(statement: dict, wanted: Any) -> list[str]:
+    if isinstance(wanted, tuple):
+        wanted = list(wanted)
     if not _allow(statement) or condition_keys.scopes_resources(statement.get("conditions")):
         return []
     grant = iam_actions.grant_of(statement)
