@@ -186,7 +186,7 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
     file = span.file or resource.file
     related = causes(span, file, resource)
     shared = any(getattr(origin, "shared", False) for origin in span.via)
-    span = _bare(span)
+    span = span.region()
     return Finding(
         rule_id=rule.id, severity=severity, message=message, file=file, span=span,
         resource=resource.name, element=element, meaning=meaning(resource.props, trail),
@@ -197,6 +197,8 @@ def _finding(rule: Rule, resource: Resource, scope_trail: tuple[Any, ...], scope
 def causes(span: Span, file: str, resource: Resource) -> tuple[Related, ...]:
     """Where the value at ``span`` (in ``file``) came from: each :class:`Origin` it came through,
     nearest first, and then the resource that uses it when that is written in another file."""
+    if not span.via and (not resource.file or resource.file == file):
+        return ()  # no origins, and the resource is written where the value is
     out: list[Related] = []
     seen = {(file, span[:4])}
     pending = list(span.via)
@@ -208,20 +210,15 @@ def causes(span: Span, file: str, resource: Resource) -> tuple[Related, ...]:
         where = place.file or file
         if (where, place[:4]) not in seen:
             seen.add((where, place[:4]))
-            out.append(Related(where, _bare(place), origin.text))
+            out.append(Related(where, place.region(), origin.text))
         pending.extend(place.via)
     if resource.file and resource.file != file and (resource.file, resource.span[:4]) not in seen:
-        out.append(Related(resource.file, _bare(resource.span),
+        out.append(Related(resource.file, resource.span.region(),
                            f"used by {resource.name}"))
     return tuple(out)
 
 
 MAX_CAUSES = 10
-
-
-def _bare(span: Span) -> Span:
-    """The region of ``span`` alone: no file, note or origins."""
-    return Span(span[0], span[1], span[2], span[3])
 
 
 POSITIONAL_FIELDS = frozenset({"index"})  # a statement's position in its policy: not its meaning
@@ -279,4 +276,4 @@ def _show(value: Any) -> str:
 
 
 def _trail_text(trail: tuple[Any, ...]) -> str:
-    return "".join(f"[{t}]" if isinstance(t, int) else f".{t}" for t in trail).lstrip(".")
+    return "".join([f"[{t}]" if isinstance(t, int) else f".{t}" for t in trail]).lstrip(".")

@@ -40,6 +40,10 @@ class Span(NamedTuple):
             note = note.text
         return _new_tuple(Span, (line, col, end_line, end_col, file, note, via))  # NamedTuple._replace is slow
 
+    def region(self) -> "Span":
+        """The region of this span alone: no file, note or origins."""
+        return _new_tuple(Span, (self[0], self[1], self[2], self[3], None, None, ()))
+
 
 def came_through(value: Any, span: Span, origin: "Origin") -> tuple[Any, Span]:
     """``value`` (at ``span``) recorded as having come through ``origin`` (a module call's
