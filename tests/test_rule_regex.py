@@ -126,3 +126,33 @@ def test_required_literals_with_the_parser_of_python_3_10_which_has_no_atomic_gr
 
     tree = parser.parse(r"(?s).*(AKIA|ASIA)[A-Z2-7]{16}.*")
     assert rule_regex._sequence(list(tree), Python310Parser()) == {"AKIA", "ASIA"}
+
+
+@pytest.mark.parametrize("pattern", BUILTIN + EXTRA + ["(?s)(?!\\s*$).+", "[\\S]+x", "a\\\\s"])
+@settings(max_examples=150, deadline=None)
+@given(text=st.one_of(_texts(), st.text(alphabet="ab \t\n\x1c\x1f\\sS", max_size=6)))
+def test_a_bounded_match_by_the_standard_engine_agrees_with_the_regex_engine(pattern, text):
+    """``fullmatch_bounded`` (the standard library's engine on ASCII texts) answers as ``regex`` does."""
+    compiled = regex.compile(pattern, flags=regex.VERSION0)
+    assert RulePattern(pattern).fullmatch_bounded(text) == (compiled.fullmatch(text) is not None)
+
+
+def test_the_standard_engine_is_kept_from_patterns_it_reads_differently():
+    assert RulePattern("(?i).*secret.?(access.?)?key.*")._compile_standard()
+    assert RulePattern("a\\\\s")._compile_standard()  # an escaped backslash, then s
+    for pattern in ("(?s)(?!\\s*$).+", "[\\S]+", "\u00e9+", "[[a]]"):  # \s differs on \x1c-\x1f; nested set
+        assert RulePattern(pattern)._compile_standard() is False
+
+
+def test_a_small_template_is_scanned_without_the_regex_engine(tmp_path):
+    import subprocess
+    import sys
+
+    template = tmp_path / "t.yaml"
+    template.write_text("Parameters:\n  DbPassword:\n    Type: String\n    Default: hunter2hunter2\n"
+                        "Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: x\n")
+    code = ("import sys\nfrom policylint import cli\nsys.argv = ['policylint', 'scan', sys.argv[1], '-f', 'json']\n"
+            "try:\n    cli.run()\nexcept SystemExit:\n    pass\nprint('regex' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(template)], capture_output=True, text=True, check=False)
+    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
+    assert "PL5004" in done.stdout  # the secret-parameter rule ran its patterns

@@ -15,7 +15,7 @@ from typing import Any, Callable
 from ..load.located import LocDict, Span, Unknown
 from .paths import PathError, compile_path, field_of, getter, walk
 from .predicates import CONTEXTUAL, PREDICATES, SCREENS
-from .rule_regex import RegexSyntaxError, RulePattern
+from .rule_regex import REVIEWED, RegexSyntaxError, RulePattern
 
 MAX_REGEX_LENGTH = 1000
 REGEX_TIMEOUT = 1.0  # for one value (the engine overshoots it about 4x); a slower rule regex stops the scan
@@ -118,7 +118,7 @@ def _matches(value: Any, arg: Any, ignore_case: bool = False) -> bool | None:
 def _matches_bounded(value: Any, arg: Any, ignore_case: bool = False) -> bool | None:
     """``matches`` for a pattern bounded by construction (see :func:`rule_regex.bounded_by_construction`)."""
     if isinstance(value, str) and len(value) <= BOUNDED_LENGTH:
-        return arg.fullmatch(value) is not None
+        return arg.fullmatch_bounded(value)
     return _matches(value, arg, ignore_case)
 
 
@@ -372,9 +372,10 @@ class Leaf(Condition):
         return self.explain(value, self.arg, scope) if self.contextual else self.explain(value, self.arg)
 
     def trust(self) -> None:
-        """This leaf comes from a built-in rule: a ``matches`` pattern written in it (not an
-        option, which the user may set) that is bounded by construction runs without the timeout."""
-        if self.check is _matches and self.literal and self.arg.bounded:
+        """This leaf comes from a built-in rule: a ``matches`` pattern written in it, or an option
+        whose value is a reviewed pattern (the option's shipped default, or the same text), that is
+        bounded by construction runs without the timeout. Any other option value keeps it."""
+        if self.check is _matches and (self.literal or self.arg.pattern in REVIEWED) and self.arg.bounded:
             self.check = _matches_bounded
             for compiled in ("_answer", "test"):
                 self.__dict__.pop(compiled, None)

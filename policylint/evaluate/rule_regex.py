@@ -16,6 +16,7 @@ the engine's to decide), nor a non-ASCII value under a case-insensitive pattern.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 MAX_CHOICES = 16  # alternatives kept for one literal run (AKIA|ASIA -> 2); more and it is dropped
@@ -164,12 +165,13 @@ class RulePattern:
     """A rule's pattern: ``fullmatch`` checks the required literals first, and compiles the
     pattern (with the ``regex`` engine, which can bound a match by a timeout) on first need."""
 
-    __slots__ = ("pattern", "_analysis", "_compiled")
+    __slots__ = ("pattern", "_analysis", "_compiled", "_standard")
 
     def __init__(self, pattern: str):
         self.pattern = pattern
         self._analysis = REVIEWED.get(pattern)
         self._compiled: Any = None
+        self._standard: Any = None  # the standard library's compilation; False when it has none
         if self._analysis is None:  # not reviewed: compile now, so a mistake stops the rule's loading
             self._compile()
 
@@ -198,17 +200,50 @@ class RulePattern:
 
     def fullmatch(self, text: str, *args: Any, **kwargs: Any) -> Any:
         """``regex.fullmatch``, or ``None`` at once when ``text`` holds none of the literals."""
-        _, literals, ignore_case = self.analysis
-        if literals is not None:
-            if not ignore_case:
-                if not any(literal in text for literal in literals):
-                    return None
-            elif text.isascii():
-                lowered = text.lower()
-                if not any(literal in lowered for literal in literals):
-                    return None
+        if self._excluded(text):
+            return None
         compiled = self._compiled or self._compile()
         return compiled.fullmatch(text, *args, **kwargs)
+
+    def fullmatch_bounded(self, text: str) -> bool:
+        """Whether ``text`` matches, for a pattern bounded by construction (no timeout needed): an
+        ASCII text is matched by the standard library's engine when the pattern is ASCII without
+        ``\\s``/``\\S`` — on such texts both engines read every construct alike (``\\s`` differs on
+        ``\\x1c``-``\\x1f``) — so that most scans never import the ``regex`` engine."""
+        if self._excluded(text):
+            return False
+        if text.isascii():
+            standard = self._standard if self._standard is not None else self._compile_standard()
+            if standard:
+                return standard.fullmatch(text) is not None
+        compiled = self._compiled or self._compile()
+        return compiled.fullmatch(text) is not None
+
+    def _excluded(self, text: str) -> bool:
+        """``text`` holds none of the literals every match needs."""
+        _, literals, ignore_case = self.analysis
+        if literals is None:
+            return False
+        if not ignore_case:
+            return not any(literal in text for literal in literals)
+        if text.isascii():
+            lowered = text.lower()
+            return not any(literal in lowered for literal in literals)
+        return False
+
+    def _compile_standard(self) -> Any:
+        self._standard = False
+        if self.pattern.isascii() and not _SPACE_CLASS.search(self.pattern):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error")  # e.g. a possible nested set: read differently
+                    self._standard = re.compile(self.pattern)
+            except (re.error, Warning, RecursionError, OverflowError):
+                pass
+        return self._standard
+
+
+_SPACE_CLASS = re.compile(r"(?<!\\)(?:\\\\)*\\[sS]")  # an unescaped \s or \S
 
 
 def bounded_by_construction(pattern: str) -> bool:

@@ -119,8 +119,12 @@ def test_bounded_by_construction_admits_at_most_two_unnested_unbounded_repetitio
     assert bounded_by_construction(pattern) is bounded
 
 
-def test_only_built_in_rules_written_patterns_run_without_the_regex_time_bound(tmp_path):
+def test_only_built_in_rules_reviewed_patterns_run_without_the_regex_time_bound(tmp_path):
+    """A built-in rule's pattern bounded by construction, written in it or the shipped default of
+    its option, runs without the time bound; an option the user sets to another pattern, and every
+    pattern of a user's rule, keep it."""
     from policylint.evaluate.conditions import _matches, _matches_bounded, leaves
+    from policylint.evaluate.rule_regex import bounded_by_construction
     from policylint.evaluate.rules import builtin_rules_dir, load_rules
 
     def checks(rules):
@@ -129,10 +133,11 @@ def test_only_built_in_rules_written_patterns_run_without_the_regex_time_bound(t
 
     builtin = checks(load_rules([builtin_rules_dir()]))
     assert any(check is _matches_bounded for _, _, check in builtin)
-    for rule_id, pattern, check in builtin:  # options can be set by the user: they keep the bound
-        from policylint.evaluate.rule_regex import bounded_by_construction
-        assert (check is _matches_bounded) == (bounded_by_construction(pattern) and
-                                               not _from_option(rule_id, pattern)), (rule_id, pattern)
+    assert any(_from_option(rule_id, pattern) and check is _matches_bounded for rule_id, pattern, check in builtin)
+    for rule_id, pattern, check in builtin:
+        assert (check is _matches_bounded) == bounded_by_construction(pattern), (rule_id, pattern)
+    user_set = checks(load_rules([builtin_rules_dir()], {"PL5003": {"secret_names": "(?i).*(pass|word).*"}}))
+    assert ("PL5003", "(?i).*(pass|word).*", _matches) in user_set
     _rule(tmp_path, HEADER + BODY.replace('matches: "Bad.*"', 'matches: ".*Bad.*"'))
     user = checks(load_rules([tmp_path / "rules"]))
     assert user and all(check is _matches for _, _, check in user)
