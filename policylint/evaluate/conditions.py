@@ -65,6 +65,8 @@ def _norm(value: Any, ignore_case: bool) -> Any:
 def _equals(value: Any, arg: Any, ignore_case: bool = False) -> bool | None:
     if isinstance(value, Unknown):
         return None
+    if type(arg) is str and not ignore_case:  # the common case: what the general comparison gives
+        return value == arg
     if isinstance(arg, bool) or isinstance(value, bool):
         return value is arg or (isinstance(value, str) and value.lower() == str(arg).lower())
     if isinstance(arg, (int, float)) and isinstance(value, str):
@@ -73,6 +75,11 @@ def _equals(value: Any, arg: Any, ignore_case: bool = False) -> bool | None:
         except ValueError:
             return False
     return _norm(value, ignore_case) == _norm(arg, ignore_case)
+
+
+def _is_set(value: Any) -> bool:
+    """A value a path found counts for ``exists`` unless it is a blank string (``""`` is not set)."""
+    return not (isinstance(value, str) and not value.strip())
 
 
 def _in(value: Any, arg: list[Any], ignore_case: bool = False) -> bool | None:
@@ -289,12 +296,9 @@ class Leaf(Condition):
 
     def _answerer(self) -> Callable[[Any, Any], bool | None]:
         check, arg = self.check, self.arg
-        if check is _equals and type(arg) is str and not self.ignore_case:  # what _equals does with it
-            answer: Callable[[Any, Any], bool | None] = lambda value, scope: None if isinstance(value, Unknown) \
-                else value == arg
-        elif self.generic:
+        if self.generic:
             ignore_case = self.ignore_case
-            answer = lambda value, scope: check(value, arg, ignore_case)
+            answer: Callable[[Any, Any], bool | None] = lambda value, scope: check(value, arg, ignore_case)
         elif self.contextual:
             answer = lambda value, scope: check(value, arg, scope)
         else:
@@ -311,7 +315,7 @@ class Leaf(Condition):
             matches = [(trail + m.trail, m.value) for m in found]
             deepest = trail + deep
         if self.operator == "exists":
-            matches = [(t, v) for t, v in matches if not (isinstance(v, str) and not v.strip())]  # "" is not set
+            matches = [(t, v) for t, v in matches if _is_set(v)]
             present = bool(matches)
             if not present:
                 return (not self.arg), [Witness(deepest, None, None)]
@@ -339,10 +343,9 @@ class Leaf(Condition):
             if key is not None:
                 def field_exists(scope: Any) -> bool:
                     value = scope.get(key) if isinstance(scope, dict) else None
-                    return not expected if value is None or isinstance(value, str) and not value.strip() else expected
+                    return expected if value is not None and _is_set(value) else not expected
                 return field_exists
-            return lambda scope: expected if any(not (isinstance(v, str) and not v.strip()) for v in get(scope)) \
-                else not expected
+            return lambda scope: expected if any(map(_is_set, get(scope))) else not expected
         answer, decisive = self.answer(), _DECISIVE[self.quantifier]
         screen, ruled_out = self.screen, self.negate  # every answer False (True once negated)
         if key is not None:
