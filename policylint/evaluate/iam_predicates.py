@@ -180,8 +180,6 @@ _BROAD: IdentityCache[list[str]] = IdentityCache(per_task=True)
 
 
 def _broad_actions(statement: dict, wanted: Any) -> list[str]:
-    if isinstance(wanted, tuple):
-        wanted = list(wanted)
     if not _allow(statement) or condition_keys.scopes_resources(statement.get("conditions")):
         return []
     grant = iam_actions.grant_of(statement)
@@ -207,7 +205,7 @@ def _wanted_actions(wanted: Any, services: frozenset[str] | None) -> list[tuple[
     if isinstance(wanted, str) and wanted in escalation.CATEGORIES:
         by_service = _category_by_service(wanted)
     else:
-        by_service = _by_service(tuple(enumerate(wanted if isinstance(wanted, list) else [wanted])))
+        by_service = _by_service(tuple(enumerate(wanted if isinstance(wanted, (list, tuple)) else [wanted])))
     if services is None:
         return [entry for entries in by_service.values() for entry in entries]
     return [entry for service in services & by_service.keys() for entry in by_service[service]]
