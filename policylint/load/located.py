@@ -223,24 +223,24 @@ class RefSpans(LazySpans):
     __slots__ = ()
 
     def get(self, key: Any, default: Any = None) -> Any:
-        span = dict.get(self, key, default)
-        if type(span) is Ref:
-            span = span.resolve()
-            dict.__setitem__(self, key, span)
-        return span
+        return _settled(self, key, dict.get(self, key, default), dict.__setitem__)
 
     def __getitem__(self, key: Any) -> Span:
-        span = dict.__getitem__(self, key)
-        if type(span) is Ref:
-            span = span.resolve()
-            dict.__setitem__(self, key, span)
-        return span
+        return _settled(self, key, dict.__getitem__(self, key), dict.__setitem__)
 
     def _whole(self) -> "RefSpans":
         for key, span in dict.items(self):
             if type(span) is Ref:
                 dict.__setitem__(self, key, span.resolve())
         return self
+
+
+def _settled(spans: Any, key: Any, span: Any, store: Callable[[Any, Any, Any], None]) -> Any:
+    """``span`` read from ``spans`` at ``key``: a :class:`Ref` is resolved and ``store``-d in its place."""
+    if type(span) is Ref:
+        span = span.resolve()
+        store(spans, key, span)
+    return span
 
 
 class RefSpanList(list):
@@ -251,11 +251,7 @@ class RefSpanList(list):
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
             return list.__getitem__(self._whole(), index)
-        span = list.__getitem__(self, index)
-        if type(span) is Ref:
-            span = span.resolve()
-            list.__setitem__(self, index, span)
-        return span
+        return _settled(self, index, list.__getitem__(self, index), list.__setitem__)
 
     def _whole(self) -> "RefSpanList":
         for i, span in enumerate(list.__iter__(self)):
